@@ -1,0 +1,47 @@
+/// A labeling guideline: the YAML front matter is the enforced schema, the Markdown body is
+/// the prose annotators read. Parsed by `Guideline.parse(_:file:)`.
+public struct Guideline: Sendable, Equatable {
+    /// Task types. Only `classify` and `multilabel` are labelable today; the others are
+    /// reserved names so that guideline files written for them fail with a clear message.
+    public enum Task: String, Sendable, CaseIterable {
+        case classify, multilabel
+        static let reserved: Set<String> = ["spans", "rating", "pairwise"]
+    }
+
+    public struct Label: Sendable, Equatable {
+        public var value: String
+        public var hotkey: Character?
+        public var definition: String
+        public var examples: [String]
+        public var counterExamples: [String]
+        /// An answer with this label must carry a comment (e.g. `other`).
+        public var requiresComment: Bool
+        /// Labels that cannot be chosen together with this one (multilabel).
+        public var excludes: [String]
+    }
+
+    /// Machine name, e.g. `review-sentiment`.
+    public var name: String
+    public var title: String
+    public var task: Task
+    /// Distinct annotators wanted per item.
+    public var overlap: Int
+    /// Metadata fields shown beside the text, in this order.
+    public var show: [String]
+    public var minLabels: Int
+    public var maxLabels: Int
+    /// Minutes a claim is held before it returns to the queue.
+    public var leaseMinutes: Double?
+    public var labels: [Label]
+    /// The Markdown body (everything after the front matter).
+    public var body: String
+    /// SHA-256 of the whole file text: the guideline's version identity.
+    public var contentHash: String
+    /// The whole file as read.
+    public var source: String
+
+    public func label(_ value: String) -> Label? { labels.first { $0.value == value } }
+
+    /// Keys the labeling screen uses itself; a label hotkey may not take one.
+    public static let reservedKeys: Set<Character> = ["u", "s", "f", "c", "q", "?", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
+}

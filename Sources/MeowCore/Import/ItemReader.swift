@@ -1,0 +1,169 @@
+import Foundation
+
+/// One item read from an input file, before it is stored.
+public struct ImportedItem: Sendable, Equatable {
+    /// The id given in the file, if any.
+    public var id: String?
+    public var text: String
+    /// Other fields, as a JSON object text.
+    public var metadata: String?
+    public var priority: Int
+    public var line: Int
+}
+
+/// Input formats for `meow import`.
+public enum ItemFormat: String, Sendable, CaseIterable {
+    case jsonl, csv, text
+
+    /// The format named by a file's extension, if it names one.
+    public static func from(path: String) -> ItemFormat? {
+        let ext = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        switch ext {
+        case "jsonl", "ndjson": return .jsonl
+        case "csv": return .csv
+        case "txt", "text": return .text
+        default: return nil
+        }
+    }
+}
+
+/// Reads items one at a time from JSONL, CSV or plain text, never holding the file in memory.
+public final class ItemReader {
+    public let path: String
+    public let format: ItemFormat
+    private var lines: LineReader?
+    private var csv: CSVReader?
+    private var header: [String] = []
+    private var textColumn = -1, idColumn = -1, priorityColumn = -1
+
+    public init(path: String, format: ItemFormat) throws {
+        self.path = path
+        self.format = format
+        switch format {
+        case .jsonl, .text: lines = try LineReader(path: path)
+        case .csv:
+            let r = try CSVReader(path: path)
+            csv = r
+            guard let (h, _) = try r.next() else { throw ImportError(file: path, line: 1, message: "CSV: empty file (a header with a 'text' column is required)") }
+            header = h.map { $0.trimmingCharacters(in: .whitespaces) }
+            var seen = Set<String>()
+            for name in header where !seen.insert(name).inserted {
+                throw ImportError(file: path, line: 1, message: "CSV: column '\(name)' appears twice in the header")
+            }
+            guard let t = header.firstIndex(of: "text") else {
+                throw ImportError(file: path, line: 1, message: "CSV: the header has no 'text' column (found: \(header.joined(separator: ", ")))")
+            }
+            textColumn = t
+            idColumn = header.firstIndex(of: "id") ?? -1
+            priorityColumn = header.firstIndex(of: "priority") ?? -1
+        }
+    }
+
+    public var bytesRead: Int { lines?.bytesRead ?? csv?.bytesRead ?? 0 }
+
+    /// The next item; throws `ImportError` naming the line for a malformed one. After an
+    /// error the reader continues with the following line (for `--skip-invalid`).
+    public func next() throws -> ImportedItem? {
+        switch format {
+        case .text: return try nextText()
+        case .jsonl: return try nextJSON()
+        case .csv: return try nextCSV()
+        }
+    }
+
+    private func nextText() throws -> ImportedItem? {
+        while true {
+            guard let r = try lines!.next({ bytes -> (String?, Bool) in
+                guard let s = String(validating: bytes, as: UTF8.self) else { return (nil, false) }
+                return (s, true)
+            }) else { return nil }
+            guard r.1, let s = r.0 else { throw ImportError(file: path, line: lines!.lineNumber, message: "invalid UTF-8") }
+            if s.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            return ImportedItem(id: nil, text: s, metadata: nil, priority: 0, line: lines!.lineNumber)
+        }
+    }
+
+    private func nextJSON() throws -> ImportedItem? {
+        while true {
+            let lineNo = lines!.lineNumber + 1
+            guard let result = try lines!.next({ bytes -> Result<ImportedItem?, ImportError> in
+                var blank = true
+                for b in bytes where b != 0x20 && b != 0x09 { blank = false; break }
+                if blank { return .success(nil) }
+                var scanner = JSONScanner(bytes)
+                let fields: [JSONScanner.Field]
+                do { fields = try scanner.object() }
+                catch let e as JSONScanner.Failure { return .failure(ImportError(file: path, line: lineNo, message: "invalid JSON at column \(e.column): \(e.message)")) }
+                catch { return .failure(ImportError(file: path, line: lineNo, message: "invalid JSON")) }
+                var id: String?, text: String?, priority = 0
+                var meta: [UInt8] = []
+                var seenKeys = Set<String>()
+                for f in fields {
+                    if !seenKeys.insert(f.key).inserted {
+                        return .failure(ImportError(file: path, line: lineNo, message: "key \"\(f.key)\" appears twice"))
+                    }
+                    switch f.key {
+                    case "text":
+                        guard case .string(let s) = f.value else { return .failure(ImportError(file: path, line: lineNo, message: "\"text\" must be a string")) }
+                        text = s
+                    case "id":
+                        switch f.value {
+                        case .string(let s): id = s
+                        case .number(let n): id = n
+                        default: return .failure(ImportError(file: path, line: lineNo, message: "\"id\" must be a string or a number"))
+                        }
+                    case "priority":
+                        guard case .number(let n) = f.value, let p = Int(n), abs(p) <= ImportLimits.maxPriority else {
+                            return .failure(ImportError(file: path, line: lineNo, message: "\"priority\" must be a whole number between -\(ImportLimits.maxPriority) and \(ImportLimits.maxPriority)"))
+                        }
+                        priority = p
+                    default:
+                        meta.append(meta.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
+                        meta.append(contentsOf: JSONText.quoted(f.key).utf8)
+                        meta.append(UInt8(ascii: ":"))
+                        meta.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[f.raw]))
+                    }
+                }
+                guard let text else { return .failure(ImportError(file: path, line: lineNo, message: "missing \"text\"")) }
+                if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    return .failure(ImportError(file: path, line: lineNo, message: "\"text\" is empty"))
+                }
+                if let id, id.isEmpty { return .failure(ImportError(file: path, line: lineNo, message: "\"id\" is empty")) }
+                if !meta.isEmpty { meta.append(UInt8(ascii: "}")) }
+                return .success(ImportedItem(id: id, text: text, metadata: meta.isEmpty ? nil : String(decoding: meta, as: UTF8.self), priority: priority, line: lineNo))
+            }) else { return nil }
+            switch result {
+            case .success(let item?): return item
+            case .success(nil): continue
+            case .failure(let e): throw e
+            }
+        }
+    }
+
+    private func nextCSV() throws -> ImportedItem? {
+        guard let (fields, line) = try csv!.next() else { return nil }
+        guard fields.count == header.count else {
+            throw ImportError(file: path, line: line, message: "CSV: \(fields.count) fields, but the header has \(header.count)")
+        }
+        let text = fields[textColumn]
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ImportError(file: path, line: line, message: "'text' is empty") }
+        var id: String?
+        if idColumn >= 0 { id = fields[idColumn].isEmpty ? nil : fields[idColumn] }
+        var priority = 0
+        if priorityColumn >= 0, !fields[priorityColumn].isEmpty {
+            guard let p = Int(fields[priorityColumn]), abs(p) <= ImportLimits.maxPriority else {
+                throw ImportError(file: path, line: line, message: "'priority' must be a whole number between -\(ImportLimits.maxPriority) and \(ImportLimits.maxPriority)")
+            }
+            priority = p
+        }
+        var meta: [String] = []
+        for (i, name) in header.enumerated() where i != textColumn && i != idColumn && i != priorityColumn {
+            meta.append(JSONText.quoted(name) + ":" + JSONText.quoted(fields[i]))
+        }
+        return ImportedItem(id: id, text: text, metadata: meta.isEmpty ? nil : "{" + meta.joined(separator: ",") + "}", priority: priority, line: line)
+    }
+}
+
+public enum ImportLimits {
+    public static let maxPriority = 1_000_000
+}

@@ -1,0 +1,109 @@
+/// The workspace schema, as named migrations applied in order. Never edit a released
+/// migration: add a new one. `PRAGMA user_version` holds how many have been applied and
+/// `PRAGMA application_id` marks the file as a meow workspace.
+enum Schema {
+    static let applicationID: Int32 = 0x6D65_6F77 // "meow"
+
+    static let migrations: [(name: String, sql: String)] = [
+        ("v1-projects-items-queue", """
+        CREATE TABLE project (
+            id            INTEGER PRIMARY KEY,
+            name          TEXT NOT NULL UNIQUE,
+            overlap       INTEGER NOT NULL CHECK (overlap >= 1),
+            lease_seconds REAL NOT NULL CHECK (lease_seconds > 0),
+            created_at    TEXT NOT NULL,
+            created_by    TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE guideline_version (
+            project_id   INTEGER NOT NULL REFERENCES project(id),
+            version      INTEGER NOT NULL CHECK (version >= 1),
+            content_hash TEXT NOT NULL,
+            source       TEXT NOT NULL,
+            created_at   TEXT NOT NULL,
+            created_by   TEXT NOT NULL,
+            PRIMARY KEY (project_id, version)
+        ) STRICT;
+
+        -- qkey orders the queue: priority first (higher first), then import order.
+        CREATE TABLE item (
+            id          INTEGER PRIMARY KEY,
+            project_id  INTEGER NOT NULL REFERENCES project(id),
+            external_id TEXT NOT NULL,
+            text        TEXT NOT NULL,
+            text_hash   BLOB NOT NULL,
+            metadata    TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
+            priority    INTEGER NOT NULL DEFAULT 0,
+            qkey        INTEGER NOT NULL,
+            need        INTEGER NOT NULL CHECK (need >= 1),
+            done_count  INTEGER NOT NULL DEFAULT 0 CHECK (done_count >= 0),
+            claim_count INTEGER NOT NULL DEFAULT 0 CHECK (claim_count >= 0),
+            taken       INTEGER GENERATED ALWAYS AS (done_count + claim_count) STORED,
+            UNIQUE (project_id, external_id),
+            UNIQUE (project_id, text_hash)
+        ) STRICT;
+        CREATE INDEX item_open ON item(project_id, qkey) WHERE taken < need;
+
+        CREATE TABLE claim (
+            item_id    INTEGER NOT NULL REFERENCES item(id),
+            project_id INTEGER NOT NULL REFERENCES project(id),
+            annotator  TEXT NOT NULL,
+            claimed_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            PRIMARY KEY (item_id, annotator)
+        ) STRICT;
+        CREATE INDEX claim_by_annotator ON claim(project_id, annotator);
+        CREATE INDEX claim_by_expiry ON claim(project_id, expires_at);
+
+        -- One answer per (item, annotator): enforced here, not only in code.
+        CREATE TABLE annotation (
+            id                INTEGER PRIMARY KEY,
+            item_id           INTEGER NOT NULL REFERENCES item(id),
+            project_id        INTEGER NOT NULL REFERENCES project(id),
+            annotator         TEXT NOT NULL,
+            label             TEXT NOT NULL,
+            comment           TEXT,
+            unsure            INTEGER NOT NULL DEFAULT 0 CHECK (unsure IN (0, 1)),
+            guideline_version INTEGER NOT NULL,
+            created_at        TEXT NOT NULL,
+            seconds           REAL,
+            source            TEXT NOT NULL DEFAULT 'queue',
+            UNIQUE (item_id, annotator),
+            FOREIGN KEY (project_id, guideline_version) REFERENCES guideline_version(project_id, version)
+        ) STRICT;
+        CREATE INDEX annotation_by_annotator ON annotation(project_id, annotator, id);
+
+        CREATE TABLE skip (
+            item_id    INTEGER NOT NULL REFERENCES item(id),
+            annotator  TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (item_id, annotator)
+        ) STRICT;
+
+        -- Where each annotator's search for the next item starts: every item before it is
+        -- answered or skipped by them, or was full when they passed it. Lowered whenever an
+        -- item regains room, so it is only ever a shortcut, never a filter.
+        CREATE TABLE queue_cursor (
+            project_id INTEGER NOT NULL REFERENCES project(id),
+            annotator  TEXT NOT NULL,
+            qkey       INTEGER NOT NULL,
+            PRIMARY KEY (project_id, annotator)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TRIGGER annotation_counts_insert AFTER INSERT ON annotation BEGIN
+            UPDATE item SET done_count = done_count + 1 WHERE id = NEW.item_id;
+        END;
+        CREATE TRIGGER annotation_counts_delete AFTER DELETE ON annotation BEGIN
+            UPDATE item SET done_count = done_count - 1 WHERE id = OLD.item_id;
+        END;
+        CREATE TRIGGER claim_counts_insert AFTER INSERT ON claim BEGIN
+            UPDATE item SET claim_count = claim_count + 1 WHERE id = NEW.item_id;
+        END;
+        CREATE TRIGGER claim_counts_delete AFTER DELETE ON claim BEGIN
+            UPDATE item SET claim_count = claim_count - 1 WHERE id = OLD.item_id;
+        END;
+        """),
+    ]
+
+    static var version: Int { migrations.count }
+}

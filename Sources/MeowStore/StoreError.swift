@@ -1,0 +1,36 @@
+import Foundation
+
+/// Errors a user can act on. Each says what went wrong and where.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case noWorkspace(path: String)
+    case notSQLite(path: String)
+    case foreignDatabase(path: String)
+    case newerSchema(path: String, found: Int, supported: Int)
+    case busy(path: String, seconds: Double)
+    case unknownProject(String, known: [String])
+    case projectExists(String)
+    case unknownItem(project: String, item: String)
+    case notClaimed(item: String, annotator: String)
+    case alreadyLabeled(item: String, annotator: String)
+    case invalidAnswer(item: String, reason: String)
+    case nothingToUndo(annotator: String)
+
+    public var description: String {
+        switch self {
+        case .noWorkspace(let p): return "no workspace at \(p) (create one with `meow init PROJECT --guideline FILE`, or pass --db)"
+        case .notSQLite(let p): return "\(p) is not a SQLite database"
+        case .foreignDatabase(let p): return "\(p) is a SQLite database but not a meow workspace (it has other tables); refusing to touch it"
+        case .newerSchema(let p, let found, let supported):
+            return "\(p) was written by a newer meow (schema version \(found); this binary knows up to \(supported)); upgrade meow to open it"
+        case .busy(let p, let s): return "\(p) stayed locked by another process for \(Int(s)) s; try again"
+        case .unknownProject(let n, let known):
+            return "no project '\(n)' in this workspace" + (known.isEmpty ? " (it has none yet: `meow init`)" : " (projects: \(known.joined(separator: ", ")))")
+        case .projectExists(let n): return "project '\(n)' already exists"
+        case .unknownItem(let p, let i): return "no item '\(i)' in project '\(p)'"
+        case .notClaimed(let i, let a): return "\(a) does not hold item '\(i)' (claim it with `meow next` first, or the lease expired and it went to someone else)"
+        case .alreadyLabeled(let i, let a): return "\(a) has already labeled item '\(i)'"
+        case .invalidAnswer(let i, let r): return "answer for item '\(i)' refused: \(r)"
+        case .nothingToUndo(let a): return "\(a) has nothing to undo"
+        }
+    }
+}

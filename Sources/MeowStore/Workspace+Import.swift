@@ -1,0 +1,94 @@
+import Foundation
+import MeowCore
+
+/// What an import did, for the report a user reads.
+public struct ImportSummary: Sendable, Equatable {
+    public var read = 0
+    public var inserted = 0
+    /// Lines whose text is already in the project under another id (or twice in the file).
+    public var duplicateText = 0
+    /// Lines whose id and text are already in the project (a re-import).
+    public var alreadyPresent = 0
+    public var skipped: [ImportError] = []
+}
+
+extension Workspace {
+    /// Imports items from a file in one transaction: a malformed line rolls the whole file
+    /// back, unless `skipInvalid`, which skips and reports it. `progress` is called now and then
+    /// with the bytes read so far.
+    public func importItems(project name: String, reader: ItemReader, skipInvalid: Bool,
+                            progress: ((Int) -> Void)? = nil) throws -> ImportSummary {
+        let project = try project(name)
+        var summary = ImportSummary()
+        try db.write {
+            var seq = (try db.scalarInt("SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
+            let insert = try db.statement("""
+                INSERT INTO item(project_id, external_id, text, text_hash, metadata, priority, qkey, need)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
+            var lastProgress = 0
+            while true {
+                let item: ImportedItem
+                do {
+                    guard let next = try reader.next() else { break }
+                    item = next
+                } catch let e as ImportError where skipInvalid && e.line != nil {
+                    summary.read += 1
+                    summary.skipped.append(e)
+                    continue
+                }
+                summary.read += 1
+                let hash = ItemIdentity.textHash(item.text)
+                let id = item.id ?? ItemIdentity.id(forHash: hash)
+                insert.reset()
+                try insert.bind([.int(project.id), .text(id), .text(item.text)])
+                try insert.bindBlob(hash, at: 4)
+                try insert.bind(.of(item.metadata), at: 5)
+                try insert.bind(.int(Int64(item.priority)), at: 6)
+                try insert.bind(.int(QueueKey.make(priority: item.priority, seq: seq)), at: 7)
+                try insert.bind(.int(Int64(project.overlap)), at: 8)
+                try insert.runToEnd()
+                seq += 1
+                if db.changes == 1 {
+                    summary.inserted += 1
+                } else {
+                    // Which uniqueness rule held it back? Rare path: one lookup.
+                    let existing = try db.row("SELECT text FROM item WHERE project_id = ? AND external_id = ?", .int(project.id), .text(id))
+                    if let existing {
+                        if existing.text(0) == item.text { summary.alreadyPresent += 1 }
+                        else {
+                            let e = ImportError(file: reader.path, line: item.line, message: "id '\(id)' is already in the project with a different text")
+                            if skipInvalid { summary.skipped.append(e) } else { throw e }
+                        }
+                    } else {
+                        summary.duplicateText += 1
+                    }
+                }
+                if let progress, reader.bytesRead - lastProgress > 4 << 20 {
+                    lastProgress = reader.bytesRead
+                    progress(reader.bytesRead)
+                }
+            }
+        }
+        return summary
+    }
+}
+
+/// The queue order as one integer: higher priority first, then import order.
+enum QueueKey {
+    static func make(priority: Int, seq: Int64) -> Int64 {
+        (Int64(ImportLimits.maxPriority * 2 + 1 - (priority + ImportLimits.maxPriority)) << 40) | (seq & ((1 << 40) - 1))
+    }
+}
+
+/// Stable identities from item text.
+public enum ItemIdentity {
+    /// First 16 bytes of SHA-256 of the text: the exact-duplicate key.
+    public static func textHash(_ text: String) -> [UInt8] {
+        var h = SHA256()
+        h.update(text)
+        return Array(h.finalize().prefix(16))
+    }
+    /// The id an item without one gets: `t` and 16 hex digits of its text hash.
+    public static func id(forHash hash: [UInt8]) -> String { "t" + Array(hash.prefix(8)).hexString }
+}

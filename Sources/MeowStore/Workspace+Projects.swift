@@ -1,0 +1,50 @@
+import Foundation
+import MeowCore
+
+/// A project as commands see it: its settings and the guideline version in force.
+public struct Project: Sendable {
+    public var id: Int64
+    public var name: String
+    public var overlap: Int
+    public var leaseSeconds: Double
+    public var guidelineVersion: Int
+    public var guideline: Guideline
+    public var createdBy: String
+}
+
+extension Workspace {
+    /// Creates a project with its guideline as version 1.
+    @discardableResult
+    public func createProject(_ name: String, guideline: Guideline, by user: String) throws -> Project {
+        try db.write {
+            if try db.scalarInt("SELECT id FROM project WHERE name = ?", .text(name)) != nil {
+                throw StoreError.projectExists(name)
+            }
+            let now = Workspace.now()
+            try db.run("INSERT INTO project(name, overlap, lease_seconds, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
+                       .text(name), .int(Int64(guideline.overlap)), .double((guideline.leaseMinutes ?? 10) * 60), .text(now), .text(user))
+            let id = db.lastInsertRowID
+            try db.run("INSERT INTO guideline_version(project_id, version, content_hash, source, created_at, created_by) VALUES (?, 1, ?, ?, ?, ?)",
+                       .int(id), .text(guideline.contentHash), .text(guideline.source), .text(now), .text(user))
+        }
+        return try project(name)
+    }
+
+    /// Looks a project up by name, with its current guideline parsed.
+    public func project(_ name: String) throws -> Project {
+        guard let r = try db.row("""
+            SELECT p.id, p.name, p.overlap, p.lease_seconds, g.version, g.source, p.created_by
+            FROM project p JOIN guideline_version g ON g.project_id = p.id
+            WHERE p.name = ? ORDER BY g.version DESC LIMIT 1
+            """, .text(name)) else {
+            throw StoreError.unknownProject(name, known: try projectNames())
+        }
+        let guideline = try Guideline.parse(r.text(5), file: "guideline of \(name) v\(r.int(4))")
+        return Project(id: r.int(0), name: r.text(1), overlap: Int(r.int(2)), leaseSeconds: r.double(3),
+                       guidelineVersion: Int(r.int(4)), guideline: guideline, createdBy: r.text(6))
+    }
+
+    public func projectNames() throws -> [String] {
+        try db.rows("SELECT name FROM project ORDER BY name").map { $0.text(0) }
+    }
+}

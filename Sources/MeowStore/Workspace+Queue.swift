@@ -1,0 +1,170 @@
+import Foundation
+import MeowCore
+
+/// An item handed to an annotator.
+public struct ClaimedItem: Sendable, Equatable {
+    public var id: String
+    public var text: String
+    /// Metadata as a JSON object text.
+    public var metadata: String?
+    public var expiresAt: Date
+}
+
+/// An answer to record.
+public struct Answer: Sendable, Equatable {
+    public var labels: [String]
+    public var comment: String?
+    public var unsure: Bool
+    /// Seconds the annotator spent on the item, when known (the labeling screen knows).
+    public var seconds: Double?
+    public init(labels: [String], comment: String? = nil, unsure: Bool = false, seconds: Double? = nil) {
+        self.labels = labels; self.comment = comment; self.unsure = unsure; self.seconds = seconds
+    }
+}
+
+extension Workspace {
+    /// Claims the next item for `annotator`, or returns the item they already hold. The claim
+    /// is a lease: unanswered after `lease` seconds, the item returns to the queue. Returns nil
+    /// when nothing is left for this annotator.
+    public func claimNext(project name: String, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
+        let project = try project(name)
+        return try claimNext(project: project, annotator: annotator, lease: lease, now: now)
+    }
+
+    public func claimNext(project: Project, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
+        let t = now.timeIntervalSince1970
+        let expires = t + (lease ?? project.leaseSeconds)
+        return try db.write {
+            try reapExpiredClaims(projectID: project.id, now: t)
+            // Already holding one: the same item again, with a fresh lease.
+            if let held = try db.row("""
+                SELECT i.id, i.external_id, i.text, i.metadata FROM claim c JOIN item i ON i.id = c.item_id
+                WHERE c.project_id = ? AND c.annotator = ? ORDER BY c.claimed_at LIMIT 1
+                """, .int(project.id), .text(annotator)) {
+                try db.run("UPDATE claim SET expires_at = ? WHERE item_id = ? AND annotator = ?", .double(expires), .int(held.int(0)), .text(annotator))
+                return ClaimedItem(id: held.text(1), text: held.text(2), metadata: held.string(3), expiresAt: Date(timeIntervalSince1970: expires))
+            }
+            let cursor = try db.scalarInt("SELECT qkey FROM queue_cursor WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator)) ?? 0
+            // The partial index item_open holds only items with room; the cursor skips the
+            // ones this annotator already passed.
+            guard let found = try db.row("""
+                SELECT i.id, i.external_id, i.text, i.metadata, i.qkey FROM item i INDEXED BY item_open
+                WHERE i.project_id = ?1 AND i.taken < i.need AND i.qkey >= ?2
+                  AND NOT EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.annotator = ?3)
+                  AND NOT EXISTS (SELECT 1 FROM skip s WHERE s.item_id = i.id AND s.annotator = ?3)
+                ORDER BY i.qkey LIMIT 1
+                """, .int(project.id), .int(cursor), .text(annotator)) else {
+                return nil
+            }
+            try db.run("""
+                INSERT INTO queue_cursor(project_id, annotator, qkey) VALUES (?, ?, ?)
+                ON CONFLICT(project_id, annotator) DO UPDATE SET qkey = excluded.qkey
+                """, .int(project.id), .text(annotator), .int(found.int(4)))
+            try db.run("INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                       .int(found.int(0)), .int(project.id), .text(annotator), .double(t), .double(expires))
+            return ClaimedItem(id: found.text(1), text: found.text(2), metadata: found.string(3), expiresAt: Date(timeIntervalSince1970: expires))
+        }
+    }
+
+    /// Removes leases that ran out, so their items have room again.
+    private func reapExpiredClaims(projectID: Int64, now: Double) throws {
+        let expired = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.expires_at <= ?",
+                                  .int(projectID), .double(now))
+        guard !expired.isEmpty else { return }
+        try db.run("DELETE FROM claim WHERE project_id = ? AND expires_at <= ?", .int(projectID), .double(now))
+        for r in expired { try lowerCursors(projectID: projectID, to: r.int(1)) }
+    }
+
+    /// An item before some annotators' cursors regained room: move those cursors back.
+    private func lowerCursors(projectID: Int64, to qkey: Int64) throws {
+        try db.run("UPDATE queue_cursor SET qkey = ?2 WHERE project_id = ?1 AND qkey > ?2", .int(projectID), .int(qkey))
+    }
+
+    private func heldItem(project: Project, annotator: String, item externalID: String) throws -> (id: Int64, qkey: Int64) {
+        guard let item = try db.row("SELECT id, qkey FROM item WHERE project_id = ? AND external_id = ?", .int(project.id), .text(externalID)) else {
+            throw StoreError.unknownItem(project: project.name, item: externalID)
+        }
+        if try db.scalarInt("SELECT 1 FROM annotation WHERE item_id = ? AND annotator = ?", .int(item.int(0)), .text(annotator)) != nil {
+            throw StoreError.alreadyLabeled(item: externalID, annotator: annotator)
+        }
+        guard try db.scalarInt("SELECT 1 FROM claim WHERE item_id = ? AND annotator = ?", .int(item.int(0)), .text(annotator)) != nil else {
+            throw StoreError.notClaimed(item: externalID, annotator: annotator)
+        }
+        return (item.int(0), item.int(1))
+    }
+
+    /// Records an answer for an item the annotator holds, under the current guideline version.
+    /// The answer is checked against the guideline's schema first; the claim is released.
+    public func submit(project name: String, annotator: String, item externalID: String, answer: Answer) throws {
+        let project = try project(name)
+        let labels: [String]
+        do { labels = try project.guideline.validate(labels: answer.labels, comment: answer.comment) }
+        catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
+        try db.write {
+            let item = try heldItem(project: project, annotator: annotator, item: externalID)
+            try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
+            try db.run("""
+                INSERT INTO annotation(item_id, project_id, annotator, label, comment, unsure, guideline_version, created_at, seconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, .int(item.id), .int(project.id), .text(annotator), .text(labels.joined(separator: ",")),
+                       .of(answer.comment.flatMap { $0.isEmpty ? nil : $0 }), .int(answer.unsure ? 1 : 0),
+                       .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null)
+        }
+    }
+
+    /// Gives a held item back without answering; it goes to others and never back to this annotator.
+    public func skip(project name: String, annotator: String, item externalID: String) throws {
+        let project = try project(name)
+        try db.write {
+            let item = try heldItem(project: project, annotator: annotator, item: externalID)
+            try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
+            try db.run("INSERT OR IGNORE INTO skip(item_id, annotator, created_at) VALUES (?, ?, ?)", .int(item.id), .text(annotator), .text(Workspace.now()))
+            try lowerCursors(projectID: project.id, to: item.qkey)
+        }
+    }
+
+    /// Gives a held item back to the queue, for anyone including this annotator.
+    public func release(project name: String, annotator: String, item externalID: String) throws {
+        let project = try project(name)
+        try db.write {
+            let item = try heldItem(project: project, annotator: annotator, item: externalID)
+            try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
+            try lowerCursors(projectID: project.id, to: item.qkey)
+        }
+    }
+
+    /// Releases every claim the annotator holds in the project (on quitting the screen).
+    public func releaseAll(project name: String, annotator: String) throws {
+        let project = try project(name)
+        try db.write {
+            let held = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.annotator = ?",
+                                   .int(project.id), .text(annotator))
+            try db.run("DELETE FROM claim WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator))
+            for r in held { try lowerCursors(projectID: project.id, to: r.int(1)) }
+        }
+    }
+
+    /// Takes back the annotator's most recent answer: the annotation is deleted and the item is
+    /// claimed for them again (any other claim they hold is released), so a new answer replaces it.
+    public func undoLast(project name: String, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem {
+        let project = try project(name)
+        let t = now.timeIntervalSince1970
+        return try db.write {
+            guard let last = try db.row("""
+                SELECT a.id, i.id, i.external_id, i.text, i.metadata, i.qkey FROM annotation a JOIN item i ON i.id = a.item_id
+                WHERE a.project_id = ? AND a.annotator = ? AND a.source = 'queue' ORDER BY a.id DESC LIMIT 1
+                """, .int(project.id), .text(annotator)) else {
+                throw StoreError.nothingToUndo(annotator: annotator)
+            }
+            let held = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.annotator = ?",
+                                   .int(project.id), .text(annotator))
+            try db.run("DELETE FROM claim WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator))
+            for r in held { try lowerCursors(projectID: project.id, to: r.int(1)) }
+            try db.run("DELETE FROM annotation WHERE id = ?", .int(last.int(0)))
+            let expires = t + (lease ?? project.leaseSeconds)
+            try db.run("INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                       .int(last.int(1)), .int(project.id), .text(annotator), .double(t), .double(expires))
+            return ClaimedItem(id: last.text(2), text: last.text(3), metadata: last.string(4), expiresAt: Date(timeIntervalSince1970: expires))
+        }
+    }
+}

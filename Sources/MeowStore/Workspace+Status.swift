@@ -1,0 +1,61 @@
+import Foundation
+import MeowCore
+
+/// Where a project stands.
+public struct ProjectStatus: Sendable, Codable, Equatable {
+    public struct AnnotatorCount: Sendable, Codable, Equatable {
+        public var annotator: String
+        public var annotations: Int
+        public var skipped: Int
+        public var holding: Int
+    }
+    public var project: String
+    public var guidelineVersion: Int
+    public var overlap: Int
+    public var items: Int
+    /// Items with all the answers they need.
+    public var completed: Int
+    /// Items with some answers or a live claim, not yet complete.
+    public var inProgress: Int
+    public var annotations: Int
+    public var annotators: [AnnotatorCount]
+}
+
+extension Workspace {
+    public func status(project name: String, now: Date = Date()) throws -> ProjectStatus {
+        let p = try project(name)
+        let t = now.timeIntervalSince1970
+        return try db.read {
+            let totals = try db.row("""
+                SELECT count(*),
+                       coalesce(sum(done_count >= need), 0),
+                       coalesce(sum(done_count < need AND (done_count > 0 OR EXISTS (SELECT 1 FROM claim c WHERE c.item_id = item.id AND c.expires_at > ?2))), 0)
+                FROM item WHERE project_id = ?1
+                """, .int(p.id), .double(t))!
+            var counts: [String: ProjectStatus.AnnotatorCount] = [:]
+            func entry(_ a: String) -> ProjectStatus.AnnotatorCount { counts[a] ?? .init(annotator: a, annotations: 0, skipped: 0, holding: 0) }
+            for r in try db.rows("SELECT annotator, count(*) FROM annotation WHERE project_id = ? GROUP BY annotator", .int(p.id)) {
+                var e = entry(r.text(0)); e.annotations = Int(r.int(1)); counts[e.annotator] = e
+            }
+            for r in try db.rows("SELECT s.annotator, count(*) FROM skip s JOIN item i ON i.id = s.item_id WHERE i.project_id = ? GROUP BY s.annotator", .int(p.id)) {
+                var e = entry(r.text(0)); e.skipped = Int(r.int(1)); counts[e.annotator] = e
+            }
+            for r in try db.rows("SELECT annotator, count(*) FROM claim WHERE project_id = ? AND expires_at > ? GROUP BY annotator", .int(p.id), .double(t)) {
+                var e = entry(r.text(0)); e.holding = Int(r.int(1)); counts[e.annotator] = e
+            }
+            let annotations = try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ?", .int(p.id)) ?? 0
+            return ProjectStatus(project: p.name, guidelineVersion: p.guidelineVersion, overlap: p.overlap,
+                                 items: Int(totals.int(0)), completed: Int(totals.int(1)), inProgress: Int(totals.int(2)),
+                                 annotations: Int(annotations),
+                                 annotators: counts.values.sorted { $0.annotator < $1.annotator })
+        }
+    }
+
+    /// How many items the annotator has answered, and how many answers the project still needs
+    /// in total (for progress bars).
+    public func progress(project p: Project, annotator: String) throws -> (mine: Int, teamDone: Int, teamTotal: Int) {
+        let mine = try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0
+        let r = try db.row("SELECT coalesce(sum(min(done_count, need)), 0), coalesce(sum(need), 0) FROM item WHERE project_id = ?", .int(p.id))!
+        return (Int(mine), Int(r.int(0)), Int(r.int(1)))
+    }
+}

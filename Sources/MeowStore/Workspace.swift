@@ -1,0 +1,78 @@
+import CSQLite
+import Foundation
+import MeowCore
+
+/// The one database type: a workspace file holding any number of projects. Commands and the
+/// labeling screen go through its intent-named methods; no SQL leaves MeowStore.
+public final class Workspace {
+    let db: Connection
+    public let path: String
+
+    /// Opens (and, with `create`, creates) a workspace, applying pending migrations.
+    /// Refuses files that are not SQLite, SQLite files of other applications, and files
+    /// written by a newer meow.
+    public init(path: String, create: Bool = false) throws {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists && !create { throw StoreError.noWorkspace(path: path) }
+        do {
+            db = try Connection(path: path, create: create)
+        } catch let e as SQLiteError {
+            if e.code & 0xff == SQLITE_NOTADB { throw StoreError.notSQLite(path: path) }
+            throw e
+        }
+        do {
+            try configure()
+            try migrate()
+        } catch let e as SQLiteError where e.code & 0xff == SQLITE_NOTADB {
+            throw StoreError.notSQLite(path: path)
+        }
+    }
+
+    private func configure() throws {
+        // WAL lets annotators read while one writes; NORMAL is durable across process
+        // crashes (kill -9) in WAL mode, and only a power loss can drop the last commits.
+        let mode = try db.row("PRAGMA journal_mode = WAL")?.string(0) ?? ""
+        if mode.lowercased() != "wal" && path != ":memory:" {
+            throw SQLiteError(code: 0, message: "could not switch \(path) to WAL mode (got \(mode))", sql: nil)
+        }
+        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+    }
+
+    private func migrate() throws {
+        let appID = Int32(truncatingIfNeeded: try db.scalarInt("PRAGMA application_id") ?? 0)
+        let version = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+        if appID != Schema.applicationID {
+            let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+            if appID != 0 || tables > 0 { throw StoreError.foreignDatabase(path: path) }
+        }
+        if version > Schema.version {
+            throw StoreError.newerSchema(path: path, found: version, supported: Schema.version)
+        }
+        guard version < Schema.version else { return }
+        try db.write {
+            // Re-read inside the write lock: another process may have migrated meanwhile.
+            let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
+            for (_, sql) in Schema.migrations.dropFirst(current) { try db.execute(sql) }
+            try db.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = \(Schema.version)")
+        }
+    }
+
+    /// The schema version of this file (number of migrations applied).
+    public var schemaVersion: Int { Int(((try? db.scalarInt("PRAGMA user_version")) ?? nil) ?? 0) }
+    public static var supportedSchemaVersion: Int { Schema.version }
+
+    static func now() -> String { ISO8601.string(Date()) }
+}
+
+/// ISO 8601 UTC timestamps with milliseconds, formatted without Foundation's slow formatter.
+enum ISO8601 {
+    static func string(_ date: Date) -> String {
+        var t = time_t(date.timeIntervalSince1970)
+        var tmv = tm()
+        gmtime_r(&t, &tmv)
+        let ms = Int((date.timeIntervalSince1970 - Double(t)) * 1000)
+        func pad(_ v: Int32, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
+        return "\(pad(tmv.tm_year + 1900, 4))-\(pad(tmv.tm_mon + 1, 2))-\(pad(tmv.tm_mday, 2))T\(pad(tmv.tm_hour, 2)):\(pad(tmv.tm_min, 2)):\(pad(tmv.tm_sec, 2)).\(pad(Int32(max(0, min(999, ms))), 3))Z"
+    }
+}

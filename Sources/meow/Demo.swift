@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import MeowCore
+import MeowStore
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build a demo workspace from the shipped Samples/ and Guidelines/, then label.",
+        discussion: "The demo workspace is kept (default ./meow-demo.sqlite): run it again to carry on where you left off.")
+
+    @Option(help: ArgumentHelp("The demo workspace file.", valueName: "path")) var db = "meow-demo.sqlite"
+    @OptionGroup var user: AnnotatorOption
+    @Flag(help: "Only build the workspace and print what is in it; do not open the labeling screen.") var noLabel = false
+
+    func run() throws {
+        let root = try DemoFiles.root()
+        let fresh = !FileManager.default.fileExists(atPath: db)
+        let ws = try Workspace(path: db, create: true)
+        let projects = try ws.projectNames()
+        if !projects.contains("reviews") {
+            let g = try GuidelineFile.load(root + "/Guidelines/sentiment.md")
+            try ws.createProject("reviews", guideline: g, by: user.annotator)
+            let s = try ws.importItems(project: "reviews", reader: ItemReader(path: root + "/Samples/reviews.jsonl", format: .jsonl), skipInvalid: false)
+            print("demo: project 'reviews' (\(g.title)) with \(s.inserted) product reviews")
+        }
+        if !projects.contains("comments") {
+            let g = try GuidelineFile.load(root + "/Guidelines/toxicity.md")
+            try ws.createProject("comments", guideline: g, by: user.annotator)
+            let s = try ws.importItems(project: "comments", reader: ItemReader(path: root + "/Samples/comments.csv", format: .csv), skipInvalid: false)
+            print("demo: project 'comments' (\(g.title)) with \(s.inserted) forum comments")
+        }
+        print(fresh ? "demo: workspace created at \(db)" : "demo: carrying on in \(db)")
+        try DemoWalkthrough.run(workspace: ws, db: db, annotator: user.annotator, interactive: !noLabel)
+    }
+}
+
+enum DemoFiles {
+    /// The folder holding Samples/ and Guidelines/: the current directory when it has them
+    /// (`swift run` from the repo), else the source checkout this binary was built from.
+    static func root() throws -> String {
+        let fm = FileManager.default
+        let candidates = [fm.currentDirectoryPath,
+                          URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path]
+        for c in candidates where fm.fileExists(atPath: c + "/Samples/reviews.jsonl") && fm.fileExists(atPath: c + "/Guidelines/sentiment.md") {
+            return c
+        }
+        throw UserFacingError("cannot find Samples/ and Guidelines/: run `meow demo` from the meow checkout")
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import MeowCore
+import MeowStore
+
+extension ItemFormat: ExpressibleByArgument {}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import items from JSONL, CSV or plain text (one transaction; duplicates are reported, not inserted).",
+        discussion: """
+        JSONL: one object per line with "text" (required), "id" and "priority" (optional); other keys are kept as metadata.
+        CSV: a header with a 'text' column; 'id' and 'priority' columns are optional; other columns are metadata.
+        Text: one item per line. Items without an id get a stable one from their text.
+        """)
+
+    @Argument(help: "Project name.") var project: String
+    @Argument(help: "The file to import.") var file: String
+    @Option(help: "Input format (default: from the file extension).") var format: ItemFormat?
+    @Flag(help: "Import the valid lines and report the invalid ones instead of importing nothing.") var skipInvalid = false
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func run() throws {
+        guard let fmt = format ?? ItemFormat.from(path: file) else {
+            throw UserFacingError("\(file): cannot tell the format from the extension; pass --format jsonl|csv|text")
+        }
+        let ws = try workspace.open()
+        _ = try ws.project(project)
+        let reader = try ItemReader(path: file, format: fmt)
+        let bar = ProgressBar(total: fileSize(file), label: "importing")
+        let start = Date()
+        let s = try ws.importItems(project: project, reader: reader, skipInvalid: skipInvalid, progress: bar.map { b in { b.update($0) } })
+        bar?.finish()
+        for e in s.skipped { note("skipped \(e)") }
+        let secs = Date().timeIntervalSince(start)
+        print("imported \(s.inserted) items into \(project) from \(file) (\(s.read) lines read, \(s.duplicateText) duplicate texts, \(s.alreadyPresent) already present, \(s.skipped.count) invalid skipped) in \(String(format: "%.2f", secs)) s")
+    }
+}
+
+struct ImportAnnotations: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-annotations",
+        abstract: "Import existing labels in long format: JSONL {\"item\",\"annotator\",\"label\"} or CSV item,annotator,label.")
+
+    @Argument(help: "Project name.") var project: String
+    @Argument(help: "The file to import.") var file: String
+    @Option(help: "Input format: jsonl or csv (default: from the extension).") var format: ItemFormat?
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func run() throws {
+        guard let fmt = format ?? ItemFormat.from(path: file), fmt != .text else {
+            throw UserFacingError("\(file): annotations must be .jsonl or .csv (or pass --format)")
+        }
+        let ws = try workspace.open()
+        let s = try ws.importAnnotations(project: project, path: file, format: fmt)
+        print("imported \(s.inserted) annotations into \(project) (\(s.read) rows read, \(s.alreadyPresent) already present)")
+    }
+}
+
+func fileSize(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+}
+
+/// A progress bar on stderr, shown only when stderr is a terminal and the file is large.
+final class ProgressBar {
+    let total: Int
+    let label: String
+    init?(total: Int, label: String) {
+        guard isatty(2) == 1, total > 8 << 20 else { return nil }
+        self.total = total
+        self.label = label
+    }
+    func update(_ done: Int) {
+        let width = 40
+        let frac = min(1, Double(done) / Double(max(total, 1)))
+        let filled = Int(frac * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) \(bar) \(Int(frac * 100))%".utf8))
+    }
+    func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+}

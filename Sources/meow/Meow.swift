@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Meow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "meow",
+        abstract: "A terminal workbench for labeling data: guidelines, a task queue, agreement, frozen test sets.",
+        version: "0.1.0",
+        subcommands: [
+            Demo.self, Init.self, Import.self, ImportAnnotations.self,
+            Next.self, Submit.self, Skip.self, Release.self, Status.self, Export.self,
+            GuidelineCommand.self,
+        ]
+    )
+}
