@@ -61,7 +61,12 @@ private struct Parser {
     mutating func parse(_ rawText: String) -> Guideline? {
         var text = rawText
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        // "\r\n" is one Character in Swift: split on scalars so CRLF files read like LF ones.
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var s = String(String.UnicodeScalarView(line))
+            if s.unicodeScalars.last == "\r" { s.unicodeScalars.removeLast() }
+            return s
+        }
         guard lines.first?.trimmingTrailingSpaces == "---" else {
             error("a guideline starts with YAML front matter: the first line must be '---'", line: 1)
             return nil

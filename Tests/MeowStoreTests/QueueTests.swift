@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import MeowCore
+@testable import MeowStore
+
+/// Queue semantics on a real workspace file, through the library.
+@Suite("Workspace queue")
+struct QueueTests {
+    let dir: String
+    let ws: Workspace
+
+    init() throws {
+        dir = NSTemporaryDirectory() + "meow-store-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        ws = try Workspace(path: dir + "/w.sqlite", create: true)
+        let g = try Guideline.parse("""
+        ---
+        name: t
+        task: classify
+        overlap: 2
+        labels: [{value: a, definition: A}, {value: b, definition: B}]
+        ---
+        Body
+        """)
+        try ws.createProject("p", guideline: g, by: "admin")
+        let file = dir + "/items.txt"
+        try (1...20).map { "text \($0)" }.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: file, format: .text), skipInvalid: false)
+    }
+
+    func answer(_ who: String, _ label: String = "a", now: Date = Date()) throws -> String? {
+        guard let item = try ws.claimNext(project: "p", annotator: who, now: now) else { return nil }
+        try ws.submit(project: "p", annotator: who, item: item.id, answer: Answer(labels: [label]))
+        return item.text
+    }
+
+    @Test func anItemReleasedBehindTheCursorIsServedAgain() throws {
+        // x holds item 1; y passes it (full? no, overlap 2) — use overlap: x and y hold 1 and 2.
+        let x1 = try ws.claimNext(project: "p", annotator: "x")!
+        let y1 = try ws.claimNext(project: "p", annotator: "y")!
+        #expect(x1.text == "text 1" && y1.text == "text 1")
+        // z finds item 1 full (two claims) and gets item 2; its cursor moves past item 1.
+        #expect(try answer("z") == "text 2")
+        // x releases item 1: it has room again and z must get it next, before item 3.
+        try ws.release(project: "p", annotator: "x", item: x1.id)
+        #expect(try answer("z") == "text 1")
+        #expect(try answer("z") == "text 3")
+    }
+
+    @Test func anExpiredLeaseBehindTheCursorIsServedAgain() throws {
+        let t0 = Date()
+        _ = try ws.claimNext(project: "p", annotator: "x", lease: 60, now: t0)
+        _ = try ws.claimNext(project: "p", annotator: "y", lease: 60, now: t0)
+        #expect(try answer("z", now: t0) == "text 2")
+        // Two minutes later both leases on item 1 have run out.
+        #expect(try answer("z", now: t0.addingTimeInterval(120)) == "text 1")
+    }
+
+    @Test func undoReplacesTheLastAnswer() throws {
+        #expect(try answer("x", "a") == "text 1")
+        #expect(try answer("x", "a") == "text 2")
+        let held = try ws.claimNext(project: "p", annotator: "x")!
+        #expect(held.text == "text 3")
+        let back = try ws.undoLast(project: "p", annotator: "x")
+        #expect(back.text == "text 2")
+        try ws.submit(project: "p", annotator: "x", item: back.id, answer: Answer(labels: ["b"]))
+        // One annotation for item 2, with the new label; item 3 was released and comes next.
+        let s = try ws.status(project: "p")
+        #expect(s.annotations == 2)
+        #expect(try ws.db.row("SELECT label FROM annotation a JOIN item i ON i.id = a.item_id WHERE i.text = 'text 2'")?.text(0) == "b")
+        #expect(try ws.claimNext(project: "p", annotator: "x")?.text == "text 3")
+    }
+
+    @Test func theDatabaseRefusesASecondAnswerFromTheSameAnnotator() throws {
+        #expect(try answer("x") == "text 1")
+        #expect(throws: SQLiteError.self) {
+            try ws.db.run("INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at) SELECT item_id, project_id, annotator, 'b', 1, 'now' FROM annotation LIMIT 1")
+        }
+    }
+
+    @Test func aLongHistoryDoesNotSlowTheNextClaim() throws {
+        // A lone annotator labels everything; items stay open (overlap 2). The cursor keeps
+        // the next search from stepping over their own answers: the plan starts at the cursor.
+        for _ in 0..<10 { _ = try answer("solo") }
+        let cursor = try ws.db.scalarInt("SELECT qkey FROM queue_cursor WHERE annotator = 'solo'")!
+        let eleventh = try ws.db.scalarInt("SELECT qkey FROM item WHERE text = 'text 10'")!
+        #expect(cursor == eleventh)
+    }
+
+    @Test func migratingAVersionZeroFileAndReopeningIsIdempotent() throws {
+        let path = dir + "/fresh.sqlite"
+        _ = try Workspace(path: path, create: true)
+        let again = try Workspace(path: path)
+        #expect(again.schemaVersion == Workspace.supportedSchemaVersion)
+    }
+}
