@@ -64,6 +64,7 @@ enum Schema {
             label             TEXT NOT NULL,
             comment           TEXT,
             unsure            INTEGER NOT NULL DEFAULT 0 CHECK (unsure IN (0, 1)),
+            unsure_note       TEXT,
             guideline_version INTEGER NOT NULL,
             created_at        TEXT NOT NULL,
             seconds           REAL,

@@ -15,10 +15,12 @@ public struct Answer: Sendable, Equatable {
     public var labels: [String]
     public var comment: String?
     public var unsure: Bool
+    /// Why the annotator is unsure (optional).
+    public var unsureNote: String?
     /// Seconds the annotator spent on the item, when known (the labeling screen knows).
     public var seconds: Double?
-    public init(labels: [String], comment: String? = nil, unsure: Bool = false, seconds: Double? = nil) {
-        self.labels = labels; self.comment = comment; self.unsure = unsure; self.seconds = seconds
+    public init(labels: [String], comment: String? = nil, unsure: Bool = false, unsureNote: String? = nil, seconds: Double? = nil) {
+        self.labels = labels; self.comment = comment; self.unsure = unsure; self.unsureNote = unsureNote; self.seconds = seconds
     }
 }
 
@@ -104,10 +106,11 @@ extension Workspace {
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
             try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
             try db.run("""
-                INSERT INTO annotation(item_id, project_id, annotator, label, comment, unsure, guideline_version, created_at, seconds)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO annotation(item_id, project_id, annotator, label, comment, unsure, unsure_note, guideline_version, created_at, seconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, .int(item.id), .int(project.id), .text(annotator), .text(labels.joined(separator: ",")),
                        .of(answer.comment.flatMap { $0.isEmpty ? nil : $0 }), .int(answer.unsure ? 1 : 0),
+                       .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
                        .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null)
         }
     }
@@ -131,6 +134,11 @@ extension Workspace {
             try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
             try lowerCursors(projectID: project.id, to: item.qkey)
         }
+    }
+
+    /// Whether the annotator has an answer from the queue that `undoLast` could take back.
+    public func hasUndoableAnswer(project p: Project, annotator: String) throws -> Bool {
+        try db.scalarInt("SELECT 1 FROM annotation WHERE project_id = ? AND annotator = ? AND source = 'queue' LIMIT 1", .int(p.id), .text(annotator)) != nil
     }
 
     /// Releases every claim the annotator holds in the project (on quitting the screen).

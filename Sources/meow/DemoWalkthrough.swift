@@ -1,15 +1,22 @@
 import Foundation
 import MeowStore
 
-/// What `meow demo` does after building the workspace, until the labeling screen opens it.
+/// What `meow demo` does after building the workspace: open the labeling screen on the
+/// reviews project, or (without a terminal, or with --no-label) say how to use the queue.
 enum DemoWalkthrough {
     static func run(workspace ws: Workspace, db: String, annotator: String, interactive: Bool) throws {
+        if interactive, isatty(0) == 1, isatty(1) == 1 {
+            try LabelScreen.run(workspace: ws, project: "reviews", annotator: annotator)
+            print("Carry on later with `swift run meow demo`, or `meow label reviews --db \(db)`.")
+            return
+        }
         let status = try ws.status(project: "reviews")
         print("""
 
         reviews: \(status.items) items, \(status.completed) complete, \(status.annotations) annotations.
-        Try the queue from the shell:
-          meow next reviews --db \(db) --as \(annotator)
+        Label in the terminal:   meow label reviews --db \(db)
+        Or drive the queue from scripts:
+          meow next reviews --db \(db) --as \(annotator) --json
           meow submit reviews --db \(db) --as \(annotator) --item ID --label positive
           meow status reviews --db \(db)
         """)

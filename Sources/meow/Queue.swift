@@ -45,6 +45,7 @@ struct Submit: ParsableCommand {
     @Option(help: "A label (repeat for multi-label tasks).") var label: [String] = []
     @Option(help: "A comment.") var comment: String?
     @Flag(help: "Mark the answer as unsure.") var unsure = false
+    @Option(help: "Why you are unsure (implies --unsure).") var unsureNote: String?
     @OptionGroup var workspace: WorkspaceOptions
 
     func validate() throws {
@@ -53,7 +54,7 @@ struct Submit: ParsableCommand {
 
     func run() throws {
         let ws = try workspace.open()
-        try ws.submit(project: project, annotator: user.annotator, item: item, answer: Answer(labels: label, comment: comment, unsure: unsure))
+        try ws.submit(project: project, annotator: user.annotator, item: item, answer: Answer(labels: label, comment: comment, unsure: unsure || unsureNote != nil, unsureNote: unsureNote))
     }
 }
 

@@ -1,0 +1,204 @@
+import Foundation
+import MeowCore
+
+extension LabelingState {
+    /// Draws the whole screen for the current state. Pure: same state, same grid.
+    public func render(into screen: inout Screen, now: Date = Date()) {
+        screen = Screen(width: width, height: height)
+        if isTooSmall { return renderTooSmall(into: &screen) }
+        renderHeader(into: &screen, now: now)
+        switch mode {
+        case .guideline(let scroll): renderGuideline(scroll: scroll, into: &screen)
+        case .empty: renderEmpty(into: &screen)
+        case .loading: screen.put("loading the next item…", x: 2, y: 4, style: .dim)
+        default: renderItem(into: &screen)
+        }
+        renderFooter(into: &screen)
+    }
+
+    public func render(now: Date = Date()) -> Screen {
+        var s = Screen(width: width, height: height)
+        render(into: &s, now: now)
+        return s
+    }
+
+    private func renderTooSmall(into screen: inout Screen) {
+        let lines = ["Window too small: \(width)x\(height).", "meow needs at least \(Self.minimumWidth)x\(Self.minimumHeight).", "Enlarge it, or press q to quit."]
+        let top = max(0, height / 2 - 1)
+        for (i, l) in lines.enumerated() {
+            let lines = TextLayout.wrap(l, width: max(1, width))
+            if let first = lines.first?.first?.text {
+                screen.put(first, x: max(0, (width - DisplayWidth.of(first)) / 2), y: top + i, style: i == 0 ? .error : .plain)
+            }
+        }
+    }
+
+    private func renderHeader(into screen: inout Screen, now: Date) {
+        screen.fill(" ", x: 0, y: 0, count: width, style: .title)
+        let right = " \(annotator) "
+        let rightX = width - DisplayWidth.of(right)
+        screen.put(" meow · \(project) — \(guideline.title)", x: 0, y: 0, style: .title, maxX: rightX - 1)
+        screen.put(right, x: rightX, y: 0, style: .title)
+
+        var x = screen.put(" you: \(progress.mine) labeled", x: 0, y: 1, style: .bold)
+        x = screen.put("  ·  team: \(progress.teamDone)/\(progress.teamTotal) ", x: x, y: 1)
+        let barWidth = 20
+        let frac = progress.teamTotal > 0 ? Double(progress.teamDone) / Double(progress.teamTotal) : 0
+        let filled = Int((frac * Double(barWidth)).rounded(.down))
+        x = screen.put(String(repeating: "█", count: filled), x: x, y: 1, style: .success)
+        x = screen.put(String(repeating: "░", count: barWidth - filled), x: x, y: 1, style: .dim)
+        x = screen.put(" \(Int((frac * 100).rounded(.down)))%", x: x, y: 1)
+        if let rate = itemsPerHour(now: now) {
+            screen.put("  ·  \(Int(rate.rounded())) items/h", x: x, y: 1, style: .dim)
+        }
+        screen.fill("─", x: 0, y: 2, count: width, style: .dim)
+    }
+
+    /// The item text as wrapped lines at the current width.
+    func itemLines() -> [TextLayout.Line] {
+        guard let item else { return [] }
+        return TextLayout.wrap(TextLayout.sanitize(item.text), width: width - 4)
+    }
+
+    private func renderItem(into screen: inout Screen) {
+        guard let item else { return }
+        var x = screen.put(" item ", x: 0, y: 3, style: .dim)
+        x = screen.put(TextLayout.sanitize(item.id).map(\.text).joined(), x: x, y: 3, style: .bold, maxX: width / 2)
+        for f in item.fields {
+            x = screen.put("  \(f.name): ", x: x, y: 3, style: .dim)
+            x = screen.put(TextLayout.sanitize(f.value).map(\.text).joined(), x: x, y: 3, maxX: width - 24)
+        }
+        var flags: [String] = []
+        if unsure { flags.append("⚑ unsure") }
+        if !comment.isEmpty { flags.append("✎ comment") }
+        let flagText = flags.joined(separator: " ")
+        if !flagText.isEmpty { screen.put(flagText, x: width - DisplayWidth.of(flagText) - 1, y: 3, style: .warning) }
+
+        let lines = itemLines()
+        let rows = textRows
+        let maxScroll = max(0, lines.count - rows)
+        let top = min(scroll, maxScroll)
+        for (i, line) in lines.dropFirst(top).prefix(rows).enumerated() {
+            var cx = 2
+            for run in line { cx = screen.put(run.text, x: cx, y: 4 + i, style: run.style) }
+        }
+    }
+
+    private func renderEmpty(into screen: inout Screen) {
+        let top = max(4, height / 2 - 3)
+        let lines: [(String, Style)] = [
+            ("Nothing left for you in \(project).", .success),
+            ("You labeled \(progress.mine) items; the team has \(progress.teamDone) of \(progress.teamTotal) answers.", .plain),
+            ("Items come back if someone skips or releases one; run meow label again later.", .dim),
+        ]
+        for (i, (l, style)) in lines.enumerated() {
+            screen.put(l, x: max(2, (width - DisplayWidth.of(l)) / 2), y: top + i * 2, style: style)
+        }
+    }
+
+    /// The guideline as wrapped lines: the Markdown body, then every label's definition and examples.
+    func guidelineLines() -> [TextLayout.Line] {
+        let w = width - 4
+        var out = MarkdownText.lines(guideline.body, width: w)
+        out.append([])
+        out += TextLayout.wrap("Labels", width: w, style: .accent)
+        for (i, l) in guideline.labels.enumerated() {
+            let key = (l.hotkey.map { "\($0)" } ?? "") + (i < 9 ? (l.hotkey == nil ? "" : "/") + "\(i + 1)" : "")
+            out += TextLayout.wrap([TextLayout.Run(text: "[\(key)] ", style: .hotkey), TextLayout.Run(text: l.value, style: .bold),
+                                    TextLayout.Run(text: " — " + l.definition, style: .plain)], width: w)
+            for e in l.examples { out += indented(TextLayout.wrap("yes: " + e, width: w - 4), by: 4) }
+            for e in l.counterExamples { out += indented(TextLayout.wrap("no:  " + e, width: w - 4, style: .dim), by: 4) }
+        }
+        out.append([])
+        out += TextLayout.wrap("— end of the guideline —", width: w, style: .dim)
+        return out
+    }
+
+    private func indented(_ lines: [TextLayout.Line], by n: Int) -> [TextLayout.Line] {
+        lines.map { [TextLayout.Run(text: String(repeating: " ", count: n), style: .plain)] + $0 }
+    }
+
+    /// Rows of the guideline view, and the largest useful scroll.
+    var guidelineRows: Int { max(1, height - 5) }
+
+    private func renderGuideline(scroll: Int, into screen: inout Screen) {
+        let lines = guidelineLines()
+        let maxScroll = max(0, lines.count - guidelineRows)
+        let top = min(scroll, maxScroll)
+        for (i, line) in lines.dropFirst(top).prefix(guidelineRows).enumerated() {
+            var cx = 2
+            for run in line { cx = screen.put(run.text, x: cx, y: 3 + i, style: run.style) }
+        }
+        let pos = maxScroll == 0 ? "all shown" : (top >= maxScroll ? "end" : "\(Int(Double(top) / Double(maxScroll) * 100))%")
+        screen.put(pos, x: width - DisplayWidth.of(pos) - 1, y: 2, style: .dim)
+    }
+
+    private func renderFooter(into screen: inout Screen) {
+        let sep = height - 5
+        if case .guideline = mode {} else {
+            screen.fill("─", x: 0, y: sep, count: width, style: .dim)
+            if mode == .labeling {
+                let total = itemLines().count
+                let maxScroll = max(0, total - textRows)
+                if maxScroll > 0 {
+                    let top = min(scroll, maxScroll)
+                    let more = top < maxScroll ? " ↓ more: lines \(top + 1)-\(top + textRows) of \(total) (↑↓ PgUp PgDn) " : " end: lines \(top + 1)-\(total) of \(total) "
+                    screen.put(more, x: width - DisplayWidth.of(more) - 2, y: sep, style: .accent)
+                }
+            }
+            renderLabelChips(into: &screen, rows: [height - 4, height - 3])
+        }
+        // Message or input line.
+        if case .typing(let field) = mode {
+            let prompt: String
+            switch field { case .comment: prompt = "comment: "; case .unsureNote: prompt = "unsure — note (optional): " }
+            var x = screen.put(prompt, x: 1, y: height - 2, style: .accent)
+            let text = TextLayout.sanitize(field.text).map(\.text).joined()
+            let visible = String(text.suffix(max(0, width - x - 3)))
+            x = screen.put(visible, x: x, y: height - 2)
+            screen.put("▏", x: x, y: height - 2, style: .accent)
+        } else if let message {
+            screen.put(" " + message.text, x: 0, y: height - 2, style: message.isError ? .error : .success)
+        }
+        // The key line: always says what the keys do.
+        screen.fill(" ", x: 0, y: height - 1, count: width, style: .title)
+        var x = 1
+        for (key, help) in keyLine() {
+            if x + DisplayWidth.of(key) + DisplayWidth.of(help) + 3 > width { break }
+            x = screen.put(key, x: x, y: height - 1, style: .hotkey)
+            x = screen.put(" " + help + "  ", x: x, y: height - 1, style: .title)
+        }
+    }
+
+    /// What the key line shows in the current mode.
+    func keyLine() -> [(String, String)] {
+        switch mode {
+        case .typing: return [("⏎", "save"), ("Esc", "cancel"), ("⌫", "delete")]
+        case .guideline: return [("↑↓ j k", "scroll"), ("PgUp PgDn", "page"), ("g G", "top/end"), ("? q Esc", "back to labeling")]
+        case .empty: return (canUndo ? [("u", "undo last answer")] : []) + [("?", "guideline"), ("q", "quit")]
+        case .loading, .quitting: return [("q", "quit")]
+        case .labeling:
+            let keys = guideline.labels.compactMap { $0.hotkey.map(String.init) }.joined()
+            let digits = guideline.labels.count > 1 ? "1-\(min(9, guideline.labels.count))" : "1"
+            var line: [(String, String)] = [(keys.isEmpty ? digits : "\(keys) \(digits)", guideline.task == .multilabel ? "toggle" : "label")]
+            if guideline.task == .multilabel { line.append(("⏎", "submit")) }
+            line += [("u", "undo"), ("s", "skip"), ("f", "unsure"), ("c", "comment"), ("?", "guideline"), ("q", "quit")]
+            return line
+        }
+    }
+
+    private func renderLabelChips(into screen: inout Screen, rows: [Int]) {
+        var row = 0
+        var x = 1
+        for (i, l) in guideline.labels.enumerated() {
+            let key = (l.hotkey.map { "\($0)" } ?? "") + (i < 9 ? "\(i + 1)" : "")
+            let isOn = selected.contains(l.value)
+            let chip = (isOn ? "✓" : "") + l.value
+            let w = DisplayWidth.of(key) + DisplayWidth.of(chip) + 4
+            if x + w > width, row + 1 < rows.count { row += 1; x = 1 }
+            x = screen.put("[" + key + "]", x: x, y: rows[row], style: .hotkey)
+            x = screen.put(" " + chip, x: x, y: rows[row], style: isOn ? .selected : .bold)
+            x += 2
+        }
+    }
+}
