@@ -24,14 +24,16 @@ let package = Package(
         .target(name: "MeowTerminal", dependencies: ["MeowCore"]),
         // The only code that talks to ncurses.
         .target(name: "CursesTerminal", dependencies: ["MeowTerminal", "CNcursesw"]),
+        // Adapters between the store and the screen.
+        .target(name: "MeowApp", dependencies: ["MeowCore", "MeowStore", "MeowTerminal"]),
         .executableTarget(name: "meow", dependencies: [
-            "MeowCore", "MeowStore", "MeowTerminal", "CursesTerminal",
+            "MeowCore", "MeowStore", "MeowTerminal", "CursesTerminal", "MeowApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "MeowCoreTests", dependencies: ["MeowCore"]),
         .testTarget(name: "MeowStoreTests", dependencies: ["MeowStore", "MeowCore"]),
-        .testTarget(name: "MeowTerminalTests", dependencies: ["MeowTerminal", "MeowCore"]),
+        .testTarget(name: "MeowTerminalTests", dependencies: ["MeowTerminal", "MeowCore", "MeowStore", "MeowApp"], exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["MeowCore"]),
     ]
 )

@@ -14,6 +14,12 @@ public final class CursesTerminal: Terminal {
     public init() throws {
         guard isatty(0) == 1, isatty(1) == 1 else { throw CursesError.notATerminal }
         TerminalLocale.setUTF8()
+        // A parent may have left SIGWINCH blocked or ignored (exec keeps both); ncurses only
+        // reports resizes when it can install its own handler and the signal gets through.
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
+        signal(SIGWINCH, SIG_DFL)
         set_escdelay(25)
         guard initscr() != nil else { throw CursesError.cannotStart(ProcessInfo.processInfo.environment["TERM"] ?? "") }
         started = true

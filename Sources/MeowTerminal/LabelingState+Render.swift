@@ -162,11 +162,14 @@ extension LabelingState {
         }
         // The key line: always says what the keys do.
         screen.fill(" ", x: 0, y: height - 1, count: width, style: .title)
+        let keys = keyLine()
+        let full = keys.reduce(1) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 }
+        let gap = full <= width ? "  " : " "
         var x = 1
-        for (key, help) in keyLine() {
-            if x + DisplayWidth.of(key) + DisplayWidth.of(help) + 3 > width { break }
+        for (key, help) in keys {
+            if x + DisplayWidth.of(key) + DisplayWidth.of(help) + 1 > width { break }
             x = screen.put(key, x: x, y: height - 1, style: .hotkey)
-            x = screen.put(" " + help + "  ", x: x, y: height - 1, style: .title)
+            x = screen.put(" " + help + gap, x: x, y: height - 1, style: .title)
         }
     }
 
@@ -191,7 +194,7 @@ extension LabelingState {
         var row = 0
         var x = 1
         for (i, l) in guideline.labels.enumerated() {
-            let key = (l.hotkey.map { "\($0)" } ?? "") + (i < 9 ? "\(i + 1)" : "")
+            let key = (l.hotkey.map { "\($0)" } ?? "") + (i < 9 ? (l.hotkey == nil ? "" : "/") + "\(i + 1)" : "")
             let isOn = selected.contains(l.value)
             let chip = (isOn ? "✓" : "") + l.value
             let w = DisplayWidth.of(key) + DisplayWidth.of(chip) + 4

@@ -1,0 +1,160 @@
+/// Every agreement statistic of one set of ratings, computed once.
+///
+/// Why one report: the coefficients share the same per-item counts, so they
+/// are computed from one `AgreementTable` pass instead of regrouping the input for
+/// each; the JSON form is what `meow` prints and scripts read, the `text()`
+/// form is what a person reads.
+///
+/// The JSON has exactly these top-level fields: `items`, `annotators`,
+/// `annotations`, `percent_agreement`, `krippendorff_alpha` {`nominal`,
+/// `ordinal`, `interval`}, `fleiss_kappa`, `gwet_ac1`, `cohen_kappa`,
+/// `pairwise`, `per_label`; undefined values are `null`, never omitted. The
+/// other properties (ratio alpha, weighted kappas, confusions, the bootstrap
+/// interval, the reasons for undefined values) are for Swift callers and the
+/// text report only.
+public struct AgreementReport: Sendable, Encodable {
+    /// n': pairable items (items with 2 or more annotations).
+    public let items: Int
+    /// n: items with at least one annotation.
+    public let ratedItems: Int
+    /// Distinct annotators with at least one annotation in the input.
+    public let annotators: Int
+    /// Annotations on pairable items (sum of r_i over pairable items).
+    public let annotations: Int
+    /// See `Ratings.percentAgreement()`.
+    public let percentAgreement: Double?
+    /// Krippendorff's alpha per level; see `Ratings.krippendorffAlpha(level:)`.
+    public let alphaNominal: Double?
+    public let alphaOrdinal: Double?
+    public let alphaInterval: Double?
+    public let alphaRatio: Double?
+    /// See `Ratings.fleissKappa()`.
+    public let fleissKappa: Double?
+    /// See `Ratings.gwetAC1()`.
+    public let gwetAC1: Double?
+    /// See `Ratings.cohenKappa()` (exactly two annotators only).
+    public let cohenKappa: Double?
+    /// See `Ratings.weightedCohenKappa(weights:)`.
+    public let linearWeightedKappa: Double?
+    public let quadraticWeightedKappa: Double?
+    /// See `Ratings.pairwiseAgreement()`.
+    public let pairwise: [PairwiseAgreement]
+    /// See `Ratings.perLabelAgreement()`.
+    public let perLabel: [LabelAgreement]
+    /// See `Ratings.labelConfusions()`.
+    public let confusions: [LabelConfusion]
+    /// Bootstrap 95% interval of nominal alpha; see `Ratings.bootstrapAlpha(level:samples:seed:)`.
+    public let alphaNominalInterval: AlphaInterval?
+    /// Bootstrap samples requested and the seed used.
+    public let bootstrapSamples: Int
+    public let bootstrapSeed: UInt64
+    /// Why a value is `nil`, keyed by the value's name as in the JSON
+    /// (`"krippendorff_alpha.ordinal"`, `"cohen_kappa"`, ...; the extras are
+    /// `"krippendorff_alpha.ratio"`, `"weighted_kappa.linear"`,
+    /// `"weighted_kappa.quadratic"`, `"bootstrap_interval"`).
+    public let undefinedReasons: [String: UndefinedReason]
+
+    /// Computes everything. `bootstrapSamples` = 0 skips the bootstrap.
+    public init(_ ratings: Ratings, bootstrapSamples: Int = 1000, seed: UInt64 = 0) {
+        let table = AgreementTable(ratings)
+        var reasons: [String: UndefinedReason] = [:]
+        func take(_ name: String, _ estimate: AgreementEstimate) -> Double? {
+            if let reason = estimate.reason { reasons[name] = reason }
+            return estimate.value
+        }
+        items = table.pairableItems
+        ratedItems = table.ratedItems
+        annotators = table.annotatorsObserved
+        annotations = table.pairableAnnotations
+        percentAgreement = take("percent_agreement", table.percentAgreement())
+        alphaNominal = take("krippendorff_alpha.nominal", table.krippendorffAlpha(level: .nominal))
+        alphaOrdinal = take("krippendorff_alpha.ordinal", table.krippendorffAlpha(level: .ordinal))
+        alphaInterval = take("krippendorff_alpha.interval", table.krippendorffAlpha(level: .interval))
+        alphaRatio = take("krippendorff_alpha.ratio", table.krippendorffAlpha(level: .ratio))
+        fleissKappa = take("fleiss_kappa", table.fleissKappa())
+        gwetAC1 = take("gwet_ac1", table.gwetAC1())
+        cohenKappa = take("cohen_kappa", table.cohenKappa())
+        linearWeightedKappa = take("weighted_kappa.linear", table.weightedCohenKappa(weights: .linear))
+        quadraticWeightedKappa = take("weighted_kappa.quadratic", table.weightedCohenKappa(weights: .quadratic))
+        pairwise = table.pairwiseAgreement()
+        perLabel = table.perLabelAgreement()
+        confusions = table.labelConfusions()
+        self.bootstrapSamples = bootstrapSamples
+        bootstrapSeed = seed
+        if bootstrapSamples > 0 {
+            let outcome = table.bootstrapAlpha(level: .nominal, samples: bootstrapSamples, seed: seed)
+            alphaNominalInterval = outcome.value
+            if let reason = outcome.reason { reasons["bootstrap_interval"] = reason }
+        } else {
+            alphaNominalInterval = nil
+        }
+        undefinedReasons = reasons
+    }
+
+    private enum Keys: String, CodingKey {
+        case items, annotators, annotations
+        case percentAgreement = "percent_agreement"
+        case krippendorffAlpha = "krippendorff_alpha"
+        case fleissKappa = "fleiss_kappa"
+        case gwetAC1 = "gwet_ac1"
+        case cohenKappa = "cohen_kappa"
+        case pairwise
+        case perLabel = "per_label"
+    }
+
+    private enum AlphaKeys: String, CodingKey { case nominal, ordinal, interval }
+
+    private enum PairKeys: String, CodingKey {
+        case a, b, items
+        case cohenKappa = "cohen_kappa"
+        case percentAgreement = "percent_agreement"
+    }
+
+    private enum LabelKeys: String, CodingKey {
+        case count
+        case specificAgreement = "specific_agreement"
+    }
+
+    private struct NameKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Writes exactly the documented fields; `nil` becomes JSON `null`
+    /// (synthesized `Encodable` would drop the key instead).
+    public func encode(to encoder: any Encoder) throws {
+        var top = encoder.container(keyedBy: Keys.self)
+        try top.encode(items, forKey: .items)
+        try top.encode(annotators, forKey: .annotators)
+        try top.encode(annotations, forKey: .annotations)
+        try Self.encode(percentAgreement, in: &top, forKey: .percentAgreement)
+        var alpha = top.nestedContainer(keyedBy: AlphaKeys.self, forKey: .krippendorffAlpha)
+        try Self.encode(alphaNominal, in: &alpha, forKey: .nominal)
+        try Self.encode(alphaOrdinal, in: &alpha, forKey: .ordinal)
+        try Self.encode(alphaInterval, in: &alpha, forKey: .interval)
+        try Self.encode(fleissKappa, in: &top, forKey: .fleissKappa)
+        try Self.encode(gwetAC1, in: &top, forKey: .gwetAC1)
+        try Self.encode(cohenKappa, in: &top, forKey: .cohenKappa)
+        var pairs = top.nestedUnkeyedContainer(forKey: .pairwise)
+        for pair in pairwise {
+            var entry = pairs.nestedContainer(keyedBy: PairKeys.self)
+            try entry.encode(pair.a, forKey: .a)
+            try entry.encode(pair.b, forKey: .b)
+            try entry.encode(pair.items, forKey: .items)
+            try Self.encode(pair.cohenKappa, in: &entry, forKey: .cohenKappa)
+            try entry.encode(pair.percentAgreement, forKey: .percentAgreement)
+        }
+        var labels = top.nestedContainer(keyedBy: NameKey.self, forKey: .perLabel)
+        for label in perLabel {
+            var entry = labels.nestedContainer(keyedBy: LabelKeys.self, forKey: NameKey(stringValue: label.label))
+            try entry.encode(label.count, forKey: .count)
+            try Self.encode(label.specificAgreement, in: &entry, forKey: .specificAgreement)
+        }
+    }
+
+    private static func encode<K: CodingKey>(_ value: Double?, in container: inout KeyedEncodingContainer<K>, forKey key: K) throws {
+        if let value { try container.encode(value, forKey: key) } else { try container.encodeNil(forKey: key) }
+    }
+}

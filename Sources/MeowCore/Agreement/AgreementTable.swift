@@ -1,0 +1,179 @@
+/// Ratings regrouped by item, with per-item label counts and the sums that
+/// every coefficient shares, computed in one pass.
+///
+/// Why: all the coefficients are functions of the per-item counts n_ik and
+/// r_i. Grouping once (counting sort on the item code) and storing the counts
+/// sparsely (one cell per label actually used on an item) keeps memory
+/// proportional to the number of annotations, whatever the number of labels.
+///
+/// Notation (as in the coefficient docs): a rated item has r_i >= 1
+/// annotations, n_ik of them with label k; a pairable item has r_i >= 2.
+struct AgreementTable: Sendable {
+    let labelNames: [String]
+    let annotatorNames: [String]
+    let labelValues: [Double]?
+
+    /// Start of each rated item in the grouped annotation arrays; count = rated + 1.
+    let groupStart: [Int]
+    /// Item code of each rated item.
+    let groupItem: [Int32]
+    /// Annotator code of each annotation, grouped by item (repeats removed).
+    let annotatorOf: [Int32]
+    /// Label code of each annotation, grouped by item (repeats removed).
+    let labelOf: [Int32]
+    /// Start of each rated item's cells; count = rated + 1.
+    let cellStart: [Int]
+    /// Label of each cell.
+    let cellLabel: [Int32]
+    /// n_ik of each cell (always >= 1).
+    let cellCount: [Int32]
+
+    /// n: items with at least one annotation.
+    let ratedItems: Int
+    /// n': items with at least two annotations.
+    let pairableItems: Int
+    /// n..: annotations on pairable items (sum of r_i over pairable items).
+    let pairableAnnotations: Int
+    /// Sum over pairable items of sum_k n_ik(n_ik - 1) / (r_i(r_i - 1)).
+    let agreementSum: Double
+    /// Per label, sum over rated items of n_ik / r_i.
+    let prevalenceSum: [Double]
+    /// Per label, n_k: its annotations on pairable items (the coincidence marginal).
+    let pairableCount: [Int]
+    /// Per label, sum over pairable items of n_ik(n_ik - 1).
+    let agreeingPairs: [Int]
+    /// Per label, sum over pairable items of n_ik(r_i - 1).
+    let possiblePairs: [Int]
+    /// Sum over pairable items of (r_i² - sum_k n_ik²) / (r_i - 1): the nominal
+    /// observed disagreement, sum_{c != k} o_ck.
+    let nominalDisagreement: Double
+    /// q: distinct labels used anywhere in the input.
+    let labelsObserved: Int
+    /// Distinct annotators with at least one annotation.
+    let annotatorsObserved: Int
+
+    var labelCount: Int { labelNames.count }
+    var annotatorCount: Int { annotatorNames.count }
+
+    init(_ ratings: Ratings) {
+        labelNames = ratings.labels
+        annotatorNames = ratings.annotators
+        labelValues = ratings.labelValues
+        let grouping = AgreementGrouping(item: ratings.item, annotator: ratings.annotator,
+                                    itemCount: ratings.items.count, annotatorCount: ratings.annotators.count)
+        let kept = grouping.order.count
+        let labelCount = ratings.labels.count
+        var annotatorOf = [Int32](repeating: 0, count: kept)
+        var labelOf = [Int32](repeating: 0, count: kept)
+        var annotatorSeen = [Bool](repeating: false, count: ratings.annotators.count)
+        ratings.annotator.withUnsafeBufferPointer { srcA in
+            ratings.label.withUnsafeBufferPointer { srcL in
+                for (p, index) in grouping.order.enumerated() {
+                    let a = srcA[Int(index)]
+                    annotatorOf[p] = a
+                    labelOf[p] = srcL[Int(index)]
+                    annotatorSeen[Int(a)] = true
+                }
+            }
+        }
+
+        let groups = grouping.groupItem.count
+        var cellStart = [Int](); cellStart.reserveCapacity(groups + 1)
+        var cellLabel = [Int32](); cellLabel.reserveCapacity(kept)
+        var cellCount = [Int32](); cellCount.reserveCapacity(kept)
+        var scratch = [Int32](repeating: 0, count: labelCount)
+        var prevalence = [Double](repeating: 0, count: labelCount)
+        var pairableCount = [Int](repeating: 0, count: labelCount)
+        var agreeing = [Int](repeating: 0, count: labelCount)
+        var possible = [Int](repeating: 0, count: labelCount)
+        var labelSeen = [Bool](repeating: false, count: labelCount)
+        var pairable = 0, pairableAnnotations = 0
+        var agreementSum = 0.0, nominal = 0.0
+        for g in 0..<groups {
+            let s = grouping.groupStart[g], e = grouping.groupStart[g + 1]
+            let r = e - s
+            let first = cellLabel.count
+            cellStart.append(first)
+            for p in s..<e {
+                let k = Int(labelOf[p])
+                if scratch[k] == 0 { cellLabel.append(Int32(k)); cellCount.append(0) }
+                scratch[k] += 1
+            }
+            var sumSquares = 0
+            for c in first..<cellLabel.count {
+                let k = Int(cellLabel[c])
+                let nk = Int(scratch[k])
+                scratch[k] = 0
+                cellCount[c] = Int32(nk)
+                labelSeen[k] = true
+                prevalence[k] += Double(nk) / Double(r)
+                sumSquares += nk * nk
+                if r >= 2 {
+                    pairableCount[k] += nk
+                    agreeing[k] += nk * (nk - 1)
+                    possible[k] += nk * (r - 1)
+                }
+            }
+            if r >= 2 {
+                pairable += 1
+                pairableAnnotations += r
+                // sum_k n_ik(n_ik - 1) = sum_k n_ik² - r_i
+                agreementSum += Double(sumSquares - r) / Double(r * (r - 1))
+                nominal += Double(r * r - sumSquares) / Double(r - 1)
+            }
+        }
+        cellStart.append(cellLabel.count)
+
+        self.groupStart = grouping.groupStart
+        self.groupItem = grouping.groupItem
+        self.annotatorOf = annotatorOf
+        self.labelOf = labelOf
+        self.cellStart = cellStart
+        self.cellLabel = cellLabel
+        self.cellCount = cellCount
+        self.ratedItems = groups
+        self.pairableItems = pairable
+        self.pairableAnnotations = pairableAnnotations
+        self.agreementSum = agreementSum
+        self.prevalenceSum = prevalence
+        self.pairableCount = pairableCount
+        self.agreeingPairs = agreeing
+        self.possiblePairs = possible
+        self.nominalDisagreement = nominal
+        self.labelsObserved = labelSeen.reduce(0) { $0 + ($1 ? 1 : 0) }
+        self.annotatorsObserved = annotatorSeen.reduce(0) { $0 + ($1 ? 1 : 0) }
+    }
+
+    /// r_i of rated item `g`.
+    @inline(__always) func ratings(of g: Int) -> Int { groupStart[g + 1] - groupStart[g] }
+
+    /// Prevalence pi_k = (1/n) sum over rated items of n_ik / r_i, per label.
+    var prevalence: [Double] {
+        let n = Double(ratedItems)
+        return prevalenceSum.map { $0 / n }
+    }
+
+    /// Dense rank (0, 1, 2, ...) of each label's value among the distinct
+    /// values of labels used in the input; nil without values. Labels never
+    /// used get the rank of their value anyway (they never enter a sum).
+    /// Also returns the number of distinct ranks among used labels.
+    func valueRanks(usedOnly used: [Bool]) -> (ranks: [Int], distinct: Int)? {
+        guard let values = labelValues else { return nil }
+        let distinct = Array(Set((0..<labelCount).filter { used[$0] }.map { values[$0] })).sorted()
+        var rankOf: [Double: Int] = [:]
+        for (i, v) in distinct.enumerated() { rankOf[v] = i }
+        // Unused labels: place them by value among the used ones (never read in sums).
+        let ranks = (0..<labelCount).map { k -> Int in
+            if let r = rankOf[values[k]] { return r }
+            return distinct.firstIndex(where: { $0 > values[k] }) ?? distinct.count
+        }
+        return (ranks, distinct.count)
+    }
+
+    /// Which labels are used anywhere in the input.
+    var labelUsed: [Bool] {
+        var used = [Bool](repeating: false, count: labelCount)
+        for k in cellLabel { used[Int(k)] = true }
+        return used
+    }
+}

@@ -1,0 +1,102 @@
+/// Agreement between two annotators on the items they both labeled.
+///
+/// Why: a low overall coefficient does not say who disagrees; the pairwise
+/// table shows whether one annotator (or one pair) drags agreement down.
+public struct PairwiseAgreement: Sendable, Equatable {
+    /// First annotator (`a < b` by name).
+    public let a: String
+    /// Second annotator.
+    public let b: String
+    /// Items both annotators labeled.
+    public let items: Int
+    /// Cohen's kappa on the shared items (`nil` when pe = 1).
+    public let cohenKappa: Double?
+    /// Share of shared items with the same label.
+    public let percentAgreement: Double
+    /// Why `cohenKappa` is `nil`, when it is.
+    public let cohenKappaUndefined: UndefinedReason?
+
+    public init(a: String, b: String, items: Int, cohenKappa: Double?, percentAgreement: Double,
+                cohenKappaUndefined: UndefinedReason? = nil) {
+        self.a = a
+        self.b = b
+        self.items = items
+        self.cohenKappa = cohenKappa
+        self.percentAgreement = percentAgreement
+        self.cohenKappaUndefined = cohenKappaUndefined
+    }
+}
+
+extension Ratings {
+    /// For every pair of annotators sharing at least one item: the number of
+    /// shared items, Cohen's kappa (Cohen 1960, see `cohenKappa()`) and the
+    /// percent agreement on those items. Pairs are ordered by name (`a < b`)
+    /// and sorted by `(a, b)`.
+    public func pairwiseAgreement() -> [PairwiseAgreement] {
+        AgreementTable(self).pairwiseAgreement()
+    }
+}
+
+extension AgreementTable {
+    /// One annotator at a time: walk its items and count, for every later
+    /// annotator on the same item, agreements and both label margins. Memory
+    /// is annotators × labels scratch plus the output; time is sum_i r_i².
+    func pairwiseAgreement() -> [PairwiseAgreement] {
+        let A = annotatorCount, L = labelCount
+        // Annotations by annotator: (item group, label), counting sort on annotator.
+        var start = [Int](repeating: 0, count: A + 1)
+        for a in annotatorOf { start[Int(a) + 1] += 1 }
+        for a in 0..<A { start[a + 1] += start[a] }
+        var next = start
+        var byGroup = [Int32](repeating: 0, count: annotatorOf.count)
+        var byLabel = [Int32](repeating: 0, count: annotatorOf.count)
+        for g in 0..<ratedItems where ratings(of: g) >= 2 {
+            for p in groupStart[g]..<groupStart[g + 1] {
+                let a = Int(annotatorOf[p])
+                byGroup[next[a]] = Int32(g)
+                byLabel[next[a]] = labelOf[p]
+                next[a] += 1
+            }
+        }
+        var shared = [Int](repeating: 0, count: A)
+        var agree = [Int](repeating: 0, count: A)
+        var marginA = [Int](repeating: 0, count: A * L)
+        var marginB = [Int](repeating: 0, count: A * L)
+        var touched: [Int] = []
+        var result: [PairwiseAgreement] = []
+        for a in 0..<A {
+            for e in start[a]..<next[a] {
+                let g = Int(byGroup[e]), la = Int(byLabel[e])
+                for p in groupStart[g]..<groupStart[g + 1] {
+                    let b = Int(annotatorOf[p])
+                    if b <= a { continue }
+                    let lb = Int(labelOf[p])
+                    if shared[b] == 0 { touched.append(b) }
+                    shared[b] += 1
+                    if la == lb { agree[b] += 1 }
+                    marginA[b * L + la] += 1
+                    marginB[b * L + lb] += 1
+                }
+            }
+            for b in touched {
+                var counts = AnnotatorPairCounts(labelCount: 0)
+                counts.items = shared[b]
+                counts.agreements = agree[b]
+                counts.first = Array(marginA[(b * L)..<(b * L + L)])
+                counts.second = Array(marginB[(b * L)..<(b * L + L)])
+                let kappa = counts.kappa()
+                let (x, y) = annotatorNames[a] < annotatorNames[b] ? (a, b) : (b, a)
+                result.append(PairwiseAgreement(
+                    a: annotatorNames[x], b: annotatorNames[y], items: shared[b],
+                    cohenKappa: kappa.value, percentAgreement: counts.percentAgreement,
+                    cohenKappaUndefined: kappa.reason))
+                shared[b] = 0
+                agree[b] = 0
+                for k in 0..<L { marginA[b * L + k] = 0; marginB[b * L + k] = 0 }
+            }
+            touched.removeAll(keepingCapacity: true)
+        }
+        result.sort { ($0.a, $0.b) < ($1.a, $1.b) }
+        return result
+    }
+}

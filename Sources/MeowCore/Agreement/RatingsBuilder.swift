@@ -1,0 +1,106 @@
+/// Collects `(item, annotator, label)` strings into a compact `Ratings`.
+///
+/// Why a builder: readers see names one annotation at a time; interning each
+/// name once (a dictionary from name to code) keeps memory to one copy per
+/// distinct name and lets the statistics work on integers.
+///
+/// Repeated annotations: when the same annotator labels the same item more than
+/// once, `build()` keeps only the LAST label appended for that pair (a later
+/// correction replaces the earlier answer) and drops the earlier ones.
+public struct RatingsBuilder: Sendable {
+    private var labelCodes: [String: Int32] = [:]
+    private var annotatorCodes: [String: Int32] = [:]
+    private var itemCodes: [String: Int32] = [:]
+    /// Label names interned so far; the index is the code.
+    public private(set) var labels: [String] = []
+    /// Annotator names interned so far.
+    public private(set) var annotators: [String] = []
+    /// Item names interned so far.
+    public private(set) var items: [String] = []
+    private var itemColumn: [Int32] = []
+    private var annotatorColumn: [Int32] = []
+    private var labelColumn: [Int32] = []
+    /// Numeric value per label code, passed on to `Ratings.labelValues`.
+    /// Leave `nil` for nominal labels.
+    public var labelValues: [Double]?
+
+    public init() {}
+
+    /// A builder whose first label codes are `labels`, in this order, so that
+    /// codes (and label tables) follow a known order even for unused labels.
+    public init(labels: [String]) {
+        for name in labels { _ = internLabel(name) }
+    }
+
+    /// Number of annotations appended, repeats included.
+    public var count: Int { itemColumn.count }
+
+    /// Reserves room for `count` more annotations.
+    public mutating func reserveCapacity(_ count: Int) {
+        itemColumn.reserveCapacity(itemColumn.count + count)
+        annotatorColumn.reserveCapacity(annotatorColumn.count + count)
+        labelColumn.reserveCapacity(labelColumn.count + count)
+    }
+
+    /// Appends one annotation.
+    public mutating func append(item: String, annotator: String, label: String) {
+        append(itemCode: internItem(item), annotatorCode: internAnnotator(annotator), labelCode: internLabel(label))
+    }
+
+    /// Appends one annotation by codes returned from the `intern…` methods.
+    public mutating func append(itemCode: Int32, annotatorCode: Int32, labelCode: Int32) {
+        itemColumn.append(itemCode)
+        annotatorColumn.append(annotatorCode)
+        labelColumn.append(labelCode)
+    }
+
+    /// The code of label `name`, adding it if new.
+    public mutating func internLabel(_ name: String) -> Int32 {
+        Self.intern(name, codes: &labelCodes, names: &labels)
+    }
+
+    /// The code of annotator `name`, adding it if new.
+    public mutating func internAnnotator(_ name: String) -> Int32 {
+        Self.intern(name, codes: &annotatorCodes, names: &annotators)
+    }
+
+    /// The code of item `name`, adding it if new.
+    public mutating func internItem(_ name: String) -> Int32 {
+        Self.intern(name, codes: &itemCodes, names: &items)
+    }
+
+    /// The code of label `name` if it was interned.
+    public func labelCode(_ name: String) -> Int32? { labelCodes[name] }
+
+    @inline(__always)
+    private static func intern(_ name: String, codes: inout [String: Int32], names: inout [String]) -> Int32 {
+        if let code = codes[name] { return code }
+        precondition(names.count < Int(Int32.max), "RatingsBuilder: too many distinct names")
+        let code = Int32(names.count)
+        codes[name] = code
+        names.append(name)
+        return code
+    }
+
+    /// The ratings, with repeated (item, annotator) annotations reduced to the
+    /// last one appended.
+    public func build() -> Ratings {
+        let grouping = AgreementGrouping(item: itemColumn, annotator: annotatorColumn,
+                                    itemCount: items.count, annotatorCount: annotators.count)
+        var item = itemColumn, annotator = annotatorColumn, label = labelColumn
+        if grouping.duplicates > 0 {
+            var keep = [Bool](repeating: false, count: itemColumn.count)
+            for index in grouping.order { keep[Int(index)] = true }
+            var w = 0
+            for r in 0..<keep.count where keep[r] {
+                item[w] = item[r]; annotator[w] = annotator[r]; label[w] = label[r]
+                w += 1
+            }
+            item.removeLast(item.count - w)
+            annotator.removeLast(annotator.count - w)
+            label.removeLast(label.count - w)
+        }
+        return Ratings(labels: labels, annotators: annotators, items: items,
+                       item: item, annotator: annotator, label: label, labelValues: labelValues)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// Drives the real `meow label` in a real terminal (tmux), as an annotator would.
+final class Tmux {
+    let session = "meow-test-\(UUID().uuidString.prefix(8))"
+
+    init(command: String, width: Int = 100, height: Int = 30, env: [String: String] = [:]) throws {
+        let exports = env.map { "export \($0.key)=\($0.value); " }.joined()
+        // The first tmux call starts the server, which must not inherit a pipe we read to its end.
+        try Tmux.tmux(detached: true, ["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
+                       "\(exports)\(command); echo \"[exit $?]\"; sleep 60"])
+    }
+
+    deinit { try? Tmux.tmux(["kill-session", "-t", session]) }
+
+    /// Runs a tmux command through `system()`. Foundation's `Process` watches a descriptor the
+    /// child inherits to learn it exited; the tmux server daemon keeps that descriptor open, so
+    /// `waitUntilExit` would hang on the call that starts the server.
+    @discardableResult
+    static func tmux(detached: Bool = false, _ args: [String]) throws -> String {
+        let out = NSTemporaryDirectory() + "meow-tmux-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let quoted = (["tmux"] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let status = system(quoted + " </dev/null >" + out + " 2>&1")
+        let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        if status != 0 && !detached && args.first != "kill-session" {
+            throw TmuxError(message: "tmux \(args.joined(separator: " ")) failed: \(text)")
+        }
+        return text
+    }
+
+    func screen() throws -> String { try Tmux.tmux(["capture-pane", "-p", "-t", session]) }
+
+    func send(_ keys: String...) throws { try Tmux.tmux(["send-keys", "-t", session] + keys) }
+
+    /// Waits until the screen contains `text`; fails the test with the screen when it does not.
+    @discardableResult
+    func waitFor(_ text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if last.contains(text) { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("timed out waiting for \"\(text)\"; the screen was:\n\(last)", sourceLocation: sourceLocation)
+        return last
+    }
+}
+
+struct TmuxError: Error { var message: String }
+
+@Suite("meow label in tmux", .serialized)
+struct TmuxLabelTests {
+    let dir: TempDir
+    init() throws {
+        dir = try TempDir()
+        _ = try dir.write("g.md", testGuideline)
+        #expect(try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path).status == 0)
+        _ = try dir.write("items.jsonl", (1...6).map { #"{"id":"i\#($0)","text":"text of item \#($0) 日本語 🙂"}"# }.joined(separator: "\n"))
+        #expect(try Meow.run(["import", "p", "items.jsonl"], in: dir.path).status == 0)
+    }
+
+    var command: String { "cd \(dir.path) && \(Meow.binary) label p --as alice" }
+
+    @Test func labelSeveralUndoOneQuitAndTheDatabaseHoldsExactlyThat() throws {
+        let t = try Tmux(command: command)
+        try t.waitFor("item i1")
+        try t.send("p"); try t.waitFor("item i2")
+        try t.send("n"); try t.waitFor("item i3")
+        try t.send("2"); try t.waitFor("item i4")
+        try t.send("u"); try t.waitFor("item i3")       // undo: i3 comes back
+        try t.send("1"); try t.waitFor("item i4")       // relabel i3 as pos
+        try t.send("c"); try t.waitFor("comment:")
+        try t.send("-l", "a chair"); try t.send("Enter")
+        try t.waitFor("comment added")
+        try t.send("o"); try t.waitFor("item i5")
+        try t.send("?"); try t.waitFor("end of the guideline")
+        try t.send("q"); try t.waitFor("item i5")
+        try t.send("q")
+        let end = try t.waitFor("[exit 0]")
+        #expect(end.contains("alice: 4 answers this session"))
+        let rows = try sqlite(dir.path + "/meow.sqlite", """
+            SELECT i.external_id || '=' || a.label || coalesce('/' || a.comment, '') FROM annotation a JOIN item i ON i.id = a.item_id ORDER BY i.id
+            """)
+        #expect(rows == "i1=pos\ni2=neg\ni3=pos\ni4=other/a chair")
+        #expect(try sqlite(dir.path + "/meow.sqlite", "SELECT count(*) FROM claim") == "0")
+    }
+
+    @Test func resizeRedrawsAndATooSmallWindowSaysSo() throws {
+        let t = try Tmux(command: command)
+        try t.waitFor("item i1")
+        try Tmux.tmux(["resize-window", "-t", t.session, "-x", "60", "-y", "20"])
+        try t.waitFor("Window too small: 60x20")
+        try t.send("p")   // ignored while nothing is drawn
+        try Tmux.tmux(["resize-window", "-t", t.session, "-x", "120", "-y", "40"])
+        let screen = try t.waitFor("item i1")
+        #expect(screen.contains("text of item 1 日本語 🙂"))
+        try t.send("q")
+        try t.waitFor("[exit 0]")
+        #expect(try sqlite(dir.path + "/meow.sqlite", "SELECT count(*) FROM annotation") == "0")
+    }
+
+    @Test func killMinus9LosesNothingCommittedAndTheLeaseReturnsTheItem() throws {
+        let t = try Tmux(command: command)
+        try t.waitFor("item i1")
+        try t.send("p"); try t.waitFor("item i2")
+        try t.send("n"); try t.waitFor("item i3")
+        // The pane runs a shell whose child is meow: kill -9 exactly that process.
+        let shell = try Tmux.tmux(["list-panes", "-t", t.session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let meowPID = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8).split(separator: " ").first.map(String.init) ?? ""
+        #expect(kill(pid_t(meowPID) ?? 0, SIGKILL) == 0)
+        try t.waitFor("[exit 137]")
+        let db = dir.path + "/meow.sqlite"
+        #expect(try sqlite(db, "SELECT group_concat(label) FROM annotation") == "pos,neg")
+        // alice still holds i3 until the lease ends; asking again returns it.
+        #expect(try Meow.run(["next", "p", "--as", "alice"], in: dir.path).stdout.hasPrefix("item: i3"))
+    }
+
+    @Test func monochromeTerminalsStillWork() throws {
+        let t = try Tmux(command: command, env: ["TERM": "vt100", "NO_COLOR": "1"])
+        try t.waitFor("item i1")
+        try t.send("p"); try t.waitFor("item i2")
+        try t.send("q"); try t.waitFor("[exit 0]")
+        #expect(try sqlite(dir.path + "/meow.sqlite", "SELECT count(*) FROM annotation") == "1")
+    }
+
+    @Test func withoutATerminalLabelSaysWhatToUseInstead() throws {
+        let r = try Meow.run(["label", "p", "--as", "alice"], in: dir.path)
+        #expect(r.status != 0 && r.stderr.contains("needs a terminal"))
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import MeowCore
+
+@Suite struct AgreementReportTests {
+    static func json(_ report: AgreementReport) throws -> [String: Any] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(report)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// The value and reading columns of the coefficient row named `name`.
+    static func row(_ text: String, _ name: String) -> [String]? {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + "  ") }) else { return nil }
+        let rest = line.dropFirst(name.count).drop(while: { $0 == " " })
+        guard let gap = rest.range(of: "  ") else { return [String(rest)] }
+        return [String(rest[..<gap.lowerBound]), String(rest[gap.upperBound...].drop(while: { $0 == " " }))]
+    }
+
+    @Test func jsonHasExactlyTheDocumentedFields() throws {
+        let ratings = AgreementFixtures.reliability(AgreementPublishedValuesTests.krippendorff2011)
+        let report = AgreementReport(ratings, bootstrapSamples: 100, seed: 3)
+        let object = try Self.json(report)
+        #expect(Set(object.keys) == ["items", "annotators", "annotations", "percent_agreement", "krippendorff_alpha",
+                                     "fleiss_kappa", "gwet_ac1", "cohen_kappa", "pairwise", "per_label"])
+        #expect(object["items"] as? Int == 11)         // unit 12 has one value
+        #expect(object["annotators"] as? Int == 4)
+        #expect(object["annotations"] as? Int == 40)   // n.. in Krippendorff (2011)
+        let alpha = try #require(object["krippendorff_alpha"] as? [String: Any])
+        #expect(Set(alpha.keys) == ["nominal", "ordinal", "interval"])
+        #expect(isNear(alpha["nominal"] as? Double, 0.743421052631579))
+        #expect(isNear(alpha["interval"] as? Double, 0.8491071428571428))
+        #expect(object["cohen_kappa"] is NSNull)       // 4 annotators
+        let pairwise = try #require(object["pairwise"] as? [[String: Any]])
+        #expect(pairwise.count == 6)
+        #expect(Set(pairwise[0].keys) == ["a", "b", "items", "cohen_kappa", "percent_agreement"])
+        #expect(pairwise[0]["a"] as? String == "r1" && pairwise[0]["b"] as? String == "r2")
+        let perLabel = try #require(object["per_label"] as? [String: [String: Any]])
+        #expect(Set(perLabel.keys) == ["1", "2", "3", "4", "5"])
+        #expect(Set(perLabel["1"]!.keys) == ["count", "specific_agreement"])
+        // Extras stay out of the JSON but are available in Swift.
+        #expect(isNear(report.alphaRatio, 0.7974027747116121))
+        #expect(report.alphaNominalInterval != nil)
+        #expect(report.confusions.first != nil)
+    }
+
+    @Test func undefinedValuesAreNullNotMissing() throws {
+        var builder = RatingsBuilder()
+        builder.append(item: "1", annotator: "a", label: "yes")
+        builder.append(item: "1", annotator: "b", label: "yes")
+        builder.append(item: "2", annotator: "a", label: "yes")
+        builder.append(item: "3", annotator: "a", label: "maybe") // single-rated
+        let report = AgreementReport(builder.build())
+        let object = try Self.json(report)
+        #expect(object.count == 10)
+        let alpha = try #require(object["krippendorff_alpha"] as? [String: Any])
+        #expect(alpha["nominal"] is NSNull)   // no expected disagreement
+        #expect(alpha["ordinal"] is NSNull)   // no values
+        #expect(alpha["interval"] is NSNull)
+        #expect(object["fleiss_kappa"] is NSNull == false) // two labels in the input: pe < 1
+        #expect(object["cohen_kappa"] is NSNull)
+        #expect(object["percent_agreement"] as? Double == 1)
+        let pair = try #require((object["pairwise"] as? [[String: Any]])?.first)
+        #expect(pair["cohen_kappa"] is NSNull)
+        let perLabel = try #require(object["per_label"] as? [String: [String: Any]])
+        #expect(perLabel["maybe"]?["specific_agreement"] is NSNull)
+        #expect(perLabel["maybe"]?["count"] as? Int == 0)
+        #expect(report.undefinedReasons["krippendorff_alpha.ordinal"] == .noLabelValues)
+    }
+
+    @Test func textExplainsValuesAndNulls() {
+        let ratings = AgreementFixtures.reliability(AgreementPublishedValuesTests.krippendorff2011)
+        let text = AgreementReport(ratings, bootstrapSamples: 200).text()
+        #expect(Self.row(text, "Krippendorff's alpha, nominal") == ["0.743", "tentative conclusions only (0.667-0.800)"])
+        #expect(Self.row(text, "Krippendorff's alpha, ordinal") == ["0.815", "reliable (>= 0.800)"])
+        #expect(Self.row(text, "Fleiss' kappa") == ["0.761", "substantial (0.61-0.80)"])
+        #expect(Self.row(text, "Gwet's AC1") == ["0.775", "substantial (0.61-0.80)"])
+        #expect(text.contains("Fleiss' kappa"))
+        #expect(text.contains("substantial"))
+        #expect(text.contains("clarify the guideline where these labels meet"))
+        #expect(Self.row(text, "Cohen's kappa") == ["—", "undefined: needs exactly 2 annotators, the input has 4"])
+        #expect(text.contains("95% bootstrap interval"))
+        #expect(text.contains("1 item with a single annotation not compared"))
+        #expect(!text.contains("nan"))
+        // Per-label and pairwise nulls are explained too.
+        var builder = RatingsBuilder(labels: ["ok", "bad"])
+        for (item, annotator) in [("1", "a"), ("1", "b"), ("2", "a"), ("2", "b")] { builder.append(item: item, annotator: annotator, label: "ok") }
+        let other = AgreementReport(builder.build()).text()
+        #expect(other.contains("bad: specific agreement undefined: the label is not used on any pairable item"))
+        #expect(other.contains("pairwise a / b: Cohen's kappa undefined: no expected disagreement"))
+    }
+
+    @Test func kappaBandsInText() {
+        let y1 = [1, 1, 1, 1, 1, 1, 2, 2, 1, 1], y2 = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2]
+        let text = AgreementReport(AgreementFixtures.twoAnnotators(y1, y2, numeric: false)).text()
+        #expect(Self.row(text, "Cohen's kappa") == ["0.545", "moderate (0.41-0.60)"])
+        #expect(Self.row(text, "Weighted kappa, linear")?.last?.hasPrefix("undefined: labels have no numeric values or order") == true)
+    }
+}

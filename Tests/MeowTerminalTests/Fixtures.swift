@@ -1,0 +1,55 @@
+import Foundation
+import MeowCore
+@testable import MeowTerminal
+
+enum Fixtures {
+    static let classify = try! Guideline.parse("""
+    ---
+    name: s
+    title: Review sentiment
+    task: classify
+    overlap: 2
+    show: [product]
+    labels:
+      - {value: positive, hotkey: p, definition: Satisfied., examples: ["Love it"], counter_examples: ["Love it... not"]}
+      - {value: negative, hotkey: n, definition: Dissatisfied., examples: ["Broke"]}
+      - {value: other, hotkey: o, definition: Not a review; say why., requires_comment: true}
+    ---
+    # Sentiment
+    Decide how the reviewer feels about the product.
+
+    ## When unsure
+    Flag it with f and write why.
+    """)
+
+    static let multilabel = try! Guideline.parse("""
+    ---
+    name: t
+    title: Toxicity
+    task: multilabel
+    overlap: 2
+    min_labels: 1
+    max_labels: 2
+    labels:
+      - {value: insult, hotkey: i, definition: Insult.}
+      - {value: threat, hotkey: t, definition: Threat.}
+      - {value: profanity, hotkey: p, definition: Swearing.}
+      - {value: none, hotkey: n, definition: Nothing toxic., excludes: [insult, threat, profanity]}
+    ---
+    Body
+    """)
+
+    static func state(_ g: Guideline = classify, width: Int = 80, height: Int = 24, text: String = "Great kettle, boils fast.") -> LabelingState {
+        var s = LabelingState(project: "reviews", annotator: "alice", guideline: g, width: width, height: height, now: Date(timeIntervalSince1970: 0))
+        s.apply(.loaded(ScreenItem(id: "r1", text: text, fields: [("product", "Kettle")]), Progress(mine: 3, teamDone: 10, teamTotal: 40), canUndo: true),
+                now: Date(timeIntervalSince1970: 100))
+        return s
+    }
+}
+
+extension LabelingState {
+    /// Presses a key string; returns all effects in order.
+    mutating func press(_ keys: String, now: Date = Date(timeIntervalSince1970: 110)) -> [Effect] {
+        Key.sequence(keys).flatMap { handle($0, now: now) }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import MeowApp
+import MeowCore
+import MeowStore
+@testable import MeowTerminal
+
+/// Key sequences on the in-memory terminal against a real workspace file.
+@Suite("Labeling session on a real workspace")
+struct SessionTests {
+    let dir = NSTemporaryDirectory() + "meow-session-" + UUID().uuidString
+    let ws: Workspace
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        ws = try Workspace(path: dir + "/w.sqlite", create: true)
+        try ws.createProject("reviews", guideline: Fixtures.classify, by: "admin")
+        let file = dir + "/items.jsonl"
+        try (1...5).map { #"{"id":"r\#($0)","text":"review \#($0)","product":"P\#($0)"}"# }.joined(separator: "\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "reviews", reader: ItemReader(path: file, format: .jsonl), skipInvalid: false)
+    }
+
+    func run(_ keys: String, as who: String = "alice", width: Int = 80, height: Int = 24) throws -> (LabelingSession, InMemoryTerminal) {
+        let project = try ws.project("reviews")
+        let terminal = InMemoryTerminal(width: width, height: height, keys: Key.sequence(keys))
+        let state = LabelingState(project: "reviews", annotator: who, guideline: project.guideline, width: width, height: height)
+        let session = LabelingSession(state: state, terminal: terminal, backend: WorkspaceBackend(workspace: ws, project: project, annotator: who))
+        try session.run()
+        return (session, terminal)
+    }
+
+    func labels() throws -> [String] {
+        let path = dir + "/out.csv"
+        var out = [UInt8]()
+        try ws.exportAnnotations(project: "reviews", format: .csv) { out += $0 }
+        try Data(out).write(to: URL(fileURLWithPath: path))
+        return String(decoding: out, as: UTF8.self).split(separator: "\n").dropFirst().map { line in
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            return "\(f[0]):\(f[3])"
+        }
+    }
+
+    @Test func labelUndoRelabelAndQuit() throws {
+        let (session, terminal) = try run("pn2uo" + "cnot a review<enter>o" + "q")
+        // r1 positive, r2 negative, r3 negative then undone, r3 relabeled other with a comment.
+        #expect(try labels() == ["r1:positive", "r2:negative", "r3:other"])
+        #expect(session.state.sessionAnswers == 3)
+        // The screen showed the metadata field the guideline asks for.
+        #expect(terminal.screens[0].line(3).contains("product: P1"))
+        // Quitting released the held claim on r4: it is the next item again.
+        #expect(try ws.claimNext(project: "reviews", annotator: "alice")?.id == "r4")
+    }
+
+    @Test func comingBackResumesWhereTheAnnotatorLeft() throws {
+        _ = try run("pp" + "q")
+        let (_, terminal) = try run("q")
+        #expect(terminal.screens[0].line(3).hasPrefix(" item r3"))
+    }
+
+    @Test func skippedItemsGoToOthersAndTheQueueEnds() throws {
+        _ = try run("spppp")
+        let (_, t) = try run("q")
+        #expect(t.screens[0].lines.joined().contains("Nothing left for you in reviews."))
+        // Bob gets the item alice skipped.
+        let (_, bob) = try run("q", as: "bob")
+        #expect(bob.screens[0].line(3).hasPrefix(" item r1"))
+        #expect(try labels().count == 4)
+    }
+
+    @Test func storeRefusalsShowInlineAndKeepTheItem() throws {
+        // "o" (other) needs a comment: refused before reaching the store, item stays.
+        let (session, terminal) = try run("oq")
+        #expect(terminal.screens[1].line(22).contains("requires a comment"))
+        #expect(session.state.item?.id == "r1")
+        #expect(try labels().isEmpty)
+    }
+
+    @Test func keyToDrawnFrameStaysOnTheItemAfterResize() throws {
+        let (_, t) = try run("p" , width: 120, height: 40)
+        #expect(t.screens.last?.width == 120)
+        #expect(try labels() == ["r1:positive"])
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+@testable import MeowTerminal
+
+@Suite("Labeling state machine: every key")
+struct StateMachineTests {
+    @Test func aHotkeyAnswersASingleLabelItemAtOnce() {
+        var s = Fixtures.state()
+        let effects = s.press("p")
+        #expect(effects == [.submit(item: "r1", answer: AnswerDraft(labels: ["positive"], comment: nil, unsure: false, unsureNote: nil, seconds: 10))])
+    }
+
+    @Test func digitsAnswerInLabelOrder() {
+        var s = Fixtures.state()
+        #expect(s.press("2") == [.submit(item: "r1", answer: AnswerDraft(labels: ["negative"], comment: nil, unsure: false, unsureNote: nil, seconds: 10))])
+        var t = Fixtures.state()
+        #expect(t.press("9").isEmpty)
+        #expect(t.message?.isError == true)
+    }
+
+    @Test func multiLabelKeysToggleAndEnterSubmits() {
+        var s = Fixtures.state(Fixtures.multilabel)
+        #expect(s.press("it").isEmpty)
+        #expect(s.selected == ["insult", "threat"])
+        #expect(s.press("t").isEmpty)
+        #expect(s.selected == ["insult"])
+        #expect(s.press("p<enter>") == [.submit(item: "r1", answer: AnswerDraft(labels: ["insult", "profanity"], comment: nil, unsure: false, unsureNote: nil, seconds: 10))])
+    }
+
+    @Test func schemaRulesRefuseInlineAndKeepTheItem() {
+        var s = Fixtures.state(Fixtures.multilabel)
+        #expect(s.press("<enter>").isEmpty)
+        #expect(s.message?.text == "not saved: no label given")
+        #expect(s.press("in<enter>").isEmpty)
+        #expect(s.message?.text == "not saved: labels 'none' and 'insult' exclude each other")
+        #expect(s.item?.id == "r1")
+        var c = Fixtures.state()
+        #expect(c.press("o").isEmpty)
+        #expect(c.message?.text == "not saved: label 'other' requires a comment saying why")
+    }
+
+    @Test func commentIsTypedAndSentWithTheAnswer() {
+        var s = Fixtures.state()
+        #expect(s.press("c").isEmpty)
+        #expect(s.mode == .typing(.comment("")))
+        #expect(s.press("a chairx<bs><enter>").isEmpty)
+        #expect(s.comment == "a chair")
+        #expect(s.mode == .labeling)
+        #expect(s.press("o") == [.submit(item: "r1", answer: AnswerDraft(labels: ["other"], comment: "a chair", unsure: false, unsureNote: nil, seconds: 10))])
+    }
+
+    @Test func escCancelsTyping() {
+        var s = Fixtures.state()
+        _ = s.press("cabc<esc>")
+        #expect(s.comment == "")
+        #expect(s.mode == .labeling)
+    }
+
+    @Test func fFlagsUnsureWithAnOptionalNote() {
+        var s = Fixtures.state()
+        _ = s.press("fsarcasm?<enter>")
+        #expect(s.unsure && s.unsureNote == "sarcasm?")
+        #expect(s.press("n") == [.submit(item: "r1", answer: AnswerDraft(labels: ["negative"], comment: nil, unsure: true, unsureNote: "sarcasm?", seconds: 10))])
+        var t = Fixtures.state()
+        _ = t.press("f<enter>")
+        #expect(t.unsure && t.unsureNote.isEmpty)
+        _ = t.press("f")
+        #expect(!t.unsure)
+    }
+
+    @Test func labelKeysTypeTextWhileTyping() {
+        var s = Fixtures.state()
+        #expect(s.press("cpq").isEmpty)
+        #expect(s.mode == .typing(.comment("pq")))
+    }
+
+    @Test func uUndoesSSkipsQQuits() {
+        var s = Fixtures.state()
+        #expect(s.press("u") == [.undo])
+        #expect(s.press("s") == [.skip(item: "r1")])
+        #expect(s.press("q") == [.quit])
+        #expect(s.mode == .quitting)
+        var c = Fixtures.state()
+        #expect(c.press("<C-c>") == [.quit])
+    }
+
+    @Test func undoWithNothingToUndoSaysSo() {
+        var s = LabelingState(project: "p", annotator: "a", guideline: Fixtures.classify, width: 80, height: 24)
+        s.apply(.loaded(ScreenItem(id: "x", text: "t"), Progress(), canUndo: false))
+        #expect(s.press("u").isEmpty)
+        #expect(s.message?.text == "nothing to undo yet")
+    }
+
+    @Test func questionMarkOpensTheGuidelineAndScrolls() {
+        var s = Fixtures.state(height: 24)
+        _ = s.press("?")
+        #expect(s.mode == .guideline(scroll: 0))
+        _ = s.press("jj<down>")
+        #expect(s.mode == .guideline(scroll: 3))
+        _ = s.press("k")
+        #expect(s.mode == .guideline(scroll: 2))
+        // Label keys do nothing in the guideline.
+        #expect(s.press("p").isEmpty)
+        _ = s.press("?")
+        #expect(s.mode == .labeling)
+    }
+
+    @Test func arrowsScrollALongItem() {
+        var s = Fixtures.state(text: String(repeating: "word ", count: 2000))
+        _ = s.press("<down><down>")
+        #expect(s.scroll == 2)
+        _ = s.press("<up>")
+        #expect(s.scroll == 1)
+        _ = s.press("<pgdn>")
+        #expect(s.scroll == 1 + s.textRows - 1)
+    }
+
+    @Test func resizeKeepsStateAndTooSmallRefusesAnswers() {
+        var s = Fixtures.state()
+        _ = s.press("c")
+        _ = s.handle(.resize(width: 120, height: 40))
+        #expect(s.width == 120 && s.mode == .typing(.comment("")))
+        var t = Fixtures.state()
+        _ = t.handle(.resize(width: 60, height: 20))
+        #expect(t.isTooSmall)
+        #expect(t.press("p").isEmpty)
+        #expect(t.press("q") == [.quit])
+    }
+
+    @Test func anEmptyQueueOffersUndoGuidelineAndQuit() {
+        var s = Fixtures.state()
+        s.apply(.loaded(nil, Progress(mine: 5, teamDone: 40, teamTotal: 40), canUndo: true))
+        #expect(s.mode == .empty)
+        #expect(s.press("p").isEmpty)
+        #expect(s.press("u") == [.undo])
+        _ = s.press("?")
+        #expect(s.mode == .guideline(scroll: 0))
+        _ = s.press("q")
+        #expect(s.mode == .empty)
+        #expect(s.press("q") == [.quit])
+    }
+
+    @Test func aNewItemClearsTheDraft() {
+        var s = Fixtures.state(Fixtures.multilabel)
+        _ = s.press("ifnote<enter>cwhy<enter>")
+        s.apply(.loaded(ScreenItem(id: "r2", text: "next"), Progress(), canUndo: true))
+        #expect(s.selected.isEmpty && !s.unsure && s.comment.isEmpty && s.scroll == 0)
+    }
+
+    @Test func itemsPerHourCountsThisSessionsAnswers() {
+        var s = Fixtures.state()
+        s.apply(.answered)
+        s.apply(.answered)
+        #expect(s.itemsPerHour(now: Date(timeIntervalSince1970: 3600)) == 2)
+        s.apply(.undone)
+        #expect(s.sessionAnswers == 1)
+    }
+}
