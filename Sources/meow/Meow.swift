@@ -8,7 +8,7 @@ struct Meow: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Demo.self, Init.self, Import.self, ImportAnnotations.self,
-            Label.self, Next.self, Submit.self, Skip.self, Release.self, Status.self, Export.self,
+            Label.self, Next.self, Submit.self, Skip.self, Release.self, Status.self, Export.self, Agreement.self,
             GuidelineCommand.self,
         ]
     )

@@ -1,0 +1,50 @@
+import Foundation
+import MeowCore
+
+extension Workspace {
+    /// The project's answers as agreement input: one rating per (item, annotator), optionally
+    /// only those made under one guideline version or by some annotators. For single-label
+    /// tasks the guideline's label order is the ordinal scale (a label's value = its position).
+    public func agreementRatings(project name: String, guidelineVersion: Int? = nil, annotators: [String]? = nil) throws -> Ratings {
+        let p = try project(name)
+        let order = p.guideline.labels.map(\.value)
+        var builder = RatingsBuilder(labels: order)
+        if p.guideline.task == .classify { builder.labelValues = order.indices.map(Double.init) }
+        let allowed = annotators.map(Set.init)
+        try db.read {
+            var sql = "SELECT a.item_id, i.external_id, a.annotator, a.label FROM annotation a JOIN item i ON i.id = a.item_id WHERE a.project_id = ?"
+            var args: [SQLValue] = [.int(p.id)]
+            if let v = guidelineVersion { sql += " AND a.guideline_version = ?"; args.append(.int(Int64(v))) }
+            sql += " ORDER BY a.item_id"
+            let s = try db.statement(sql)
+            try s.bind(args)
+            var itemCodes: [Int64: Int32] = [:]
+            var annotatorCodes: [String: Int32] = [:]
+            var labelCodes: [String: Int32] = [:]
+            while try s.step() {
+                let annotator = s.string(2) ?? ""
+                if let allowed, !allowed.contains(annotator) { continue }
+                let itemID = s.int64(0)
+                let itemCode: Int32
+                if let c = itemCodes[itemID] { itemCode = c } else { itemCode = builder.internItem(s.string(1) ?? ""); itemCodes[itemID] = itemCode }
+                let annotatorCode: Int32
+                if let c = annotatorCodes[annotator] { annotatorCode = c } else { annotatorCode = builder.internAnnotator(annotator); annotatorCodes[annotator] = annotatorCode }
+                let label = s.string(3) ?? ""
+                let labelCode: Int32
+                if let c = labelCodes[label] { labelCode = c } else { labelCode = builder.internLabel(label); labelCodes[label] = labelCode }
+                builder.append(itemCode: itemCode, annotatorCode: annotatorCode, labelCode: labelCode)
+            }
+        }
+        if builder.labels.count > order.count { builder.labelValues = nil } // multi-label combinations have no order
+        return builder.build()
+    }
+
+    /// Guideline versions of a project with how many answers each holds.
+    public func guidelineVersions(project name: String) throws -> [(version: Int, hash: String, createdAt: String, annotations: Int)] {
+        let p = try project(name)
+        return try db.rows("""
+            SELECT g.version, g.content_hash, g.created_at, (SELECT count(*) FROM annotation a WHERE a.project_id = g.project_id AND a.guideline_version = g.version)
+            FROM guideline_version g WHERE g.project_id = ? ORDER BY g.version
+            """, .int(p.id)).map { (Int($0.int(0)), $0.text(1), $0.text(2), Int($0.int(3))) }
+    }
+}

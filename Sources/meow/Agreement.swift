@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import MeowCore
+import MeowStore
+
+struct Agreement: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Inter-annotator agreement: Krippendorff's alpha, Fleiss' kappa, Gwet's AC1, Cohen's kappa, and where annotators disagree.",
+        discussion: """
+        From a project (meow agreement PROJECT) or from any long-format file of labels
+        (meow agreement --input FILE: JSONL {"item","annotator","label"} or CSV item,annotator,label).
+        Ordinal and interval alpha use the guideline's label order in a project, the numbers when every
+        label in a file is numeric, or --order; otherwise they are null.
+        """)
+
+    @Argument(help: "Project name (or use --input).") var project: String?
+    @Option(help: ArgumentHelp("A long-format labels file instead of a project.", valueName: "file")) var input: String?
+    @Option(help: ArgumentHelp("Label order for ordinal/interval alpha with non-numeric labels (file mode).", valueName: "a,b,c")) var order: String?
+    @Option(help: ArgumentHelp("Only answers made under this guideline version.", valueName: "version")) var guidelineVersion: Int?
+    @Option(help: ArgumentHelp("Only these annotators.", valueName: "a,b")) var annotators: String?
+    @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: ArgumentHelp("Resamples for a 95% bootstrap interval of nominal alpha.", valueName: "n")) var bootstrap: Int = 0
+    @Option(help: "Seed for the bootstrap.") var seed: UInt64 = 0
+    @Option(help: ArgumentHelp("Also write a self-contained HTML report.", valueName: "file")) var html: String?
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func validate() throws {
+        if (project == nil) == (input == nil) { throw ValidationError("give a project or --input FILE (one of them)") }
+        if input != nil, guidelineVersion != nil { throw ValidationError("--guideline-version applies to a project, not to --input") }
+        if project != nil, order != nil { throw ValidationError("--order applies to --input; a project's order comes from its guideline") }
+        if bootstrap < 0 || bootstrap > 100_000 { throw ValidationError("--bootstrap must be between 0 and 100000") }
+    }
+
+    func run() throws {
+        let names = annotators.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        var ratings: Ratings
+        let title: String
+        if let input {
+            let orderList = order.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            do { ratings = try LongFormatReader(order: orderList).read(path: input) }
+            catch { throw UserFacingError("\(error)") }
+            if let names { ratings = ratings.only(annotators: Set(names)) }
+            title = "Agreement — \(input)"
+        } else {
+            let ws = try workspace.open()
+            ratings = try ws.agreementRatings(project: project!, guidelineVersion: guidelineVersion, annotators: names)
+            title = "Agreement — \(project!)" + (guidelineVersion.map { " (guideline v\($0))" } ?? "")
+        }
+        let report = AgreementReport(ratings, bootstrapSamples: bootstrap, seed: seed)
+        if let html {
+            _ = try AtomicFile.write(to: html) { sink in var b = Array(report.html(title: title, ratings: ratings).utf8); try sink(&b) }
+        }
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys]
+            print(String(decoding: try enc.encode(report), as: UTF8.self))
+        } else {
+            print(title)
+            print(report.text())
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+@Suite("meow agreement")
+struct AgreementCLITests {
+    /// Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability": 4 observers, 12 units,
+    /// missing data. Published: nominal 0.743, ordinal 0.815, interval 0.849.
+    static let krippendorff2011: String = {
+        let rows: [String: [String?]] = [
+            "A": ["1", "2", "3", "3", "2", "1", "4", "1", "2", nil, nil, nil],
+            "B": ["1", "2", "3", "3", "2", "2", "4", "1", "2", "5", nil, "3"],
+            "C": [nil, "3", "3", "3", "2", "3", "4", "2", "2", "5", "1", nil],
+            "D": ["1", "2", "3", "3", "2", "4", "4", "1", "2", "5", "1", nil],
+        ]
+        var lines: [String] = []
+        for (obs, values) in rows.sorted(by: { $0.key < $1.key }) {
+            for (u, v) in values.enumerated() { if let v { lines.append(#"{"item":"u\#(u + 1)","annotator":"\#(obs)","label":\#(v)}"#) } }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
+
+    func json(_ r: MeowRun) throws -> [String: Any] {
+        #expect(r.status == 0, "\(r.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    }
+
+    @Test func publishedValuesThroughTheBinary() throws {
+        let dir = try TempDir()
+        _ = try dir.write("k.jsonl", Self.krippendorff2011)
+        let j = try json(Meow.run(["agreement", "--input", "k.jsonl", "--json"], in: dir.path))
+        let alpha = j["krippendorff_alpha"] as! [String: Any]
+        #expect(abs((alpha["nominal"] as! Double) - 0.743421052631579) < 1e-9)
+        #expect(abs((alpha["ordinal"] as! Double) - 0.8153875037548814) < 1e-9)
+        #expect(abs((alpha["interval"] as! Double) - 0.8491071428571428) < 1e-9)
+        #expect(j["items"] as? Int == 11)
+        #expect(j["annotators"] as? Int == 4)
+        #expect(j["annotations"] as? Int == 40)
+        #expect(j["cohen_kappa"] is NSNull)
+        #expect(Set(j.keys) == ["items", "annotators", "annotations", "percent_agreement", "krippendorff_alpha", "fleiss_kappa",
+                                "gwet_ac1", "cohen_kappa", "pairwise", "per_label"])
+    }
+
+    @Test func csvInputOrderOptionAndTwoAnnotatorCohen() throws {
+        let dir = try TempDir()
+        // Wikipedia's Cohen example: 20 yes/yes, 5 yes/no, 10 no/yes, 15 no/no -> kappa 0.4.
+        var rows = ["item,annotator,label"]
+        var n = 0
+        for (a, b, count) in [("yes", "yes", 20), ("yes", "no", 5), ("no", "yes", 10), ("no", "no", 15)] {
+            for _ in 0..<count { n += 1; rows.append("i\(n),A,\(a)"); rows.append("i\(n),B,\(b)") }
+        }
+        _ = try dir.write("c.csv", rows.joined(separator: "\n"))
+        let j = try json(Meow.run(["agreement", "--input", "c.csv", "--json"], in: dir.path))
+        #expect(abs((j["cohen_kappa"] as! Double) - 0.4) < 1e-12)
+        #expect(((j["krippendorff_alpha"] as! [String: Any])["ordinal"]) is NSNull)
+        let o = try json(Meow.run(["agreement", "--input", "c.csv", "--json", "--order", "no,yes"], in: dir.path))
+        #expect(((o["krippendorff_alpha"] as! [String: Any])["ordinal"]) is Double)
+        let bad = try Meow.run(["agreement", "--input", "c.csv", "--order", "no"], in: dir.path)
+        #expect(bad.status != 0 && bad.stderr.contains("yes"), "\(bad.stderr)")
+    }
+
+    @Test func projectModeMatchesFileModeAndFiltersByVersionAndAnnotator() throws {
+        let dir = try TempDir()
+        _ = try dir.write("g.md", testGuideline)
+        _ = try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path)
+        _ = try dir.write("items.txt", (1...30).map { "item \($0)" }.joined(separator: "\n"))
+        _ = try Meow.run(["import", "p", "items.txt"], in: dir.path)
+        let ids = try sqlite(dir.path + "/meow.sqlite", "SELECT external_id FROM item ORDER BY id").split(separator: "\n")
+        var rows = ["item,annotator,label"]
+        for (i, id) in ids.enumerated() {
+            rows.append("\(id),ann,\(i % 3 == 0 ? "neg" : "pos")")
+            rows.append("\(id),bo,\(i % 4 == 0 ? "neg" : "pos")")
+            rows.append("\(id),cy,\(i % 5 == 0 ? "neg" : "pos")")
+        }
+        _ = try dir.write("labels.csv", rows.joined(separator: "\n"))
+        #expect(try Meow.run(["import-annotations", "p", "labels.csv"], in: dir.path).status == 0)
+        let project = try json(Meow.run(["agreement", "p", "--json"], in: dir.path))
+        let file = try json(Meow.run(["agreement", "--input", "labels.csv", "--json"], in: dir.path))
+        #expect(project["fleiss_kappa"] as! Double == file["fleiss_kappa"] as! Double)
+        #expect((project["krippendorff_alpha"] as! [String: Any])["nominal"] as! Double == (file["krippendorff_alpha"] as! [String: Any])["nominal"] as! Double)
+        // The guideline's order (pos, neg, other) gives project mode an ordinal scale.
+        #expect((project["krippendorff_alpha"] as! [String: Any])["ordinal"] is Double)
+        let two = try json(Meow.run(["agreement", "p", "--json", "--annotators", "ann,bo"], in: dir.path))
+        #expect(two["annotators"] as? Int == 2)
+        #expect(two["cohen_kappa"] is Double)
+        let v2 = try json(Meow.run(["agreement", "p", "--json", "--guideline-version", "2"], in: dir.path))
+        #expect(v2["items"] as? Int == 0)
+        #expect(v2["percent_agreement"] is NSNull)
+    }
+
+    @Test func readableReportAndHTML() throws {
+        let dir = try TempDir()
+        let r = try Meow.run(["agreement", "--input", Meow.repoRoot + "/Samples/review-annotations.jsonl", "--html", "r.html", "--bootstrap", "100", "--seed", "1"], in: dir.path)
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Krippendorff's alpha, nominal"))
+        #expect(r.stdout.contains("95% bootstrap interval"))
+        #expect(r.stdout.contains("Most confused label pairs"))
+        #expect(r.stdout.contains("undefined: needs exactly 2 annotators"))
+        let html = try String(contentsOfFile: dir.path + "/r.html", encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("Pairwise Cohen") && html.contains("Label coincidences") && html.contains("Each annotator against the rest"))
+        #expect(!html.contains("http"))   // self-contained: nothing fetched
+        #expect(!html.contains("<script"))
+    }
+
+    @Test func badInputNamesTheLine() throws {
+        let dir = try TempDir()
+        _ = try dir.write("bad.jsonl", #"{"item":"a","annotator":"x","label":"p"}"# + "\n" + #"{"item":"a","label":"p"}"# + "\n")
+        let r = try Meow.run(["agreement", "--input", "bad.jsonl"], in: dir.path)
+        #expect(r.status != 0 && r.stderr.contains("bad.jsonl") && r.stderr.contains("line 2"), "\(r.stderr)")
+        let both = try Meow.run(["agreement", "p", "--input", "bad.jsonl"], in: dir.path)
+        #expect(both.status == 64)
+    }
+}
