@@ -23,16 +23,26 @@ public final class WorkspaceBackend: LabelingBackend {
         try ws.submit(project: project.name, annotator: annotator, item: item,
                       answer: Answer(labels: answer.labels, comment: answer.comment, unsure: answer.unsure,
                                      unsureNote: answer.unsureNote, seconds: answer.seconds))
+        mine = mine.map { $0 + 1 }
     }
 
     public func skip(item: String) throws { try ws.skip(project: project.name, annotator: annotator, item: item) }
-    public func undo() throws -> ScreenItem { screenItem(try ws.undoLast(project: project.name, annotator: annotator)) }
+    public func undo() throws -> ScreenItem {
+        let item = screenItem(try ws.undoLast(project: project.name, annotator: annotator))
+        mine = mine.map { max(0, $0 - 1) }
+        return item
+    }
     public func releaseAll() throws { try ws.releaseAll(project: project.name, annotator: annotator) }
     public func canUndo() throws -> Bool { try ws.hasUndoableAnswer(project: project, annotator: annotator) }
 
+    /// The annotator's own count is read once and then kept in step with their answers, so a
+    /// long history never costs a count per frame; the team's comes from trigger-kept counters.
+    private var mine: Int?
+
     public func progress() throws -> MeowTerminal.Progress {
-        let p = try ws.progress(project: project, annotator: annotator)
-        return MeowTerminal.Progress(mine: p.mine, teamDone: p.teamDone, teamTotal: p.teamTotal)
+        let p = try ws.progress(project: project, annotator: annotator, countMine: mine == nil)
+        if mine == nil { mine = p.mine }
+        return MeowTerminal.Progress(mine: mine ?? 0, teamDone: p.teamDone, teamTotal: p.teamTotal)
     }
 
     private func screenItem(_ item: ClaimedItem) -> ScreenItem {

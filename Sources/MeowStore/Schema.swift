@@ -11,6 +11,10 @@ enum Schema {
             name          TEXT NOT NULL UNIQUE,
             overlap       INTEGER NOT NULL CHECK (overlap >= 1),
             lease_seconds REAL NOT NULL CHECK (lease_seconds > 0),
+            -- Kept by triggers so progress bars never scan the items: answers wanted
+            -- (sum of need) and answers given towards them (sum of min(done_count, need)).
+            answers_needed INTEGER NOT NULL DEFAULT 0,
+            answers_done   INTEGER NOT NULL DEFAULT 0,
             created_at    TEXT NOT NULL,
             created_by    TEXT NOT NULL
         ) STRICT;
@@ -92,10 +96,17 @@ enum Schema {
         ) STRICT, WITHOUT ROWID;
 
         CREATE TRIGGER annotation_counts_insert AFTER INSERT ON annotation BEGIN
+            UPDATE project SET answers_done = answers_done + 1
+             WHERE id = NEW.project_id AND (SELECT done_count < need FROM item WHERE id = NEW.item_id);
             UPDATE item SET done_count = done_count + 1 WHERE id = NEW.item_id;
         END;
         CREATE TRIGGER annotation_counts_delete AFTER DELETE ON annotation BEGIN
+            UPDATE project SET answers_done = answers_done - 1
+             WHERE id = OLD.project_id AND (SELECT done_count <= need FROM item WHERE id = OLD.item_id);
             UPDATE item SET done_count = done_count - 1 WHERE id = OLD.item_id;
+        END;
+        CREATE TRIGGER item_need_insert AFTER INSERT ON item BEGIN
+            UPDATE project SET answers_needed = answers_needed + NEW.need WHERE id = NEW.project_id;
         END;
         CREATE TRIGGER claim_counts_insert AFTER INSERT ON claim BEGIN
             UPDATE item SET claim_count = claim_count + 1 WHERE id = NEW.item_id;

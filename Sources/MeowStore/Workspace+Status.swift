@@ -53,9 +53,9 @@ extension Workspace {
 
     /// How many items the annotator has answered, and how many answers the project still needs
     /// in total (for progress bars).
-    public func progress(project p: Project, annotator: String) throws -> (mine: Int, teamDone: Int, teamTotal: Int) {
-        let mine = try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0
-        let r = try db.row("SELECT coalesce(sum(min(done_count, need)), 0), coalesce(sum(need), 0) FROM item WHERE project_id = ?", .int(p.id))!
+    public func progress(project p: Project, annotator: String, countMine: Bool = true) throws -> (mine: Int, teamDone: Int, teamTotal: Int) {
+        let mine = countMine ? (try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0) : 0
+        let r = try db.row("SELECT answers_done, answers_needed FROM project WHERE id = ?", .int(p.id))!
         return (Int(mine), Int(r.int(0)), Int(r.int(1)))
     }
 }

@@ -7,6 +7,7 @@ import MeowCore
 public final class Workspace {
     let db: Connection
     public let path: String
+    var projectCache: [String: Project] = [:]
 
     /// Opens (and, with `create`, creates) a workspace, applying pending migrations.
     /// Refuses files that are not SQLite, SQLite files of other applications, and files

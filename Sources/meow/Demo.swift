@@ -21,7 +21,9 @@ struct Demo: ParsableCommand {
             let g = try GuidelineFile.load(root + "/Guidelines/sentiment.md")
             try ws.createProject("reviews", guideline: g, by: user.annotator)
             let s = try ws.importItems(project: "reviews", reader: ItemReader(path: root + "/Samples/reviews.jsonl", format: .jsonl), skipInvalid: false)
-            print("demo: project 'reviews' (\(g.title)) with \(s.inserted) product reviews")
+            // Five colleagues already labeled the first 200 reviews: enough to measure agreement.
+            let a = try ws.importAnnotations(project: "reviews", path: root + "/Samples/review-annotations.jsonl", format: .jsonl)
+            print("demo: project 'reviews' (\(g.title)) with \(s.inserted) product reviews, \(a.inserted) labels from 5 annotators")
         }
         if !projects.contains("comments") {
             let g = try GuidelineFile.load(root + "/Guidelines/toxicity.md")

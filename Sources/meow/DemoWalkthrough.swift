@@ -7,7 +7,7 @@ enum DemoWalkthrough {
     static func run(workspace ws: Workspace, db: String, annotator: String, interactive: Bool) throws {
         if interactive, isatty(0) == 1, isatty(1) == 1 {
             try LabelScreen.run(workspace: ws, project: "reviews", annotator: annotator)
-            print("Carry on later with `swift run meow demo`, or `meow label reviews --db \(db)`.")
+            print("Carry on later with `swift run meow demo`; see how the team agrees with `swift run meow agreement reviews --db \(db)`.")
             return
         }
         let status = try ws.status(project: "reviews")
@@ -15,6 +15,7 @@ enum DemoWalkthrough {
 
         reviews: \(status.items) items, \(status.completed) complete, \(status.annotations) annotations.
         Label in the terminal:   meow label reviews --db \(db)
+        Measure agreement:       meow agreement reviews --db \(db)
         Or drive the queue from scripts:
           meow next reviews --db \(db) --as \(annotator) --json
           meow submit reviews --db \(db) --as \(annotator) --item ID --label positive
