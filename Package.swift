@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "meow", targets: ["meow"]),
+        .executable(name: "meow-bench", targets: ["meow-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,9 @@ let package = Package(
             "MeowCore", "MeowStore", "MeowTerminal", "CursesTerminal", "MeowApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // The benchmark suite: `swift run -c release meow-bench` (not part of the tests).
+        .executableTarget(name: "meow-bench", dependencies: ["MeowCore", "MeowStore", "MeowTerminal", "MeowApp", "CSQLite"]),
 
         .testTarget(name: "MeowCoreTests", dependencies: ["MeowCore"]),
         .testTarget(name: "MeowStoreTests", dependencies: ["MeowStore", "MeowCore"]),
