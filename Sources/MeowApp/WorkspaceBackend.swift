@@ -16,14 +16,38 @@ public final class WorkspaceBackend: LabelingBackend {
     }
 
     public func next() throws -> ScreenItem? {
-        try ws.claimNext(project: project, annotator: annotator).map(screenItem)
+        do {
+            return try ws.claimNext(project: project.name, annotator: annotator).map(screenItem)
+        } catch let e as StoreError {
+            switch e {
+            case .acknowledgementNeeded(_, _, let v): throw BlockedError(.acknowledge(version: v))
+            case .paused(_, let reason): throw BlockedError(.paused(reason))
+            case .qualificationFailed(let r): throw BlockedError(.qualificationFailed(Self.summary(r)))
+            default: throw e
+            }
+        }
     }
 
-    public func submit(item: String, answer: AnswerDraft) throws {
-        try ws.submit(project: project.name, annotator: annotator, item: item,
-                      answer: Answer(labels: answer.labels, comment: answer.comment, unsure: answer.unsure,
-                                     unsureNote: answer.unsureNote, seconds: answer.seconds))
-        mine = mine.map { $0 + 1 }
+    public func submit(item: String, answer: AnswerDraft) throws -> QualificationSummary? {
+        let outcome = try ws.submit(project: project.name, annotator: annotator, item: item,
+                                    answer: Answer(labels: answer.labels, comment: answer.comment, unsure: answer.unsure,
+                                                   unsureNote: answer.unsureNote, seconds: answer.seconds))
+        switch outcome {
+        case .recorded:
+            mine = mine.map { $0 + 1 }
+            return nil
+        case .qualification(_, _, let result):
+            return result.map(Self.summary)
+        }
+    }
+
+    public func acknowledge() throws { try ws.acknowledge(project: project.name, annotator: annotator) }
+    public func retryQualification() throws { try ws.retryQualification(project: project.name, annotator: annotator) }
+    public func recordTooFast() throws { try ws.recordTooFast(project: project.name, annotator: annotator) }
+
+    static func summary(_ r: QualificationResult) -> QualificationSummary {
+        QualificationSummary(correct: r.correct, total: r.total, passMark: r.passMark, passed: r.passed,
+                             misses: r.misses.map { .init(text: $0.itemText, given: $0.given, correct: $0.correct, explanation: $0.explanation, definition: $0.definition) })
     }
 
     public func skip(item: String) throws { try ws.skip(project: project.name, annotator: annotator, item: item) }
@@ -54,6 +78,8 @@ public final class WorkspaceBackend: LabelingBackend {
                 fields.append((name, "\(v)"))
             }
         }
-        return ScreenItem(id: item.id, text: item.text, fields: fields)
+        var banner: String?
+        if case .qualification(let i, let n) = item.kind { banner = "qualification \(i)/\(n)" }
+        return ScreenItem(id: item.id, text: item.text, fields: fields, banner: banner)
     }
 }

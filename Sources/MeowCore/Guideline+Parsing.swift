@@ -27,9 +27,9 @@ public struct GuidelineError: Error, Sendable, CustomStringConvertible {
 
 extension Guideline {
     static let topKeys: Set<String> = ["name", "title", "task", "overlap", "show", "min_labels", "max_labels",
-                                       "lease_minutes", "labels"]
+                                       "lease_minutes", "labels", "unsure", "min_seconds", "qualification", "gold"]
     static let labelKeys: Set<String> = ["value", "hotkey", "definition", "examples", "counter_examples",
-                                         "requires_comment", "excludes"]
+                                         "requires_comment", "excludes", "renamed_from"]
 
     /// Parses and validates a guideline file. Throws `GuidelineError` listing every error with
     /// its line and column in the file; `warnings` receives the non-fatal findings.
@@ -148,11 +148,16 @@ private struct Parser {
         }
         if body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             warn("the Markdown body is empty: annotators have no prose guideline to read", at: nil)
+        } else if !body.lowercased().contains("unsure") {
+            warn("the body has no guidance for when annotators are unsure (say what to do: flag with f and write why)", at: nil)
         }
+        let enforcement = parseEnforcement(top, labels: labels)
 
-        return Guideline(name: name, title: title, task: task, overlap: overlap, show: show,
-                         minLabels: minLabels, maxLabels: maxLabels, leaseMinutes: lease, labels: labels,
-                         body: body, contentHash: SHA256.hex(rawText), source: rawText)
+        var g = Guideline(name: name, title: title, task: task, overlap: overlap, show: show,
+                          minLabels: minLabels, maxLabels: maxLabels, leaseMinutes: lease, labels: labels,
+                          body: body, contentHash: SHA256.hex(rawText), source: rawText)
+        g.enforcement = enforcement
+        return g
     }
 
     mutating func parseLabels(_ seq: Node.Sequence, task: Guideline.Task) -> [Guideline.Label] {
@@ -201,13 +206,68 @@ private struct Parser {
             if !excludes.isEmpty, task != .multilabel, let n = m["excludes"] { error("excludes applies to multilabel tasks only", at: n) }
             for ex in excludes { excludeNodes.append((value, ex, m["excludes"]!)) }
             labels.append(.init(value: value, hotkey: hotkey, definition: definition, examples: examples,
-                                counterExamples: counter, requiresComment: requiresComment, excludes: excludes))
+                                counterExamples: counter, requiresComment: requiresComment, excludes: excludes,
+                                renamedFrom: optionalString(m, "renamed_from")))
         }
         for (label, ex, node) in excludeNodes where values[ex] == nil {
             error("label '\(label)' excludes unknown label '\(ex)'", at: node)
         }
         if labels.isEmpty { error("the label list is empty", line: 1) }
         return labels
+    }
+
+    mutating func parseEnforcement(_ top: Node.Mapping, labels: [Guideline.Label]) -> Enforcement {
+        var e = Enforcement()
+        if let n = top["unsure"] {
+            if let p = n.string.flatMap(Enforcement.UnsurePolicy.init(rawValue:)) { e.unsure = p }
+            else { error("unsure must be allow, review or forbid", at: n) }
+        }
+        if let n = top["min_seconds"] {
+            if let v = n.float, v >= 0, v <= 600 { e.minSeconds = v } else { error("min_seconds must be a number of seconds between 0 and 600", at: n) }
+        }
+        let known = Set(labels.map(\.value))
+        if let n = top["qualification"] {
+            if case .mapping(let m) = n {
+                for (k, _) in m where !["items", "pass_mark"].contains(k.string ?? "") { error("unknown qualification key '\(k.string ?? "?")' (known: items, pass_mark)", at: k) }
+                let items = goldSet(m["items"], owner: "qualification", known: known, at: n)
+                var pass = 0.8
+                if let p = m["pass_mark"] { if let v = p.float, v > 0, v <= 1 { pass = v } else { error("pass_mark must be a share between 0 and 1 (e.g. 0.8)", at: p) } }
+                if let items { e.qualification = .init(items: items, passMark: pass) }
+            } else { error("qualification must be a mapping with items and pass_mark", at: n) }
+        }
+        if let n = top["gold"] {
+            if case .mapping(let m) = n {
+                for (k, _) in m where !["items", "rate", "window", "min_accuracy"].contains(k.string ?? "") {
+                    error("unknown gold key '\(k.string ?? "?")' (known: items, rate, window, min_accuracy)", at: k)
+                }
+                let items = goldSet(m["items"], owner: "gold", known: known, at: n)
+                var rate = 0.05, window = 10, minAccuracy = 0.7
+                if let r = m["rate"] { if let v = r.float, v > 0, v < 1 { rate = v } else { error("gold rate must be a share between 0 and 1 (e.g. 0.05)", at: r) } }
+                if let w = m["window"] { if let v = w.int, v >= 1, v <= 1000 { window = v } else { error("gold window must be a whole number of answers (1-1000)", at: w) } }
+                if let a = m["min_accuracy"] { if let v = a.float, v >= 0, v <= 1 { minAccuracy = v } else { error("min_accuracy must be a share between 0 and 1", at: a) } }
+                if let items { e.gold = .init(items: items, rate: rate, window: window, minAccuracy: minAccuracy) }
+            } else { error("gold must be a mapping with items, rate, window and min_accuracy", at: n) }
+        }
+        return e
+    }
+
+    /// `items:` is a file name (JSONL beside the guideline) or a list of {id, text, label, explanation}.
+    mutating func goldSet(_ node: Node?, owner: String, known: Set<String>, at parent: Node) -> Enforcement.GoldSet? {
+        guard let node else { error("\(owner) needs items: a JSONL file beside the guideline, or a list", at: parent); return nil }
+        if let file = node.string, !file.isEmpty { return .init(file: file, inline: []) }
+        guard case .sequence(let seq) = node else { error("\(owner) items must be a file name or a list", at: node); return nil }
+        var items: [GoldItem] = []
+        for entry in seq {
+            guard case .mapping(let m) = entry, let id = m["id"]?.string, let text = m["text"]?.string, let label = m["label"]?.string else {
+                error("each \(owner) item needs id, text and label", at: entry); continue
+            }
+            for part in label.split(separator: ",") where !known.contains(String(part)) {
+                error("\(owner) item '\(id)' has unknown label '\(part)'", at: m["label"])
+            }
+            items.append(GoldItem(id: id, text: text, label: label, explanation: m["explanation"]?.string ?? ""))
+        }
+        if items.isEmpty { error("\(owner) has no items", at: node) }
+        return .init(file: nil, inline: items)
     }
 
     mutating func yamlError(_ e: YamlError) {

@@ -18,6 +18,8 @@ public struct Guideline: Sendable, Equatable {
         public var requiresComment: Bool
         /// Labels that cannot be chosen together with this one (multilabel).
         public var excludes: [String]
+        /// The label's value in an earlier version, when it was renamed.
+        public var renamedFrom: String? = nil
     }
 
     /// Machine name, e.g. `review-sentiment`.
@@ -33,6 +35,8 @@ public struct Guideline: Sendable, Equatable {
     /// Minutes a claim is held before it returns to the queue.
     public var leaseMinutes: Double?
     public var labels: [Label]
+    /// Acknowledgement is always required; these are the optional rules.
+    public var enforcement: Enforcement = Enforcement()
     /// The Markdown body (everything after the front matter).
     public var body: String
     /// SHA-256 of the whole file text: the guideline's version identity.

@@ -115,6 +115,86 @@ enum Schema {
             UPDATE item SET claim_count = claim_count - 1 WHERE id = OLD.item_id;
         END;
         """),
+        ("v2-roles-acknowledgement-qualification-gold", """
+        -- Who may do what in a project. Anyone may annotate; admins and reviewers are listed.
+        -- state/checks_from/passed_through carry the gold-check pause (see Workspace+Enforcement).
+        CREATE TABLE member (
+            project_id     INTEGER NOT NULL REFERENCES project(id),
+            name           TEXT NOT NULL,
+            role           TEXT NOT NULL DEFAULT 'annotator' CHECK (role IN ('admin', 'reviewer', 'annotator')),
+            state          TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'paused')),
+            pause_reason   TEXT,
+            checks_from    INTEGER NOT NULL DEFAULT 0,
+            passed_through INTEGER NOT NULL DEFAULT 0,
+            too_fast       INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (project_id, name)
+        ) STRICT;
+        INSERT INTO member(project_id, name, role) SELECT id, created_by, 'admin' FROM project;
+
+        CREATE TABLE acknowledgement (
+            project_id        INTEGER NOT NULL REFERENCES project(id),
+            annotator         TEXT NOT NULL,
+            guideline_version INTEGER NOT NULL,
+            acknowledged_at   TEXT NOT NULL,
+            PRIMARY KEY (project_id, annotator, guideline_version)
+        ) STRICT;
+        -- Answers given before acknowledgements existed were made under a known guideline.
+        INSERT OR IGNORE INTO acknowledgement SELECT DISTINCT project_id, annotator, guideline_version, created_at FROM annotation;
+
+        -- Items with a known answer: 'qualification' (announced, before real work) or
+        -- 'check' (mixed unannounced into the stream). Never items, never exported.
+        CREATE TABLE gold_item (
+            id                INTEGER PRIMARY KEY,
+            project_id        INTEGER NOT NULL REFERENCES project(id),
+            guideline_version INTEGER NOT NULL,
+            purpose           TEXT NOT NULL CHECK (purpose IN ('qualification', 'check')),
+            external_id       TEXT NOT NULL,
+            text              TEXT NOT NULL,
+            label             TEXT NOT NULL,
+            explanation       TEXT NOT NULL DEFAULT '',
+            UNIQUE (project_id, guideline_version, purpose, external_id)
+        ) STRICT;
+
+        CREATE TABLE gold_answer (
+            id         INTEGER PRIMARY KEY,
+            project_id INTEGER NOT NULL REFERENCES project(id),
+            annotator  TEXT NOT NULL,
+            gold_id    INTEGER NOT NULL REFERENCES gold_item(id),
+            attempt    INTEGER NOT NULL DEFAULT 0,
+            label      TEXT NOT NULL,
+            correct    INTEGER NOT NULL CHECK (correct IN (0, 1)),
+            seconds    REAL,
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX gold_answer_by_annotator ON gold_answer(project_id, annotator, id);
+
+        -- A gold item an annotator holds; served under a disguised id so it looks like any item.
+        CREATE TABLE gold_claim (
+            project_id  INTEGER NOT NULL REFERENCES project(id),
+            annotator   TEXT NOT NULL,
+            gold_id     INTEGER NOT NULL REFERENCES gold_item(id),
+            disguised   TEXT NOT NULL,
+            claimed_at  REAL NOT NULL,
+            PRIMARY KEY (project_id, annotator)
+        ) STRICT;
+
+        CREATE TABLE qualification (
+            project_id INTEGER NOT NULL REFERENCES project(id),
+            annotator  TEXT NOT NULL,
+            attempt    INTEGER NOT NULL,
+            guideline_version INTEGER NOT NULL,
+            state      TEXT NOT NULL CHECK (state IN ('in_progress', 'passed', 'failed')),
+            correct    INTEGER NOT NULL DEFAULT 0,
+            total      INTEGER NOT NULL DEFAULT 0,
+            finished_at TEXT,
+            PRIMARY KEY (project_id, annotator, attempt)
+        ) STRICT;
+
+        -- Why an answer needs a reviewer's eye ('unsure', 'gold checks'), NULL when it does not.
+        ALTER TABLE annotation ADD COLUMN review_reason TEXT;
+        -- What a new guideline version changed in the label set (JSON).
+        ALTER TABLE guideline_version ADD COLUMN changes TEXT;
+        """),
     ]
 
     static var version: Int { migrations.count }

@@ -14,6 +14,15 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case alreadyLabeled(item: String, annotator: String)
     case invalidAnswer(item: String, reason: String)
     case nothingToUndo(annotator: String)
+    case notAllowed(user: String, action: String, admins: [String])
+    case lastAdmin(String)
+    case acknowledgementNeeded(annotator: String, project: String, version: Int)
+    case paused(annotator: String, reason: String)
+    case qualificationFailed(QualificationResult)
+    case nothingToRetry(annotator: String)
+    case notPaused(String)
+    case unsureForbidden
+    case incompatibleGuideline(String)
 
     public var description: String {
         switch self {
@@ -31,6 +40,18 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .alreadyLabeled(let i, let a): return "\(a) has already labeled item '\(i)'"
         case .invalidAnswer(let i, let r): return "answer for item '\(i)' refused: \(r)"
         case .nothingToUndo(let a): return "\(a) has nothing to undo"
+        case .notAllowed(let u, let action, let admins):
+            return "\(u) may not \(action): that is for the project's admins (\(admins.joined(separator: ", ")))"
+        case .lastAdmin(let n): return "\(n) is the project's only admin; make someone else admin first"
+        case .acknowledgementNeeded(let a, let p, let v):
+            return "\(a) has not acknowledged guideline v\(v) of \(p): read it in `meow label \(p)` (or `meow ack \(p) --as \(a)` for scripts)"
+        case .paused(let a, let r): return "\(a) is paused: \(r). An admin can lift it with `meow annotators reinstate PROJECT \(a)`"
+        case .qualificationFailed(let r):
+            return "qualification failed: \(r.correct)/\(r.total) correct, \(Int((r.passMark * 100).rounded()))% needed. Review the misses with `meow qualification PROJECT --as NAME`, then retry with `--retry`"
+        case .nothingToRetry(let a): return "\(a) has no failed qualification round to retry"
+        case .notPaused(let a): return "\(a) is not paused"
+        case .incompatibleGuideline(let why): return "cannot record this guideline version: \(why)"
+        case .unsureForbidden: return "this guideline does not allow unsure answers: choose the label you think is right"
         }
     }
 }

@@ -11,6 +11,7 @@ extension Workspace {
         var builder = RatingsBuilder(labels: order)
         if p.guideline.task == .classify { builder.labelValues = order.indices.map(Double.init) }
         let allowed = annotators.map(Set.init)
+        let renames = try labelRenames(project: name)
         try db.read {
             var sql = "SELECT a.item_id, i.external_id, a.annotator, a.label FROM annotation a JOIN item i ON i.id = a.item_id WHERE a.project_id = ?"
             var args: [SQLValue] = [.int(p.id)]
@@ -29,7 +30,8 @@ extension Workspace {
                 if let c = itemCodes[itemID] { itemCode = c } else { itemCode = builder.internItem(s.string(1) ?? ""); itemCodes[itemID] = itemCode }
                 let annotatorCode: Int32
                 if let c = annotatorCodes[annotator] { annotatorCode = c } else { annotatorCode = builder.internAnnotator(annotator); annotatorCodes[annotator] = annotatorCode }
-                let label = s.string(3) ?? ""
+                let raw = s.string(3) ?? ""
+                let label = renames.isEmpty ? raw : raw.split(separator: ",").map { renames[String($0)] ?? String($0) }.joined(separator: ",")
                 let labelCode: Int32
                 if let c = labelCodes[label] { labelCode = c } else { labelCode = builder.internLabel(label); labelCodes[label] = labelCode }
                 builder.append(itemCode: itemCode, annotatorCode: annotatorCode, labelCode: labelCode)

@@ -13,9 +13,11 @@ public struct Project: Sendable {
 }
 
 extension Workspace {
-    /// Creates a project with its guideline as version 1.
+    /// Creates a project with its guideline as version 1; `user` becomes its first admin.
+    /// Gold items (qualification and checks) are stored with the version.
     @discardableResult
-    public func createProject(_ name: String, guideline: Guideline, by user: String) throws -> Project {
+    public func createProject(_ name: String, guideline: Guideline, by user: String,
+                              qualification: [GoldItem] = [], goldChecks: [GoldItem] = []) throws -> Project {
         try db.write {
             if try db.scalarInt("SELECT id FROM project WHERE name = ?", .text(name)) != nil {
                 throw StoreError.projectExists(name)
@@ -26,6 +28,8 @@ extension Workspace {
             let id = db.lastInsertRowID
             try db.run("INSERT INTO guideline_version(project_id, version, content_hash, source, created_at, created_by) VALUES (?, 1, ?, ?, ?, ?)",
                        .int(id), .text(guideline.contentHash), .text(guideline.source), .text(now), .text(user))
+            try db.run("INSERT INTO member(project_id, name, role) VALUES (?, ?, 'admin')", .int(id), .text(user))
+            try storeGold((id, 1), qualification: qualification, checks: goldChecks)
         }
         return try project(name)
     }

@@ -3,11 +3,18 @@ import MeowCore
 
 /// An item handed to an annotator.
 public struct ClaimedItem: Sendable, Equatable {
+    /// What kind of item this is, as far as the annotator may know: gold checks look like
+    /// any other item; qualification items are announced.
+    public enum Kind: Sendable, Equatable {
+        case item
+        case qualification(index: Int, total: Int)
+    }
     public var id: String
     public var text: String
     /// Metadata as a JSON object text.
     public var metadata: String?
     public var expiresAt: Date
+    public var kind: Kind = .item
 }
 
 /// An answer to record.
@@ -38,6 +45,10 @@ extension Workspace {
         let expires = t + (lease ?? project.leaseSeconds)
         return try db.write {
             try reapExpiredClaims(projectID: project.id, now: t)
+            try checkAdmission(project, annotator)
+            try ensureMember(project, annotator)
+            if let q = try nextQualificationItem(project, annotator) { return q }
+            if let g = try heldGoldCheck(project, annotator) { return g }
             // Already holding one: the same item again, with a fresh lease.
             if let held = try db.row("""
                 SELECT i.id, i.external_id, i.text, i.metadata FROM claim c JOIN item i ON i.id = c.item_id
@@ -45,6 +56,10 @@ extension Workspace {
                 """, .int(project.id), .text(annotator)) {
                 try db.run("UPDATE claim SET expires_at = ? WHERE item_id = ? AND annotator = ?", .double(expires), .int(held.int(0)), .text(annotator))
                 return ClaimedItem(id: held.text(1), text: held.text(2), metadata: held.string(3), expiresAt: Date(timeIntervalSince1970: expires))
+            }
+            if let gold = project.guideline.enforcement.gold, try isGoldTurn(project, annotator, rate: gold.rate),
+               let g = try claimGoldCheck(project, annotator, now: t) {
+                return g
             }
             let cursor = try db.scalarInt("SELECT qkey FROM queue_cursor WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator)) ?? 0
             // The partial index item_open holds only items with room; the cursor skips the
@@ -97,21 +112,28 @@ extension Workspace {
 
     /// Records an answer for an item the annotator holds, under the current guideline version.
     /// The answer is checked against the guideline's schema first; the claim is released.
-    public func submit(project name: String, annotator: String, item externalID: String, answer: Answer) throws {
+    @discardableResult
+    public func submit(project name: String, annotator: String, item externalID: String, answer: Answer) throws -> SubmitOutcome {
         let project = try project(name)
         let labels: [String]
         do { labels = try project.guideline.validate(labels: answer.labels, comment: answer.comment) }
         catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
-        try db.write {
+        let policy = project.guideline.enforcement.unsure
+        if answer.unsure && policy == .forbid { throw StoreError.unsureForbidden }
+        return try db.write {
+            try checkAdmission(project, annotator)
+            if let outcome = try submitGold(project, annotator, externalID, labels: labels, seconds: answer.seconds) { return outcome }
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
             try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
             try db.run("""
-                INSERT INTO annotation(item_id, project_id, annotator, label, comment, unsure, unsure_note, guideline_version, created_at, seconds)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO annotation(item_id, project_id, annotator, label, comment, unsure, unsure_note, guideline_version, created_at, seconds, review_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, .int(item.id), .int(project.id), .text(annotator), .text(labels.joined(separator: ",")),
                        .of(answer.comment.flatMap { $0.isEmpty ? nil : $0 }), .int(answer.unsure ? 1 : 0),
                        .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
-                       .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null)
+                       .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null,
+                       answer.unsure && policy == .review ? .text("unsure") : .null)
+            return .recorded
         }
     }
 

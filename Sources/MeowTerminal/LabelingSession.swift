@@ -5,14 +5,25 @@ import MeowCore
 /// this module never sees SQL.
 public protocol LabelingBackend: AnyObject {
     /// The item the annotator holds or the next one claimed for them; nil when none is left.
+    /// Throws `BlockedError` when the guideline's rules stand in the way.
     func next() throws -> ScreenItem?
-    func submit(item: String, answer: AnswerDraft) throws
+    /// Records an answer; returns the summary when it completed a qualification round.
+    func submit(item: String, answer: AnswerDraft) throws -> QualificationSummary?
+    func acknowledge() throws
+    func retryQualification() throws
+    func recordTooFast() throws
     func skip(item: String) throws
     /// Takes back the last answer and returns its item, claimed again.
     func undo() throws -> ScreenItem
     func releaseAll() throws
     func progress() throws -> Progress
     func canUndo() throws -> Bool
+}
+
+/// Thrown by a backend's `next()` when the annotator cannot be given an item yet.
+public struct BlockedError: Error, Sendable {
+    public var blocker: Blocker
+    public init(_ blocker: Blocker) { self.blocker = blocker }
 }
 
 /// Runs the labeling screen: draws the state, reads a key, runs the effects against the
@@ -54,9 +65,17 @@ public final class LabelingSession {
                 case .loadNext:
                     try load(backend.next())
                 case .submit(let item, let answer):
-                    try backend.submit(item: item, answer: answer)
+                    let finished = try backend.submit(item: item, answer: answer)
                     state.apply(.answered, now: clock())
+                    if let finished { state.apply(.qualificationFinished(finished), now: clock()) } else { try load(backend.next()) }
+                case .acknowledge:
+                    try backend.acknowledge()
                     try load(backend.next())
+                case .retryQualification:
+                    try backend.retryQualification()
+                    try load(backend.next())
+                case .tooFast:
+                    try backend.recordTooFast()
                 case .skip(let item):
                     try backend.skip(item: item)
                     try load(backend.next())
@@ -67,6 +86,8 @@ public final class LabelingSession {
                 case .quit:
                     return
                 }
+            } catch let b as BlockedError {
+                state.apply(.blocked(b.blocker), now: clock())
             } catch {
                 state.apply(.refused("\(error)"), now: clock())
             }

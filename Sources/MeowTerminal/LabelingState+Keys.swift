@@ -52,6 +52,27 @@ extension LabelingState {
             return []
         case .typing(let field): return handleTyping(field, key)
         case .guideline(let scroll): return handleGuideline(scroll, key)
+        case .acknowledge(let scroll, let reachedEnd): return handleAcknowledge(scroll, reachedEnd, key)
+        case .qualificationResult(let summary, let scroll):
+            switch key {
+            case .character("q"): mode = .quitting; return [.quit]
+            case .up, .character("k"): mode = .qualificationResult(summary, scroll: max(0, scroll - 1))
+            case .down, .character("j"): mode = .qualificationResult(summary, scroll: scroll + 1)
+            case .pageDown, .character(" "): mode = .qualificationResult(summary, scroll: scroll + max(1, height - 8))
+            case .pageUp: mode = .qualificationResult(summary, scroll: max(0, scroll - max(1, height - 8)))
+            case .character("?"): returnMode = mode; mode = .guideline(scroll: 0)
+            case .character("r") where !summary.passed: message = nil; mode = .loading; return [.retryQualification]
+            case .enter where summary.passed: message = nil; mode = .loading; return [.loadNext]
+            default: break
+            }
+            return []
+        case .blocked:
+            switch key {
+            case .character("q"): mode = .quitting; return [.quit]
+            case .character("?"): returnMode = mode; mode = .guideline(scroll: 0)
+            default: break
+            }
+            return []
         case .empty:
             switch key {
             case .character("q"): mode = .quitting; return [.quit]
@@ -95,6 +116,7 @@ extension LabelingState {
                 message = nil
                 return [.skip(item: item.id)]
             case .unsure?:
+                if guideline.enforcement.unsure == .forbid { message = ("this guideline does not allow unsure answers: choose the label you think is right", true); return [] }
                 if unsure { unsure = false; unsureNote = ""; message = ("unsure flag removed", false); return [] }
                 mode = .typing(.unsureNote(unsureNote))
                 return []
@@ -124,6 +146,10 @@ extension LabelingState {
         } catch {
             message = ("not saved: \(error)", true)
             return []
+        }
+        if let min = guideline.enforcement.minSeconds, let shownAt, now.timeIntervalSince(shownAt) < min {
+            message = ("too fast: take at least \(Self.seconds(min)) s to read the item before answering", true)
+            return [.tooFast]
         }
         let draft = AnswerDraft(labels: ordered, comment: comment.isEmpty ? nil : comment,
                                 unsure: unsure, unsureNote: unsureNote.isEmpty ? nil : unsureNote, seconds: shownAt.map { now.timeIntervalSince($0) })
@@ -160,7 +186,9 @@ extension LabelingState {
     private mutating func handleGuideline(_ scroll: Int, _ key: Key) -> [Effect] {
         let page = max(1, height - 4)
         switch key {
-        case .character("?"), .character("q"), .escape: mode = item == nil ? .empty : .labeling
+        case .character("?"), .character("q"), .escape:
+            mode = returnMode ?? (item == nil ? .empty : .labeling)
+            returnMode = nil
         case .up, .character("k"): mode = .guideline(scroll: max(0, scroll - 1))
         case .down, .character("j"): mode = .guideline(scroll: scroll + 1)
         case .pageUp, .character("b"): mode = .guideline(scroll: max(0, scroll - page))
@@ -171,6 +199,32 @@ extension LabelingState {
         }
         return []
     }
+
+    private mutating func handleAcknowledge(_ scroll: Int, _ reachedEnd: Bool, _ key: Key) -> [Effect] {
+        let page = max(1, guidelineRows - 1)
+        let maxScroll = max(0, guidelineLines().count - guidelineRows)
+        var s = scroll
+        switch key {
+        case .character("q"): mode = .quitting; return [.quit]
+        case .up, .character("k"): s = max(0, s - 1)
+        case .down, .character("j"): s += 1
+        case .pageUp, .character("b"): s = max(0, s - page)
+        case .pageDown, .character(" "): s += page
+        case .home, .character("g"): s = 0
+        case .end, .character("G"): s = maxScroll
+        case .enter:
+            guard reachedEnd else { message = ("scroll to the end of the guideline first (Space or PgDn)", true); return [] }
+            message = nil
+            mode = .loading
+            return [.acknowledge]
+        default: return []
+        }
+        s = min(s, maxScroll)
+        mode = .acknowledge(scroll: s, reachedEnd: reachedEnd || s >= maxScroll)
+        return []
+    }
+
+    static func seconds(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
 
     /// Applies the result of an effect.
     public mutating func apply(_ event: Event, now: Date = Date()) {
@@ -188,6 +242,20 @@ extension LabelingState {
             selected = []; comment = ""; unsure = false; unsureNote = ""; scroll = 0
             shownAt = now
             if case .guideline = mode {} else { mode = next == nil ? .empty : .labeling }
+        case .blocked(let b):
+            item = nil
+            switch b {
+            case .acknowledge(let v):
+                let fits = guidelineLines().count <= guidelineRows
+                mode = .acknowledge(scroll: 0, reachedEnd: fits)
+                message = ("guideline v\(v): read it to the end, then press ⏎ to acknowledge", false)
+            case .qualificationFailed(let s): mode = .qualificationResult(s, scroll: 0); message = nil
+            case .paused(let reason): mode = .blocked(reason); message = nil
+            }
+        case .qualificationFinished(let s):
+            item = nil
+            mode = .qualificationResult(s, scroll: 0)
+            message = nil
         case .refused(let m):
             message = (m, true)
         case .failed(let m):

@@ -9,6 +9,9 @@ extension LabelingState {
         renderHeader(into: &screen, now: now)
         switch mode {
         case .guideline(let scroll): renderGuideline(scroll: scroll, into: &screen)
+        case .acknowledge(let scroll, _): renderGuideline(scroll: scroll, into: &screen)
+        case .qualificationResult(let summary, let scroll): renderQualification(summary, scroll: scroll, into: &screen)
+        case .blocked(let reason): renderBlocked(reason, into: &screen)
         case .empty: renderEmpty(into: &screen)
         case .loading: screen.put("loading the next item…", x: 2, y: 4, style: .dim)
         default: renderItem(into: &screen)
@@ -62,7 +65,9 @@ extension LabelingState {
 
     private func renderItem(into screen: inout Screen) {
         guard let item else { return }
-        var x = screen.put(" item ", x: 0, y: 3, style: .dim)
+        var x = 0
+        if let banner = item.banner { x = screen.put(" " + banner + " ", x: 0, y: 3, style: .selected) }
+        x = screen.put(" item ", x: x, y: 3, style: .dim)
         x = screen.put(TextLayout.sanitize(item.id).map(\.text).joined(), x: x, y: 3, style: .bold, maxX: width / 2)
         for f in item.fields {
             x = screen.put("  \(f.name): ", x: x, y: 3, style: .dim)
@@ -81,6 +86,52 @@ extension LabelingState {
         for (i, line) in lines.dropFirst(top).prefix(rows).enumerated() {
             var cx = 2
             for run in line { cx = screen.put(run.text, x: cx, y: 4 + i, style: run.style) }
+        }
+    }
+
+    private func renderBlocked(_ reason: String, into screen: inout Screen) {
+        let top = max(4, height / 2 - 3)
+        screen.put("You are paused in \(project).", x: 2, y: top, style: .error)
+        var y = top + 2
+        for line in TextLayout.wrap(TextLayout.sanitize(reason), width: width - 4) {
+            var x = 2
+            for run in line { x = screen.put(run.text, x: x, y: y, style: run.style) }
+            y += 1
+        }
+        screen.put("Your recent answers go to a reviewer. An admin can lift the pause:", x: 2, y: y + 1, style: .dim)
+        screen.put("meow annotators reinstate \(project) \(annotator)", x: 4, y: y + 2, style: .accent)
+    }
+
+    /// The qualification result as lines: the score, then each miss with the right label and why.
+    func qualificationLines(_ s: QualificationSummary) -> [TextLayout.Line] {
+        let w = width - 4
+        var out: [TextLayout.Line] = []
+        let pct = s.total > 0 ? Int((Double(s.correct) / Double(s.total) * 100).rounded()) : 0
+        let head = s.passed ? "Qualified: \(s.correct)/\(s.total) correct (\(pct)%). Press ⏎ to start labeling."
+                            : "Not qualified yet: \(s.correct)/\(s.total) correct (\(pct)%), \(Int((s.passMark * 100).rounded()))% needed."
+        out += TextLayout.wrap(head, width: w, style: s.passed ? .success : .error)
+        if !s.misses.isEmpty {
+            out.append([])
+            out += TextLayout.wrap(s.passed ? "Worth a look — what you missed:" : "Learn from what you missed, then press r to try again:", width: w, style: .accent)
+        }
+        for m in s.misses {
+            out.append([])
+            out += TextLayout.wrap(TextLayout.sanitize(m.text), width: w)
+            out += TextLayout.wrap([TextLayout.Run(text: "you: ", style: .dim), TextLayout.Run(text: m.given, style: .error),
+                                    TextLayout.Run(text: "   right: ", style: .dim), TextLayout.Run(text: m.correct, style: .success)], width: w)
+            if !m.explanation.isEmpty { out += TextLayout.wrap("why: " + m.explanation, width: w) }
+            for d in m.definition.split(separator: "\n") { out += TextLayout.wrap("definition — " + d, width: w, style: .dim) }
+        }
+        return out
+    }
+
+    private func renderQualification(_ s: QualificationSummary, scroll: Int, into screen: inout Screen) {
+        let lines = qualificationLines(s)
+        let rows = max(1, height - 8)
+        let top = min(scroll, max(0, lines.count - rows))
+        for (i, line) in lines.dropFirst(top).prefix(rows).enumerated() {
+            var x = 2
+            for run in line { x = screen.put(run.text, x: x, y: 3 + i, style: run.style) }
         }
     }
 
@@ -135,7 +186,7 @@ extension LabelingState {
 
     private func renderFooter(into screen: inout Screen) {
         let sep = height - 5
-        if case .guideline = mode {} else {
+        if showsLabelChips {
             screen.fill("─", x: 0, y: sep, count: width, style: .dim)
             if mode == .labeling {
                 let total = itemLines().count
@@ -173,9 +224,21 @@ extension LabelingState {
         }
     }
 
+    private var showsLabelChips: Bool {
+        switch mode {
+        case .labeling, .typing, .loading, .empty, .quitting: return true
+        default: return false
+        }
+    }
+
     /// What the key line shows in the current mode.
     func keyLine() -> [(String, String)] {
         switch mode {
+        case .acknowledge(_, let end):
+            return (end ? [("⏎", "acknowledge: I have read it")] : [("Space PgDn", "read on to the end")]) + [("↑↓ j k", "scroll"), ("q", "quit")]
+        case .qualificationResult(let s, _):
+            return (s.passed ? [("⏎", "start labeling")] : [("r", "try again")]) + [("↑↓", "scroll"), ("?", "guideline"), ("q", "quit")]
+        case .blocked: return [("?", "guideline"), ("q", "quit")]
         case .typing: return [("⏎", "save"), ("Esc", "cancel"), ("⌫", "delete")]
         case .guideline: return [("↑↓ j k", "scroll"), ("PgUp PgDn", "page"), ("g G", "top/end"), ("? q Esc", "back to labeling")]
         case .empty: return (canUndo ? [("u", "undo last answer")] : []) + [("?", "guideline"), ("q", "quit")]

@@ -5,14 +5,41 @@ import MeowCore
 public struct ScreenItem: Sendable, Equatable {
     public var id: String
     public var text: String
+    /// Announced kinds of item, e.g. "qualification 3/8" (nil for ordinary items).
+    public var banner: String?
     /// Metadata fields the guideline asks to show, in its order.
     public var fields: [(name: String, value: String)]
-    public init(id: String, text: String, fields: [(name: String, value: String)] = []) {
-        self.id = id; self.text = text; self.fields = fields
+    public init(id: String, text: String, fields: [(name: String, value: String)] = [], banner: String? = nil) {
+        self.id = id; self.text = text; self.fields = fields; self.banner = banner
     }
     public static func == (a: ScreenItem, b: ScreenItem) -> Bool {
-        a.id == b.id && a.text == b.text && a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value)
+        a.id == b.id && a.text == b.text && a.banner == b.banner && a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value)
     }
+}
+
+/// A finished qualification round as the screen shows it.
+public struct QualificationSummary: Sendable, Equatable {
+    public struct Miss: Sendable, Equatable {
+        public var text: String, given: String, correct: String, explanation: String, definition: String
+        public init(text: String, given: String, correct: String, explanation: String, definition: String) {
+            self.text = text; self.given = given; self.correct = correct; self.explanation = explanation; self.definition = definition
+        }
+    }
+    public var correct: Int
+    public var total: Int
+    public var passMark: Double
+    public var passed: Bool
+    public var misses: [Miss]
+    public init(correct: Int, total: Int, passMark: Double, passed: Bool, misses: [Miss]) {
+        self.correct = correct; self.total = total; self.passMark = passMark; self.passed = passed; self.misses = misses
+    }
+}
+
+/// Why the queue gives this annotator nothing to label right now.
+public enum Blocker: Sendable, Equatable {
+    case acknowledge(version: Int)
+    case qualificationFailed(QualificationSummary)
+    case paused(String)
 }
 
 /// Progress numbers shown in the status line.
@@ -36,6 +63,12 @@ public struct LabelingState: Sendable {
         case guideline(scroll: Int)
         /// Nothing left in the queue for this annotator.
         case empty
+        /// Reading a new guideline version; ⏎ acknowledges once the end was reached.
+        case acknowledge(scroll: Int, reachedEnd: Bool)
+        /// The result of a qualification round, with what to learn from each miss.
+        case qualificationResult(QualificationSummary, scroll: Int)
+        /// Paused by gold checks (or another rule): nothing to label until an admin lifts it.
+        case blocked(String)
         case quitting
     }
 
@@ -49,6 +82,8 @@ public struct LabelingState: Sendable {
     public var annotator: String
     public var guideline: Guideline
     public var mode: Mode = .loading
+    /// Where closing the guideline returns to, when it was opened from a result or blocked screen.
+    public var returnMode: Mode?
     public var item: ScreenItem?
     /// Labels chosen so far (multi-label tasks toggle; single-label tasks submit at once).
     public var selected: Set<String> = []
@@ -98,6 +133,12 @@ public enum Effect: Sendable, Equatable {
     case skip(item: String)
     case undo
     case quit
+    /// The annotator read the guideline version to its end and confirmed.
+    case acknowledge
+    /// Start a new qualification round after reviewing the misses.
+    case retryQualification
+    /// An answer came faster than `min_seconds`: counted per annotator.
+    case tooFast
 }
 
 /// An answer as the screen builds it (MeowStore turns it into a stored annotation).
@@ -118,4 +159,8 @@ public enum Event: Sendable {
     case loaded(ScreenItem?, Progress, canUndo: Bool)
     case refused(String)
     case failed(String)
+    /// The queue has nothing for the annotator until something is done.
+    case blocked(Blocker)
+    /// A qualification round finished with this submit.
+    case qualificationFinished(QualificationSummary)
 }

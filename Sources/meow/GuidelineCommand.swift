@@ -4,7 +4,7 @@ import MeowCore
 
 struct GuidelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "guideline", abstract: "Work with guideline files.", subcommands: [Check.self])
+        commandName: "guideline", abstract: "Work with guideline files.", subcommands: [Check.self, Update.self, Versions.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Validate a guideline file: every error with its line and column.")
@@ -17,10 +17,48 @@ struct GuidelineCommand: ParsableCommand {
             do {
                 let g = try Guideline.parse(text, file: file, warnings: &warnings)
                 for w in warnings { print("\(file):\(w)") }
+                // Gold files beside the guideline are part of it: check them too.
+                do {
+                    _ = try g.enforcement.qualification?.items.load(relativeTo: file, guideline: g)
+                    _ = try g.enforcement.gold?.items.load(relativeTo: file, guideline: g)
+                } catch { note("\(error)"); throw ExitCode(1) }
                 print("\(file): ok — \(g.name), \(g.task.rawValue), \(g.labels.count) labels (\(g.labels.map(\.value).joined(separator: ", "))), overlap \(g.overlap)")
             } catch let e as GuidelineError {
                 for p in e.problems { note("\(file):\(p)") }
                 throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a new guideline version (admins): what changed in the label set; everyone acknowledges again.")
+        @Argument(help: "Project name.") var project: String
+        @Argument(help: "The new guideline file.") var file: String
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let (g, q, c) = try GuidelineFile.loadWithGold(file)
+            let ws = try workspace.open()
+            let u = try ws.updateGuideline(project: project, guideline: g, by: LoginUser.name, qualification: q, goldChecks: c)
+            print("recorded guideline v\(u.version) of \(project) (\(g.contentHash.prefix(12)))")
+            for line in u.changes.summary { print("  " + line) }
+            if u.staleAnnotations > 0 {
+                print("  \(u.staleAnnotations) answers carry a label this version removed: they are kept and reported as stale")
+            }
+            print("  annotators must acknowledge v\(u.version) before their next item")
+        }
+    }
+
+    struct Versions: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a project's guideline versions with their answers and changes.")
+        @Argument(help: "Project name.") var project: String
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let ws = try workspace.open()
+            for v in try ws.annotationsPerVersion(project: project) {
+                print("v\(v.version): \(v.annotations) answers" + (v.changes.map { " — " + $0.summary.joined(separator: "; ") } ?? ""))
             }
         }
     }

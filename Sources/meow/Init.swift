@@ -9,7 +9,6 @@ struct Init: ParsableCommand {
     @Argument(help: "Project name.") var project: String
     @Option(help: ArgumentHelp("The guideline Markdown file.", valueName: "file")) var guideline: String
     @OptionGroup var workspace: WorkspaceOptions
-    @OptionGroup var user: AnnotatorOption
 
     func validate() throws {
         guard !project.isEmpty, project.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
@@ -18,14 +17,26 @@ struct Init: ParsableCommand {
     }
 
     func run() throws {
-        let g = try GuidelineFile.load(guideline)
+        let (g, qualification, gold) = try GuidelineFile.loadWithGold(guideline)
         let ws = try workspace.open(create: true)
-        let p = try ws.createProject(project, guideline: g, by: user.annotator)
-        print("created project \(p.name) in \(workspace.path): \(g.task.rawValue), \(g.labels.count) labels, overlap \(g.overlap), guideline v1 \(g.contentHash.prefix(12))")
+        let p = try ws.createProject(project, guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
+        print("created project \(p.name) in \(workspace.path): \(g.task.rawValue), \(g.labels.count) labels, overlap \(g.overlap), guideline v1 \(g.contentHash.prefix(12)); admin: \(LoginUser.name)")
+        if !qualification.isEmpty { print("  qualification: \(qualification.count) items, pass mark \(Int((g.enforcement.qualification!.passMark * 100).rounded()))%") }
+        if !gold.isEmpty, let c = g.enforcement.gold { print("  gold checks: \(gold.count) items, rate \(c.rate), pause below \(Int((c.minAccuracy * 100).rounded()))% over \(c.window)") }
     }
 }
 
 enum GuidelineFile {
+    /// The guideline and its gold items (qualification, checks), read from files beside it.
+    static func loadWithGold(_ path: String) throws -> (Guideline, [GoldItem], [GoldItem]) {
+        let g = try load(path)
+        do {
+            let q = try g.enforcement.qualification?.items.load(relativeTo: path, guideline: g) ?? []
+            let c = try g.enforcement.gold?.items.load(relativeTo: path, guideline: g) ?? []
+            return (g, q, c)
+        } catch let e as ImportError { throw UserFacingError("\(e)") }
+    }
+
     /// Reads and validates a guideline, turning problems into one readable error.
     static func load(_ path: String) throws -> Guideline {
         guard let data = FileManager.default.contents(atPath: path) else { throw UserFacingError("\(path): cannot read the guideline file") }

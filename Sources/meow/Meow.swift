@@ -9,6 +9,7 @@ struct Meow: ParsableCommand {
         subcommands: [
             Demo.self, Init.self, Import.self, ImportAnnotations.self,
             Label.self, Next.self, Submit.self, Skip.self, Release.self, Status.self, Export.self, Agreement.self,
+            Ack.self, Qualification.self, Annotators.self,
             GuidelineCommand.self,
         ]
     )

@@ -6,7 +6,10 @@ import MeowStore
 struct Next: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Claim the next item and print it.",
-        discussion: "Asking again while holding a claim returns the same item. Exit status 3: nothing left for this annotator.")
+        discussion: """
+        Asking again while holding a claim returns the same item. Exit status 3: nothing left for this annotator.
+        Exit status 4: the guideline's rules stand in the way (acknowledge it, pass qualification, or a pause).
+        """)
 
     @Argument(help: "Project name.") var project: String
     @OptionGroup var user: AnnotatorOption
@@ -21,14 +24,27 @@ struct Next: ParsableCommand {
 
     func run() throws {
         let ws = try workspace.open()
-        guard let item = try ws.claimNext(project: project, annotator: user.annotator, lease: lease) else {
-            throw ExitCode(3)
+        let item: ClaimedItem
+        do {
+            guard let next = try ws.claimNext(project: project, annotator: user.annotator, lease: lease) else { throw ExitCode(3) }
+            item = next
+        } catch let e as StoreError {
+            switch e {
+            case .acknowledgementNeeded, .paused, .qualificationFailed:
+                // Blocked by the guideline's rules: say why, exit 4.
+                note("Error: \(e)")
+                throw ExitCode(4)
+            default: throw e
+            }
         }
+        var qualification = ""
+        if case .qualification(let i, let n) = item.kind { qualification = ",\"qualification\":{\"index\":\(i),\"total\":\(n)}" }
         if json {
-            var s = "{\"item\":" + JSONText.quoted(item.id) + ",\"text\":" + JSONText.quoted(item.text)
+            var s = "{\"item\":" + JSONText.quoted(item.id) + ",\"text\":" + JSONText.quoted(item.text) + qualification
             if let m = item.metadata, m.count > 2 { s += "," + m.dropFirst().dropLast() }
             print(s + "}")
         } else {
+            if case .qualification(let i, let n) = item.kind { print("qualification \(i)/\(n): label it as the guideline says; your answers are scored") }
             print("item: \(item.id)")
             if let m = item.metadata { print("metadata: \(m)") }
             print(item.text)
@@ -54,7 +70,10 @@ struct Submit: ParsableCommand {
 
     func run() throws {
         let ws = try workspace.open()
-        try ws.submit(project: project, annotator: user.annotator, item: item, answer: Answer(labels: label, comment: comment, unsure: unsure || unsureNote != nil, unsureNote: unsureNote))
+        let outcome = try ws.submit(project: project, annotator: user.annotator, item: item, answer: Answer(labels: label, comment: comment, unsure: unsure || unsureNote != nil, unsureNote: unsureNote))
+        if case .qualification(let answered, let total, let result) = outcome {
+            if let result { print(QualificationText.render(result)) } else { print("qualification: \(answered)/\(total) answered") }
+        }
     }
 }
 
@@ -124,7 +143,7 @@ struct Export: ParsableCommand {
     func run() throws {
         let fmt = format ?? ExportFormat.from(path: out) ?? .jsonl
         let ws = try workspace.open()
-        _ = try ws.project(project)
+        try ws.requireAdmin(LoginUser.name, project: ws.project(project), to: "export")
         let n = try AtomicFile.write(to: out) { sink in
             try ws.exportAnnotations(project: project, format: fmt, sink: sink)
         }

@@ -12,6 +12,7 @@ struct ConcurrencyCLITests {
         _ = try dir.write("items.txt", (1...500).map { "item number \($0)" }.joined(separator: "\n"))
         #expect(try Meow.run(["import", "p", "items.txt"], in: dir.path).stdout.contains("imported 500 items"))
 
+        for w in 0..<8 { try ack("w\(w)", in: dir.path) }
         let script = """
         set -u
         n=0

@@ -111,3 +111,9 @@ func sqlite(_ db: String, _ sql: String) throws -> String {
     p.waitUntilExit()
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }
+
+/// Acknowledges the project's guideline for an annotator (as scripts do with `meow ack`).
+func ack(_ who: String, project: String = "p", in dir: String) throws {
+    let r = try Meow.run(["ack", project, "--as", who], in: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+}

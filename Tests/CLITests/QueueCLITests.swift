@@ -9,6 +9,7 @@ struct QueueCLITests {
         _ = try dir.write("g.md", testGuideline)
         let r = try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path)
         #expect(r.status == 0, "\(r.stderr)")
+        for who in ["ann", "bo", "a", "b"] { try ack(who, in: dir.path) }
     }
 
     func importLines(_ content: String, name: String = "items.jsonl") throws -> MeowRun {
@@ -145,6 +146,7 @@ struct QueueCLITests {
         let g = try dir.write("g1.md", testGuideline.replacingOccurrences(of: "overlap: 2", with: "overlap: 1"))
         _ = try Meow.run(["init", "solo", "--guideline", g], in: dir.path)
         _ = try Meow.run(["import", "solo", "items.jsonl"], in: dir.path)
+        for who in ["a", "b"] { try ack(who, project: "solo", in: dir.path) }
         #expect(try Meow.run(["next", "solo", "--as", "a", "--lease", "1"], in: dir.path).stdout.hasPrefix("item: only"))
         // While a holds it, b gets nothing (overlap 1).
         #expect(try Meow.run(["next", "solo", "--as", "b"], in: dir.path).status == 3)

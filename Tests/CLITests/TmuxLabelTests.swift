@@ -60,6 +60,7 @@ struct TmuxLabelTests {
         #expect(try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path).status == 0)
         _ = try dir.write("items.jsonl", (1...6).map { #"{"id":"i\#($0)","text":"text of item \#($0) 日本語 🙂"}"# }.joined(separator: "\n"))
         #expect(try Meow.run(["import", "p", "items.jsonl"], in: dir.path).status == 0)
+        try ack("alice", in: dir.path)
     }
 
     var command: String { "cd \(dir.path) && \(Meow.binary) label p --as alice" }

@@ -26,6 +26,7 @@ struct QueueTests {
         let file = dir + "/items.txt"
         try (1...20).map { "text \($0)" }.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
         _ = try ws.importItems(project: "p", reader: ItemReader(path: file, format: .text), skipInvalid: false)
+        for who in ["x", "y", "z", "solo"] { try ws.acknowledge(project: "p", annotator: who) }
     }
 
     func answer(_ who: String, _ label: String = "a", now: Date = Date()) throws -> String? {

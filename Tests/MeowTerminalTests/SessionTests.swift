@@ -19,6 +19,7 @@ struct SessionTests {
         try (1...5).map { #"{"id":"r\#($0)","text":"review \#($0)","product":"P\#($0)"}"# }.joined(separator: "\n")
             .write(toFile: file, atomically: true, encoding: .utf8)
         _ = try ws.importItems(project: "reviews", reader: ItemReader(path: file, format: .jsonl), skipInvalid: false)
+        for who in ["alice", "bob"] { try ws.acknowledge(project: "reviews", annotator: who) }
     }
 
     func run(_ keys: String, as who: String = "alice", width: Int = 80, height: Int = 24) throws -> (LabelingSession, InMemoryTerminal) {

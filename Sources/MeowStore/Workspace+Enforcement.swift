@@ -1,0 +1,304 @@
+import Foundation
+import MeowCore
+
+/// Roles in a project. Anyone may annotate; admins and reviewers are named.
+public enum Role: String, Sendable, CaseIterable {
+    case admin, reviewer, annotator
+}
+
+/// The result of a finished qualification round, with what to learn from each miss.
+public struct QualificationResult: Sendable, Equatable {
+    public struct Miss: Sendable, Equatable {
+        public var itemText: String
+        public var given: String
+        public var correct: String
+        public var explanation: String
+        /// The guideline's definitions of the correct labels.
+        public var definition: String
+    }
+    public var attempt: Int
+    public var correct: Int
+    public var total: Int
+    public var passMark: Double
+    public var passed: Bool
+    public var misses: [Miss]
+
+    public var score: Double { total > 0 ? Double(correct) / Double(total) : 0 }
+}
+
+/// What a submit led to, beyond recording the answer.
+public enum SubmitOutcome: Sendable, Equatable {
+    case recorded
+    /// A qualification answer; the result once the round is complete.
+    case qualification(answered: Int, total: Int, result: QualificationResult?)
+}
+
+extension Workspace {
+    // MARK: Roles
+
+    public func role(of name: String, in p: Project) throws -> Role {
+        let r = try db.row("SELECT role FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(name))
+        return r.flatMap { Role(rawValue: $0.text(0)) } ?? .annotator
+    }
+
+    /// Refuses `action` unless `user` is an admin of the project.
+    public func requireAdmin(_ user: String, project p: Project, to action: String) throws {
+        guard try role(of: user, in: p) == .admin else {
+            let admins = try db.rows("SELECT name FROM member WHERE project_id = ? AND role = 'admin' ORDER BY name", .int(p.id)).map { $0.text(0) }
+            throw StoreError.notAllowed(user: user, action: action, admins: admins)
+        }
+    }
+
+    /// Sets a member's role (admins only). The last admin cannot step down.
+    public func setRole(project name: String, member: String, role: Role, by user: String) throws {
+        let p = try project(name)
+        try requireAdmin(user, project: p, to: "change roles")
+        try db.write {
+            if role != .admin, try self.role(of: member, in: p) == .admin,
+               (try db.scalarInt("SELECT count(*) FROM member WHERE project_id = ? AND role = 'admin'", .int(p.id)) ?? 0) <= 1 {
+                throw StoreError.lastAdmin(member)
+            }
+            try db.run("""
+                INSERT INTO member(project_id, name, role) VALUES (?, ?, ?)
+                ON CONFLICT(project_id, name) DO UPDATE SET role = excluded.role
+                """, .int(p.id), .text(member), .text(role.rawValue))
+        }
+    }
+
+    func ensureMember(_ p: Project, _ name: String) throws {
+        try db.run("INSERT OR IGNORE INTO member(project_id, name) VALUES (?, ?)", .int(p.id), .text(name))
+    }
+
+    // MARK: Acknowledgement
+
+    public func hasAcknowledged(project p: Project, annotator: String) throws -> Bool {
+        try db.scalarInt("SELECT 1 FROM acknowledgement WHERE project_id = ? AND annotator = ? AND guideline_version = ?",
+                         .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion))) != nil
+    }
+
+    /// Records that the annotator read the current guideline version.
+    public func acknowledge(project name: String, annotator: String) throws {
+        let p = try project(name)
+        try db.write {
+            try ensureMember(p, annotator)
+            try db.run("INSERT OR IGNORE INTO acknowledgement(project_id, annotator, guideline_version, acknowledged_at) VALUES (?, ?, ?, ?)",
+                       .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion)), .text(Workspace.now()))
+        }
+    }
+
+    // MARK: Gold items
+
+    /// Stores the gold items of a guideline version (called when a version is recorded).
+    func storeGold(_ p: (id: Int64, version: Int), qualification: [GoldItem], checks: [GoldItem]) throws {
+        for (purpose, items) in [("qualification", qualification), ("check", checks)] {
+            for g in items {
+                try db.run("""
+                    INSERT INTO gold_item(project_id, guideline_version, purpose, external_id, text, label, explanation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, .int(p.id), .int(Int64(p.version)), .text(purpose), .text(g.id), .text(g.text), .text(g.label), .text(g.explanation))
+            }
+        }
+    }
+
+    // MARK: Admission: what stands between an annotator and the next item
+
+    /// Checks, in order: paused by gold checks, acknowledgement of the current version. Throws
+    /// the reason an annotator may not work yet.
+    func checkAdmission(_ p: Project, _ annotator: String) throws {
+        if let m = try db.row("SELECT state, pause_reason FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)),
+           m.text(0) == "paused" {
+            throw StoreError.paused(annotator: annotator, reason: m.text(1))
+        }
+        if !(try hasAcknowledged(project: p, annotator: annotator)) {
+            throw StoreError.acknowledgementNeeded(annotator: annotator, project: p.name, version: p.guidelineVersion)
+        }
+    }
+
+    /// The annotator's qualification state for the current guideline version.
+    func qualificationState(_ p: Project, _ annotator: String) throws -> (attempt: Int, state: String)? {
+        guard p.guideline.enforcement.qualification != nil else { return nil }
+        guard let r = try db.row("SELECT attempt, state FROM qualification WHERE project_id = ? AND annotator = ? AND guideline_version = ? ORDER BY attempt DESC LIMIT 1",
+                                 .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion))) else { return nil }
+        return (Int(r.int(0)), r.text(1))
+    }
+
+    /// Serves the next qualification item when the annotator has not passed yet; nil when
+    /// qualified (or no qualification is configured). Throws when the last round failed.
+    func nextQualificationItem(_ p: Project, _ annotator: String) throws -> ClaimedItem? {
+        guard p.guideline.enforcement.qualification != nil else { return nil }
+        var st = try qualificationState(p, annotator)
+        if st?.state == "passed" { return nil }
+        if st?.state == "failed" {
+            throw StoreError.qualificationFailed(try qualificationResult(p, annotator, attempt: st!.attempt))
+        }
+        if st == nil {
+            try db.run("INSERT INTO qualification(project_id, annotator, attempt, guideline_version, state) VALUES (?, ?, 1, ?, 'in_progress')",
+                       .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion)))
+            st = (1, "in_progress")
+        }
+        let attempt = st!.attempt
+        let items = try db.rows("SELECT id, external_id, text FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification' ORDER BY id",
+                                .int(p.id), .int(Int64(p.guidelineVersion)))
+        let answered = Set(try db.rows("SELECT gold_id FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = ?",
+                                       .int(p.id), .text(annotator), .int(Int64(attempt))).map { $0.int(0) })
+        guard let next = items.firstIndex(where: { !answered.contains($0.int(0)) }) else { return nil }
+        let r = items[next]
+        return ClaimedItem(id: r.text(1), text: r.text(2), metadata: nil, expiresAt: .distantFuture,
+                           kind: .qualification(index: answered.count + 1, total: items.count))
+    }
+
+    func qualificationResult(_ p: Project, _ annotator: String, attempt: Int) throws -> QualificationResult {
+        let rows = try db.rows("""
+            SELECT g.text, a.label, g.label, g.explanation, a.correct FROM gold_answer a JOIN gold_item g ON g.id = a.gold_id
+            WHERE a.project_id = ? AND a.annotator = ? AND a.attempt = ? AND g.purpose = 'qualification' ORDER BY g.id
+            """, .int(p.id), .text(annotator), .int(Int64(attempt)))
+        let misses = rows.filter { $0.int(4) == 0 }.map { r in
+            QualificationResult.Miss(itemText: r.text(0), given: r.text(1), correct: r.text(2), explanation: r.text(3),
+                                     definition: r.text(2).split(separator: ",").compactMap { p.guideline.label(String($0)).map { "\($0.value): \($0.definition)" } }.joined(separator: "\n"))
+        }
+        let correct = rows.count - misses.count
+        let pass = p.guideline.enforcement.qualification?.passMark ?? 1
+        let total = rows.count
+        return QualificationResult(attempt: attempt, correct: correct, total: total, passMark: pass,
+                                   passed: total > 0 && Double(correct) / Double(total) >= pass - 1e-9, misses: misses)
+    }
+
+    /// After reviewing a failed round, start a new one.
+    public func retryQualification(project name: String, annotator: String) throws {
+        let p = try project(name)
+        try db.write {
+            guard let st = try qualificationState(p, annotator), st.state == "failed" else {
+                throw StoreError.nothingToRetry(annotator: annotator)
+            }
+            try db.run("INSERT INTO qualification(project_id, annotator, attempt, guideline_version, state) VALUES (?, ?, ?, ?, 'in_progress')",
+                       .int(p.id), .text(annotator), .int(Int64(st.attempt + 1)), .int(Int64(p.guidelineVersion)))
+        }
+    }
+
+    /// The latest qualification round of the annotator, finished or not.
+    public func qualificationStatus(project name: String, annotator: String) throws -> QualificationResult? {
+        let p = try project(name)
+        guard let st = try qualificationState(p, annotator), st.state != "in_progress" else { return nil }
+        return try qualificationResult(p, annotator, attempt: st.attempt)
+    }
+
+    // MARK: Gold checks in the stream
+
+    /// Whether the n-th item served to an annotator is a gold check: a hash of (annotator, n)
+    /// against the rate, so it is unpredictable to annotators but reproducible.
+    func isGoldTurn(_ p: Project, _ annotator: String, rate: Double) throws -> Bool {
+        let served = (try db.scalarInt("SELECT count(*) FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = 0", .int(p.id), .text(annotator)) ?? 0)
+            + (try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ? AND source = 'queue'", .int(p.id), .text(annotator)) ?? 0)
+        let h = SHA256.hex("\(p.name)\u{0}\(annotator)\u{0}\(served)")
+        let v = Double(UInt64(h.prefix(12), radix: 16)!) / Double(1 << 48)
+        return v < rate
+    }
+
+    /// Picks a check item (the one this annotator answered least often, then the oldest) and
+    /// claims it under a disguised id.
+    func claimGoldCheck(_ p: Project, _ annotator: String, now: Double) throws -> ClaimedItem? {
+        guard let r = try db.row("""
+            SELECT g.id, g.external_id, g.text FROM gold_item g
+            WHERE g.project_id = ? AND g.guideline_version = ? AND g.purpose = 'check'
+            ORDER BY (SELECT count(*) FROM gold_answer a WHERE a.gold_id = g.id AND a.annotator = ?), g.id LIMIT 1
+            """, .int(p.id), .int(Int64(p.guidelineVersion)), .text(annotator)) else { return nil }
+        let disguised = "t" + String(SHA256.hex("gold\u{0}\(p.name)\u{0}\(r.text(1))").prefix(16))
+        try db.run("INSERT OR REPLACE INTO gold_claim(project_id, annotator, gold_id, disguised, claimed_at) VALUES (?, ?, ?, ?, ?)",
+                   .int(p.id), .text(annotator), .int(r.int(0)), .text(disguised), .double(now))
+        return ClaimedItem(id: disguised, text: r.text(2), metadata: nil, expiresAt: Date(timeIntervalSince1970: now + p.leaseSeconds))
+    }
+
+    func heldGoldCheck(_ p: Project, _ annotator: String) throws -> ClaimedItem? {
+        guard let r = try db.row("SELECT c.disguised, g.text, c.claimed_at FROM gold_claim c JOIN gold_item g ON g.id = c.gold_id WHERE c.project_id = ? AND c.annotator = ?",
+                                 .int(p.id), .text(annotator)) else { return nil }
+        return ClaimedItem(id: r.text(0), text: r.text(1), metadata: nil, expiresAt: Date(timeIntervalSince1970: r.double(2) + p.leaseSeconds))
+    }
+
+    /// Records a gold-check answer and pauses the annotator when their rolling accuracy falls
+    /// below the threshold; their answers since the last passing check are flagged for review.
+    func recordGoldCheck(_ p: Project, _ annotator: String, goldID: Int64, expected: String, given: String, seconds: Double?) throws {
+        guard let gold = p.guideline.enforcement.gold else { return }
+        let correct = given == expected
+        try db.run("DELETE FROM gold_claim WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator))
+        try db.run("INSERT INTO gold_answer(project_id, annotator, gold_id, attempt, label, correct, seconds, created_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)",
+                   .int(p.id), .text(annotator), .int(goldID), .text(given), .int(correct ? 1 : 0), seconds.map { .double($0) } ?? .null, .text(Workspace.now()))
+        try ensureMember(p, annotator)
+        let from = try db.scalarInt("SELECT checks_from FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)) ?? 0
+        let recent = try db.rows("SELECT correct FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = 0 AND id > ? ORDER BY id DESC LIMIT ?",
+                                 .int(p.id), .text(annotator), .int(from), .int(Int64(gold.window)))
+        let misses = recent.filter { $0.int(0) == 0 }.count
+        // More misses in the window than the threshold allows: accuracy over a full window
+        // can no longer reach min_accuracy.
+        let allowed = Int((Double(gold.window) * (1 - gold.minAccuracy) + 1e-9).rounded(.down))
+        if misses > allowed {
+            let acc = Double(recent.count - misses) / Double(recent.count)
+            let reason = String(format: "gold-check accuracy %.0f%% over the last %d checks is below %.0f%%", acc * 100, recent.count, gold.minAccuracy * 100)
+            let through = try db.scalarInt("SELECT passed_through FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)) ?? 0
+            try db.run("UPDATE member SET state = 'paused', pause_reason = ? WHERE project_id = ? AND name = ?", .text(reason), .int(p.id), .text(annotator))
+            try db.run("UPDATE annotation SET review_reason = coalesce(review_reason, 'gold checks') WHERE project_id = ? AND annotator = ? AND source = 'queue' AND id > ?",
+                       .int(p.id), .text(annotator), .int(through))
+            // Held claims go back to the queue for others.
+            let held = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.annotator = ?", .int(p.id), .text(annotator))
+            try db.run("DELETE FROM claim WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator))
+            for r in held { try db.run("UPDATE queue_cursor SET qkey = ?2 WHERE project_id = ?1 AND qkey > ?2", .int(p.id), .int(r.int(1))) }
+        } else {
+            let last = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0
+            try db.run("UPDATE member SET passed_through = ? WHERE project_id = ? AND name = ?", .int(last), .int(p.id), .text(annotator))
+        }
+    }
+
+    /// Lifts a gold-check pause (admins only). Earlier misses no longer count.
+    public func reinstate(project name: String, annotator: String, by user: String) throws {
+        let p = try project(name)
+        try requireAdmin(user, project: p, to: "reinstate annotators")
+        try db.write {
+            guard try db.scalarInt("SELECT 1 FROM member WHERE project_id = ? AND name = ? AND state = 'paused'", .int(p.id), .text(annotator)) != nil else {
+                throw StoreError.notPaused(annotator)
+            }
+            let lastGold = try db.scalarInt("SELECT coalesce(max(id), 0) FROM gold_answer") ?? 0
+            let last = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0
+            try db.run("UPDATE member SET state = 'active', pause_reason = NULL, checks_from = ?, passed_through = ? WHERE project_id = ? AND name = ?",
+                       .int(lastGold), .int(last), .int(p.id), .text(annotator))
+        }
+    }
+
+    /// Counts an answer the labeling screen refused as faster than `min_seconds`.
+    public func recordTooFast(project name: String, annotator: String) throws {
+        let p = try project(name)
+        try db.write {
+            try ensureMember(p, annotator)
+            try db.run("UPDATE member SET too_fast = too_fast + 1 WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator))
+        }
+    }
+
+    /// Routes a submit for an item that is not a queue item: a held gold check or a
+    /// qualification item. Returns nil when `externalID` is neither.
+    func submitGold(_ p: Project, _ annotator: String, _ externalID: String, labels: [String], seconds: Double?) throws -> SubmitOutcome? {
+        let given = labels.joined(separator: ",")
+        if let g = try db.row("SELECT c.gold_id, g.label FROM gold_claim c JOIN gold_item g ON g.id = c.gold_id WHERE c.project_id = ? AND c.annotator = ? AND c.disguised = ?",
+                              .int(p.id), .text(annotator), .text(externalID)) {
+            try recordGoldCheck(p, annotator, goldID: g.int(0), expected: g.text(1), given: given, seconds: seconds)
+            return .recorded
+        }
+        guard let st = try qualificationState(p, annotator), st.state == "in_progress",
+              let g = try db.row("SELECT id, label FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification' AND external_id = ?",
+                                 .int(p.id), .int(Int64(p.guidelineVersion)), .text(externalID)) else { return nil }
+        if try db.scalarInt("SELECT 1 FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = ? AND gold_id = ?",
+                            .int(p.id), .text(annotator), .int(Int64(st.attempt)), .int(g.int(0))) != nil {
+            throw StoreError.alreadyLabeled(item: externalID, annotator: annotator)
+        }
+        try db.run("INSERT INTO gold_answer(project_id, annotator, gold_id, attempt, label, correct, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   .int(p.id), .text(annotator), .int(g.int(0)), .int(Int64(st.attempt)), .text(given), .int(given == g.text(1) ? 1 : 0),
+                   seconds.map { .double($0) } ?? .null, .text(Workspace.now()))
+        let total = Int(try db.scalarInt("SELECT count(*) FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification'",
+                                         .int(p.id), .int(Int64(p.guidelineVersion))) ?? 0)
+        let answered = Int(try db.scalarInt("SELECT count(*) FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = ?",
+                                            .int(p.id), .text(annotator), .int(Int64(st.attempt))) ?? 0)
+        guard answered >= total else { return .qualification(answered: answered, total: total, result: nil) }
+        let result = try qualificationResult(p, annotator, attempt: st.attempt)
+        try db.run("UPDATE qualification SET state = ?, correct = ?, total = ?, finished_at = ? WHERE project_id = ? AND annotator = ? AND attempt = ?",
+                   .text(result.passed ? "passed" : "failed"), .int(Int64(result.correct)), .int(Int64(result.total)), .text(Workspace.now()),
+                   .int(p.id), .text(annotator), .int(Int64(st.attempt)))
+        return .qualification(answered: answered, total: total, result: result)
+    }
+}

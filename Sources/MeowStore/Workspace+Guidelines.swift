@@ -1,0 +1,78 @@
+import Foundation
+import MeowCore
+
+/// What `meow guideline update` recorded.
+public struct GuidelineUpdate: Sendable {
+    public var version: Int
+    public var changes: GuidelineChanges
+    /// Answers whose label the new version removed: they stay, reported as stale.
+    public var staleAnnotations: Int
+}
+
+extension Workspace {
+    /// Records a new guideline version (admins only): its text, hash and what changed in the
+    /// label set. Renamed labels (`renamed_from`) carry their answers along; removed ones leave
+    /// stale answers, which are reported, never deleted. Everyone must acknowledge it again.
+    public func updateGuideline(project name: String, guideline new: Guideline, by user: String,
+                                qualification: [GoldItem] = [], goldChecks: [GoldItem] = []) throws -> GuidelineUpdate {
+        let p = try project(name)
+        try requireAdmin(user, project: p, to: "update the guideline")
+        guard new.task == p.guideline.task else {
+            throw StoreError.incompatibleGuideline("the task type cannot change from \(p.guideline.task.rawValue) to \(new.task.rawValue); start a new project")
+        }
+        if new.contentHash == p.guideline.contentHash { throw StoreError.incompatibleGuideline("this file is already version \(p.guidelineVersion)") }
+        let changes = GuidelineChanges.between(p.guideline, new)
+        let version = p.guidelineVersion + 1
+        let json = String(decoding: try JSONEncoder().encode(changes), as: UTF8.self)
+        try db.write {
+            try db.run("INSERT INTO guideline_version(project_id, version, content_hash, source, created_at, created_by, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       .int(p.id), .int(Int64(version)), .text(new.contentHash), .text(new.source), .text(Workspace.now()), .text(user), .text(json))
+            try storeGold((p.id, version), qualification: qualification, checks: goldChecks)
+            if new.overlap != p.overlap || (new.leaseMinutes ?? 10) * 60 != p.leaseSeconds {
+                try db.run("UPDATE project SET overlap = ?, lease_seconds = ? WHERE id = ?", .int(Int64(new.overlap)), .double((new.leaseMinutes ?? 10) * 60), .int(p.id))
+                try db.run("UPDATE item SET need = ? WHERE project_id = ?", .int(Int64(new.overlap)), .int(p.id))
+                try db.run("""
+                    UPDATE project SET answers_needed = (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1),
+                                       answers_done = (SELECT coalesce(sum(min(done_count, need)), 0) FROM item WHERE project_id = ?1) WHERE id = ?1
+                    """, .int(p.id))
+            }
+        }
+        projectCache[name] = nil
+        return GuidelineUpdate(version: version, changes: changes, staleAnnotations: try staleAnnotations(project: name))
+    }
+
+    /// Answers with a label the current guideline no longer has (renamed labels are not stale).
+    public func staleAnnotations(project name: String) throws -> Int {
+        let p = try project(name)
+        let current = Set(p.guideline.labels.map(\.value))
+        let renames = try labelRenames(project: name)
+        var stale = 0
+        for r in try db.rows("SELECT label, count(*) FROM annotation WHERE project_id = ? GROUP BY label", .int(p.id)) {
+            if r.text(0).split(separator: ",").contains(where: { !current.contains(renames[String($0)] ?? String($0)) }) { stale += Int(r.int(1)) }
+        }
+        return stale
+    }
+
+    /// Old label value -> its current value, following renames across all versions.
+    public func labelRenames(project name: String) throws -> [String: String] {
+        var map: [String: String] = [:]
+        for v in try annotationsPerVersion(project: name) {
+            for r in v.changes?.renamed ?? [] {
+                for (k, val) in map where val == r.from { map[k] = r.to }
+                map[r.from] = r.to
+            }
+        }
+        return map
+    }
+
+    /// Answers per guideline version.
+    public func annotationsPerVersion(project name: String) throws -> [(version: Int, annotations: Int, changes: GuidelineChanges?)] {
+        let p = try project(name)
+        return try db.rows("""
+            SELECT g.version, (SELECT count(*) FROM annotation a WHERE a.project_id = g.project_id AND a.guideline_version = g.version), g.changes
+            FROM guideline_version g WHERE g.project_id = ? ORDER BY g.version
+            """, .int(p.id)).map { r in
+            (Int(r.int(0)), Int(r.int(1)), r.string(2).flatMap { try? JSONDecoder().decode(GuidelineChanges.self, from: Data($0.utf8)) })
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import MeowCore
+import MeowStore
+
+struct Ack: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Acknowledge the current guideline version (for scripts; people do it in `meow label`).")
+    @Argument(help: "Project name.") var project: String
+    @OptionGroup var user: AnnotatorOption
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func run() throws {
+        let ws = try workspace.open()
+        try ws.acknowledge(project: project, annotator: user.annotator)
+        let p = try ws.project(project)
+        print("\(user.annotator) acknowledged guideline v\(p.guidelineVersion) of \(project)")
+    }
+}
+
+struct Qualification: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the last qualification round: the score and, for each miss, the right label and why; --retry starts a new round.")
+    @Argument(help: "Project name.") var project: String
+    @OptionGroup var user: AnnotatorOption
+    @Flag(help: "Start a new round after a failed one.") var retry = false
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func run() throws {
+        let ws = try workspace.open()
+        if retry {
+            try ws.retryQualification(project: project, annotator: user.annotator)
+            print("new qualification round started: `meow next \(project) --as \(user.annotator)` serves its items")
+            return
+        }
+        guard let r = try ws.qualificationStatus(project: project, annotator: user.annotator) else {
+            print("\(user.annotator) has no finished qualification round in \(project)")
+            return
+        }
+        print(QualificationText.render(r))
+    }
+}
+
+enum QualificationText {
+    static func render(_ r: QualificationResult) -> String {
+        var out = "qualification round \(r.attempt): \(r.correct)/\(r.total) correct (\(Int((r.score * 100).rounded()))%, \(Int((r.passMark * 100).rounded()))% needed) — \(r.passed ? "passed" : "not passed")"
+        for m in r.misses {
+            out += "\n\n  item: \(m.itemText)\n  you:  \(m.given)\n  right: \(m.correct)"
+            if !m.explanation.isEmpty { out += "\n  why:  \(m.explanation)" }
+            if !m.definition.isEmpty { out += "\n  definition: " + m.definition.replacingOccurrences(of: "\n", with: "\n              ") }
+        }
+        if !r.passed { out += "\n\nReview these, then start a new round with `meow qualification PROJECT --as NAME --retry`." }
+        return out
+    }
+}
+
+struct Annotators: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List annotators with their state, gold-check accuracy and speed; reinstate a paused one.",
+        subcommands: [List.self, Reinstate.self, SetRole.self], defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Annotators of a project.")
+        @Argument(help: "Project name.") var project: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let list = try workspace.open().annotators(project: project)
+            if json {
+                let enc = JSONEncoder()
+                enc.keyEncodingStrategy = .convertToSnakeCase
+                enc.outputFormatting = [.sortedKeys]
+                print(String(decoding: try enc.encode(list), as: UTF8.self))
+                return
+            }
+            let w = max(9, list.map(\.name.count).max() ?? 0)
+            print("annotator".padding(toLength: w, withPad: " ", startingAt: 0) + "  role       answers  gold acc.  s/item  too fast  flagged  state")
+            for a in list {
+                let acc = a.goldAccuracy.map { String(format: "%5.0f%% (%d)", $0 * 100, a.goldAnswers) } ?? "—"
+                let speed = a.medianSeconds.map { String(format: "%.1f", $0) } ?? "—"
+                print(a.name.padding(toLength: w, withPad: " ", startingAt: 0) + "  "
+                      + a.role.padding(toLength: 9, withPad: " ", startingAt: 0)
+                      + String(format: "  %7d  ", a.annotations) + acc.padding(toLength: 9, withPad: " ", startingAt: 0)
+                      + "  " + speed.padding(toLength: 6, withPad: " ", startingAt: 0)
+                      + String(format: "  %8d  %7d  ", a.tooFast, a.flaggedForReview) + a.state
+                      + (a.pauseReason.map { " (\($0))" } ?? "") + (a.qualification.map { "; qualification \($0)" } ?? ""))
+            }
+        }
+    }
+
+    struct Reinstate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift a gold-check pause (admins).")
+        @Argument(help: "Project name.") var project: String
+        @Argument(help: "The paused annotator.") var name: String
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            try workspace.open().reinstate(project: project, annotator: name, by: LoginUser.name)
+            print("\(name) reinstated in \(project); earlier gold misses no longer count")
+        }
+    }
+
+    struct SetRole: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "role", abstract: "Make someone admin, reviewer or annotator (admins).")
+        @Argument(help: "Project name.") var project: String
+        @Argument(help: "The person.") var name: String
+        @Argument(help: "admin, reviewer or annotator.") var role: String
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func validate() throws {
+            guard Role(rawValue: role) != nil else { throw ValidationError("role must be admin, reviewer or annotator") }
+        }
+
+        func run() throws {
+            try workspace.open().setRole(project: project, member: name, role: Role(rawValue: role)!, by: LoginUser.name)
+            print("\(name) is now \(role) in \(project)")
+        }
+    }
+}
