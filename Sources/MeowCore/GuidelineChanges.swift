@@ -13,6 +13,7 @@ public struct GuidelineChanges: Sendable, Equatable, Codable {
     public struct Rename: Sendable, Equatable, Codable {
         public var from: String
         public var to: String
+        public init(from: String, to: String) { self.from = from; self.to = to }
     }
 
     public init() {}

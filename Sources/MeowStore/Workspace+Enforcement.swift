@@ -241,7 +241,9 @@ extension Workspace {
             let held = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.annotator = ?", .int(p.id), .text(annotator))
             try db.run("DELETE FROM claim WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator))
             for r in held { try db.run("UPDATE queue_cursor SET qkey = ?2 WHERE project_id = ?1 AND qkey > ?2", .int(p.id), .int(r.int(1))) }
-        } else {
+        } else if misses == 0 {
+            // A passing check: every check in the window is right. Answers up to here are
+            // trusted; a later pause flags only what came after.
             let last = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0
             try db.run("UPDATE member SET passed_through = ? WHERE project_id = ? AND name = ?", .int(last), .int(p.id), .text(annotator))
         }

@@ -87,6 +87,7 @@ public final class LabelingSession {
                     return
                 }
             } catch let b as BlockedError {
+                if let p = try? backend.progress() { state.progress = p }
                 state.apply(.blocked(b.blocker), now: clock())
             } catch {
                 state.apply(.refused("\(error)"), now: clock())

@@ -116,6 +116,8 @@ enum ClaimWorker {
     static func runMeow(_ o: ClaimWorkerOptions, _ claims: inout [Double], _ submits: inout [Double]) throws -> (Int, Bool) {
         let ws = try Workspace(path: o.db)
         let project = try ws.project(BenchData.project)
+        // Annotators acknowledge the guideline version once before their first claim.
+        try ws.acknowledge(project: BenchData.project, annotator: o.annotator)
         var n = 0
         var labelIndex = Int(o.annotator.utf8.last ?? 0) % BenchData.labels.count
         func cycle(record: Bool) throws -> Bool {

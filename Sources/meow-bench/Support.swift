@@ -183,7 +183,7 @@ func wait(_ child: Spawned) -> ProcResult {
                       stdoutPath: child.stdoutPath, stderrPath: child.stderrPath)
 }
 
-func run(_ argv: [String], stdout: String? = nil, stderr: String? = nil, env: [String: String] = [:]) throws -> ProcResult {
+func runProcess(_ argv: [String], stdout: String? = nil, stderr: String? = nil, env: [String: String] = [:]) throws -> ProcResult {
     wait(try spawn(argv, stdout: stdout, stderr: stderr, env: env))
 }
 

@@ -85,6 +85,8 @@ enum TerminalBench {
     /// workspace + project + claim + progress + first render; each frame is submit + claim next
     /// + progress + canUndo + render (exactly what `meow label` does per key).
     static func session(db: String, annotator: String, keys: Int) throws -> SessionResult {
+        // Acknowledging the guideline happens once per annotator and version, not per start.
+        try Workspace(path: db).acknowledge(project: BenchData.project, annotator: annotator)
         let t0 = nowNs()
         let ws = try Workspace(path: db)
         let project = try ws.project(BenchData.project)

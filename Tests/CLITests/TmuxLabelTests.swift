@@ -132,3 +132,42 @@ struct TmuxLabelTests {
         #expect(r.status != 0 && r.stderr.contains("needs a terminal"))
     }
 }
+
+@Suite("meow label in tmux: a new annotator on the shipped sentiment guideline")
+struct TmuxOnboardingTests {
+    @Test func acknowledgementThenQualificationThenRealItems() throws {
+        let dir = try TempDir()
+        let g = try String(contentsOfFile: Meow.repoRoot + "/Guidelines/sentiment.md", encoding: .utf8)
+            .replacingOccurrences(of: "min_seconds: 1.5", with: "min_seconds: 0.1")
+        _ = try dir.write("sentiment.md", g)
+        for f in ["sentiment-qualification.jsonl", "sentiment-gold.jsonl"] {
+            try FileManager.default.copyItem(atPath: Meow.repoRoot + "/Guidelines/" + f, toPath: dir.path + "/" + f)
+        }
+        #expect(try Meow.run(["init", "reviews", "--guideline", "sentiment.md"], in: dir.path).status == 0)
+        #expect(try Meow.run(["import", "reviews", Meow.repoRoot + "/Samples/reviews.jsonl"], in: dir.path).status == 0)
+        let t = try Tmux(command: "cd \(dir.path) && \(Meow.binary) label reviews --as newbie")
+        try t.waitFor("read it to the end, then press ⏎ to acknowledge")
+        try t.send("Enter")
+        try t.waitFor("scroll to the end of the guideline first")
+        try t.send("G")
+        try t.waitFor("acknowledge: I have read it")
+        try t.send("Enter")
+        // Qualification: six announced items; answer every one right.
+        let answers = try String(contentsOfFile: dir.path + "/sentiment-qualification.jsonl", encoding: .utf8)
+            .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: String] }
+        for (i, a) in answers.enumerated() {
+            try t.waitFor("qualification \(i + 1)/\(answers.count)")
+            Thread.sleep(forTimeInterval: 0.15)
+            try t.send(["positive": "p", "negative": "n", "neutral": "e", "mixed": "m"][a["label"]!]!)
+        }
+        try t.waitFor("Qualified: 6/6 correct")
+        try t.send("Enter")
+        try t.waitFor("item r0001")
+        try t.send("q")
+        try t.waitFor("[exit 0]")
+        let db = dir.path + "/meow.sqlite"
+        #expect(try sqlite(db, "SELECT annotator || ' v' || guideline_version FROM acknowledgement") == "newbie v1")
+        #expect(try sqlite(db, "SELECT state || ' ' || correct || '/' || total FROM qualification") == "passed 6/6")
+        #expect(try sqlite(db, "SELECT count(*) FROM annotation") == "0")
+    }
+}

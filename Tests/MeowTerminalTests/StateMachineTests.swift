@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MeowCore
 @testable import MeowTerminal
 
 @Suite("Labeling state machine: every key")
@@ -154,5 +155,70 @@ struct StateMachineTests {
         #expect(s.itemsPerHour(now: Date(timeIntervalSince1970: 3600)) == 2)
         s.apply(.undone)
         #expect(s.sessionAnswers == 1)
+    }
+}
+
+@Suite("Labeling state machine: guideline enforcement")
+struct EnforcementStateTests {
+    static let strict: Guideline = {
+        var g = Fixtures.classify
+        g.enforcement.minSeconds = 3
+        g.enforcement.unsure = .forbid
+        return g
+    }()
+
+    @Test func acknowledgementNeedsTheEndOfTheGuidelineThenEnter() {
+        var s = Fixtures.state(width: 80, height: 24)
+        // A long guideline so that it does not fit on one screen.
+        s.guideline.body = (1...60).map { "Line \($0) of the guideline." }.joined(separator: "\n\n")
+        s.apply(.blocked(.acknowledge(version: 2)))
+        #expect(s.mode == .acknowledge(scroll: 0, reachedEnd: false))
+        #expect(s.press("<enter>").isEmpty)
+        #expect(s.message?.text.contains("scroll to the end") == true)
+        #expect(s.press("p").isEmpty)   // label keys do nothing here
+        _ = s.press("G")
+        guard case .acknowledge(_, true) = s.mode else { Issue.record("end not reached: \(s.mode)"); return }
+        #expect(s.press("<enter>") == [.acknowledge])
+    }
+
+    @Test func qualificationResultKeys() {
+        let failed = QualificationSummary(correct: 1, total: 2, passMark: 1, passed: false,
+                                          misses: [.init(text: "lovely", given: "bad", correct: "good", explanation: "praise", definition: "good: Good.")])
+        var s = Fixtures.state()
+        s.apply(.qualificationFinished(failed))
+        #expect(s.press("<enter>").isEmpty)
+        let lines = s.render().lines.joined(separator: "\n")
+        #expect(lines.contains("Not qualified yet: 1/2 correct") && lines.contains("why: praise") && lines.contains("definition — good: Good."))
+        _ = s.press("?")
+        _ = s.press("q")
+        #expect(s.mode == .qualificationResult(failed, scroll: 0))
+        #expect(s.press("r") == [.retryQualification])
+        var p = Fixtures.state()
+        p.apply(.qualificationFinished(QualificationSummary(correct: 2, total: 2, passMark: 1, passed: true, misses: [])))
+        #expect(p.press("r").isEmpty)
+        #expect(p.press("<enter>") == [.loadNext])
+    }
+
+    @Test func tooFastAnswersAreRefusedAndCounted() {
+        var s = Fixtures.state(Self.strict)   // shown at t=100
+        #expect(s.press("p", now: Date(timeIntervalSince1970: 101)) == [.tooFast])
+        #expect(s.message?.text.contains("too fast: take at least 3 s") == true)
+        #expect(s.press("p", now: Date(timeIntervalSince1970: 103.5)).count == 1)
+    }
+
+    @Test func unsureCanBeForbidden() {
+        var s = Fixtures.state(Self.strict)
+        #expect(s.press("f").isEmpty)
+        #expect(s.mode == .labeling && !s.unsure)
+        #expect(s.message?.text.contains("does not allow unsure") == true)
+    }
+
+    @Test func pausedScreenOffersOnlyTheGuidelineAndQuit() {
+        var s = Fixtures.state()
+        s.apply(.blocked(.paused("gold-check accuracy 40% over the last 5 checks is below 60%")))
+        #expect(s.press("p").isEmpty)
+        let text = s.render().lines.joined(separator: "\n")
+        #expect(text.contains("You are paused in reviews.") && text.contains("meow annotators reinstate reviews alice"))
+        #expect(s.press("q") == [.quit])
     }
 }

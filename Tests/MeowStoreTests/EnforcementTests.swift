@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+import MeowCore
+@testable import MeowStore
+
+/// The guideline's rules, enforced by the store for every client.
+@Suite("Guideline enforcement in the store")
+struct EnforcementTests {
+    let dir: String
+    let ws: Workspace
+
+    static func guideline(_ extra: String = "", labels: String? = nil) -> Guideline {
+        try! Guideline.parse("""
+        ---
+        name: t
+        task: classify
+        overlap: 2
+        \(extra)
+        labels:
+        \(labels ?? "  - {value: good, hotkey: g, definition: Good.}\n  - {value: bad, hotkey: b, definition: Bad.}")
+        ---
+        Body. When unsure, flag it.
+        """)
+    }
+
+    static let qualification = [
+        GoldItem(id: "q1", text: "lovely", label: "good", explanation: "praise"),
+        GoldItem(id: "q2", text: "awful", label: "bad", explanation: "complaint"),
+        GoldItem(id: "q3", text: "superb", label: "good", explanation: "praise"),
+    ]
+    static let checks = [
+        GoldItem(id: "c1", text: "wonderful", label: "good", explanation: ""),
+        GoldItem(id: "c2", text: "terrible", label: "bad", explanation: ""),
+    ]
+
+    init() throws {
+        dir = NSTemporaryDirectory() + "meow-enf-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        ws = try Workspace(path: dir + "/w.sqlite", create: true)
+    }
+
+    func project(_ g: Guideline, qualification: [GoldItem] = [], checks: [GoldItem] = [], items: Int = 30) throws {
+        try ws.createProject("p", guideline: g, by: "admin", qualification: qualification, goldChecks: checks)
+        let file = dir + "/items.txt"
+        try (1...items).map { "real item \($0)" }.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: file, format: .text), skipInvalid: false)
+    }
+
+    @Test func nothingIsServedOrAcceptedBeforeAcknowledgement() throws {
+        try project(Self.guideline())
+        #expect(throws: StoreError.acknowledgementNeeded(annotator: "ann", project: "p", version: 1)) {
+            try ws.claimNext(project: "p", annotator: "ann")
+        }
+        try ws.acknowledge(project: "p", annotator: "ann")
+        let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
+        // A new version must be acknowledged again before the next submit or claim.
+        _ = try ws.updateGuideline(project: "p", guideline: Self.guideline("min_seconds: 2"), by: "admin")
+        #expect(throws: StoreError.acknowledgementNeeded(annotator: "ann", project: "p", version: 2)) {
+            try ws.submit(project: "p", annotator: "ann", item: item.id, answer: Answer(labels: ["good"]))
+        }
+        try ws.acknowledge(project: "p", annotator: "ann")
+        try ws.submit(project: "p", annotator: "ann", item: item.id, answer: Answer(labels: ["good"]))
+        #expect(try ws.db.scalarInt("SELECT guideline_version FROM annotation") == 2)
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM acknowledgement WHERE annotator = 'ann'") == 2)
+    }
+
+    @Test func qualificationComesFirstTeachesOnFailureAndCanBeRetried() throws {
+        try project(Self.guideline("qualification: {items: q.jsonl, pass_mark: 0.66}"), qualification: Self.qualification)
+        try ws.acknowledge(project: "p", annotator: "ann")
+        func answerRound(_ labels: [String]) throws -> QualificationResult? {
+            var result: QualificationResult?
+            for (i, label) in labels.enumerated() {
+                let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
+                #expect(item.kind == .qualification(index: i + 1, total: 3))
+                if case .qualification(_, _, let r) = try ws.submit(project: "p", annotator: "ann", item: item.id, answer: Answer(labels: [label])) { result = r }
+            }
+            return result
+        }
+        let failed = try #require(try answerRound(["bad", "good", "good"]))
+        #expect(!failed.passed && failed.correct == 1 && failed.total == 3)
+        #expect(failed.misses.map(\.itemText) == ["lovely", "awful"])
+        #expect(failed.misses[0].explanation == "praise" && failed.misses[0].definition == "good: Good.")
+        // Below the pass mark: no real items, and the reason carries the misses.
+        #expect(throws: StoreError.qualificationFailed(failed)) { try ws.claimNext(project: "p", annotator: "ann") }
+        try ws.retryQualification(project: "p", annotator: "ann")
+        let passed = try #require(try answerRound(["good", "bad", "bad"]))
+        #expect(passed.passed && passed.attempt == 2)
+        #expect(try ws.claimNext(project: "p", annotator: "ann")?.text == "real item 1")
+        // Qualification answers are not annotations.
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM annotation") == 0)
+    }
+
+    @Test func goldChecksPauseACarelessAnnotatorAndFlagTheirAnswers() throws {
+        // Every other item is gold; 2 misses in the last 4 checks pause (min_accuracy 0.75).
+        try project(Self.guideline("gold: {items: g.jsonl, rate: 0.5, window: 4, min_accuracy: 0.75}"), checks: Self.checks, items: 60)
+        try ws.acknowledge(project: "p", annotator: "careless")
+        var served = 0, gold = 0
+        var paused = false
+        while served < 60 {
+            let item: ClaimedItem
+            do { item = try #require(try ws.claimNext(project: "p", annotator: "careless")) }
+            catch let e as StoreError { if case .paused = e { paused = true; break }; throw e }
+            served += 1
+            let isGold = item.text == "wonderful" || item.text == "terrible"
+            if isGold { gold += 1 }
+            // Answers "good" to everything: right on half the gold.
+            try ws.submit(project: "p", annotator: "careless", item: item.id, answer: Answer(labels: ["good"]))
+        }
+        #expect(paused)
+        #expect(gold >= 2)
+        // Gold items look like any item (disguised ids), and never become annotations.
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM annotation") == Int64(served - gold))
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM gold_answer WHERE attempt = 0") == Int64(gold))
+        // Their answers since the last passing check wait for review.
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM annotation WHERE review_reason = 'gold checks'")! > 0)
+        let report = try #require(try ws.annotators(project: "p").first { $0.name == "careless" })
+        #expect(report.state == "paused" && report.goldAccuracy! < 0.75)
+        // Only an admin lifts the pause.
+        #expect(throws: StoreError.self) { try ws.reinstate(project: "p", annotator: "careless", by: "careless") }
+        try ws.reinstate(project: "p", annotator: "careless", by: "admin")
+        #expect(try ws.claimNext(project: "p", annotator: "careless") != nil)
+    }
+
+    @Test func unsurePolicies() throws {
+        try project(Self.guideline("unsure: forbid"))
+        try ws.acknowledge(project: "p", annotator: "a")
+        let item = try #require(try ws.claimNext(project: "p", annotator: "a"))
+        #expect(throws: StoreError.unsureForbidden) {
+            try ws.submit(project: "p", annotator: "a", item: item.id, answer: Answer(labels: ["good"], unsure: true))
+        }
+        _ = try ws.updateGuideline(project: "p", guideline: Self.guideline("unsure: review"), by: "admin")
+        try ws.acknowledge(project: "p", annotator: "a")
+        try ws.submit(project: "p", annotator: "a", item: item.id, answer: Answer(labels: ["good"], unsure: true, unsureNote: "sarcasm?"))
+        #expect(try ws.db.row("SELECT review_reason, unsure_note FROM annotation")?.values == [.text("unsure"), .text("sarcasm?")])
+    }
+
+    @Test func guidelineUpdatesRecordChangesAndStaleAnswers() throws {
+        try project(Self.guideline(labels: "  - {value: good, hotkey: g, definition: Good.}\n  - {value: bad, hotkey: b, definition: Bad.}\n  - {value: meh, hotkey: m, definition: Meh.}"))
+        for who in ["a", "b"] { try ws.acknowledge(project: "p", annotator: who) }
+        for (who, label) in [("a", "meh"), ("b", "good")] {
+            let item = try #require(try ws.claimNext(project: "p", annotator: who))
+            try ws.submit(project: "p", annotator: who, item: item.id, answer: Answer(labels: [label]))
+        }
+        let v2 = Self.guideline(labels: """
+          - {value: positive, renamed_from: good, hotkey: g, definition: Good.}
+          - {value: bad, hotkey: b, definition: Clearly bad.}
+          - {value: unclear, hotkey: u2, definition: Cannot tell.}
+        """.replacingOccurrences(of: "u2", with: "x"))
+        #expect(throws: StoreError.self) { try ws.updateGuideline(project: "p", guideline: v2, by: "a") }
+        let u = try ws.updateGuideline(project: "p", guideline: v2, by: "admin")
+        #expect(u.version == 2)
+        #expect(u.changes.added == ["unclear"] && u.changes.removed == ["meh"])
+        #expect(u.changes.renamed == [.init(from: "good", to: "positive")])
+        #expect(u.changes.definitionsChanged == ["bad"])
+        #expect(u.staleAnnotations == 1)   // a's "meh"; b's "good" follows the rename
+        #expect(try ws.annotationsPerVersion(project: "p").map(\.annotations) == [2, 0])
+        // Agreement sees the renamed label under its new name.
+        #expect(try ws.agreementRatings(project: "p").labels.contains("positive"))
+    }
+
+    @Test func rolesGuardAdminWork() throws {
+        try project(Self.guideline())
+        #expect(try ws.role(of: "admin", in: ws.project("p")) == .admin)
+        #expect(throws: StoreError.self) { try ws.setRole(project: "p", member: "eve", role: .admin, by: "eve") }
+        try ws.setRole(project: "p", member: "rita", role: .reviewer, by: "admin")
+        #expect(try ws.role(of: "rita", in: ws.project("p")) == .reviewer)
+        #expect(throws: StoreError.lastAdmin("admin")) { try ws.setRole(project: "p", member: "admin", role: .annotator, by: "admin") }
+    }
+}
