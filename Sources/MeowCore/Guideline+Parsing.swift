@@ -27,7 +27,7 @@ public struct GuidelineError: Error, Sendable, CustomStringConvertible {
 
 extension Guideline {
     static let topKeys: Set<String> = ["name", "title", "task", "overlap", "show", "min_labels", "max_labels",
-                                       "lease_minutes", "labels", "unsure", "min_seconds", "qualification", "gold"]
+                                       "lease_minutes", "labels", "max_overlap", "unsure", "min_seconds", "qualification", "gold"]
     static let labelKeys: Set<String> = ["value", "hotkey", "definition", "examples", "counter_examples",
                                          "requires_comment", "excludes", "renamed_from"]
 
@@ -157,6 +157,11 @@ private struct Parser {
                           minLabels: minLabels, maxLabels: maxLabels, leaseMinutes: lease, labels: labels,
                           body: body, contentHash: SHA256.hex(rawText), source: rawText)
         g.enforcement = enforcement
+        g.maxOverlap = overlap
+        if let n = top["max_overlap"] {
+            if let v = n.int, v >= overlap, v <= 50 { g.maxOverlap = v }
+            else { error("max_overlap must be a whole number between overlap (\(overlap)) and 50", at: n) }
+        }
         return g
     }
 

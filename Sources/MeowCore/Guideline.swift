@@ -28,6 +28,9 @@ public struct Guideline: Sendable, Equatable {
     public var task: Task
     /// Distinct annotators wanted per item.
     public var overlap: Int
+    /// Adaptive overlap: an item whose answers have no majority gets one more annotator at a
+    /// time, up to this many, before it counts as disputed. Equal to `overlap` when not set.
+    public var maxOverlap: Int = 0
     /// Metadata fields shown beside the text, in this order.
     public var show: [String]
     public var minLabels: Int

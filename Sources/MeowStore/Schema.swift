@@ -195,6 +195,105 @@ enum Schema {
         -- What a new guideline version changed in the label set (JSON).
         ALTER TABLE guideline_version ADD COLUMN changes TEXT;
         """),
+        ("v3-final-labels-frozen-sets", """
+        -- The reconciled label of an item and how it was reached. label NULL: disputed (a tie).
+        CREATE TABLE final_label (
+            item_id           INTEGER PRIMARY KEY REFERENCES item(id),
+            project_id        INTEGER NOT NULL REFERENCES project(id),
+            label             TEXT,
+            decision          TEXT CHECK (decision IN ('unanimous', 'majority', 'model', 'reviewer')),
+            method            TEXT NOT NULL,
+            confidence        REAL NOT NULL,
+            decided_by        TEXT,
+            note              TEXT,
+            decided_at        TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX final_label_review ON final_label(project_id, confidence);
+
+        -- Dawid-Skene's estimate of each annotator's accuracy, from the last model run.
+        CREATE TABLE annotator_estimate (
+            project_id INTEGER NOT NULL REFERENCES project(id),
+            annotator  TEXT NOT NULL,
+            accuracy   REAL NOT NULL,
+            computed_at TEXT NOT NULL,
+            PRIMARY KEY (project_id, annotator)
+        ) STRICT;
+
+        CREATE TABLE frozen_set (
+            id          INTEGER PRIMARY KEY,
+            project_id  INTEGER NOT NULL REFERENCES project(id),
+            name        TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            created_by  TEXT NOT NULL,
+            rule        TEXT NOT NULL,
+            set_hash    TEXT NOT NULL,
+            manifest    TEXT NOT NULL,
+            UNIQUE (project_id, name)
+        ) STRICT;
+
+        CREATE TABLE frozen_record (
+            set_id      INTEGER NOT NULL REFERENCES frozen_set(id),
+            item_id     INTEGER NOT NULL REFERENCES item(id),
+            external_id TEXT NOT NULL,
+            record      TEXT NOT NULL,
+            record_hash TEXT NOT NULL,
+            norm_hash   TEXT NOT NULL,
+            group_value TEXT,
+            PRIMARY KEY (set_id, item_id)
+        ) STRICT;
+        CREATE INDEX frozen_record_item ON frozen_record(item_id);
+        CREATE INDEX frozen_record_norm ON frozen_record(norm_hash);
+
+        -- A frozen set never changes: the database itself refuses, whoever asks.
+        CREATE TRIGGER frozen_set_immutable BEFORE UPDATE ON frozen_set BEGIN
+            SELECT RAISE(ABORT, 'frozen test sets cannot change; freeze a new set under a new name');
+        END;
+        CREATE TRIGGER frozen_set_undeletable BEFORE DELETE ON frozen_set BEGIN
+            SELECT RAISE(ABORT, 'frozen test sets cannot be deleted; freeze a new set under a new name');
+        END;
+        CREATE TRIGGER frozen_record_immutable BEFORE UPDATE ON frozen_record BEGIN
+            SELECT RAISE(ABORT, 'frozen records cannot change; freeze a new set under a new name');
+        END;
+        CREATE TRIGGER frozen_record_undeletable BEFORE DELETE ON frozen_record BEGIN
+            SELECT RAISE(ABORT, 'frozen records cannot be deleted; freeze a new set under a new name');
+        END;
+        CREATE TRIGGER frozen_item_text BEFORE UPDATE OF text, external_id, metadata, project_id ON item
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.id) BEGIN
+            SELECT RAISE(ABORT, 'this item is in a frozen test set and cannot change');
+        END;
+        CREATE TRIGGER frozen_item_delete BEFORE DELETE ON item
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.id) BEGIN
+            SELECT RAISE(ABORT, 'this item is in a frozen test set and cannot be deleted');
+        END;
+        CREATE TRIGGER frozen_annotation_insert BEFORE INSERT ON annotation
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = NEW.item_id) BEGIN
+            SELECT RAISE(ABORT, 'this item is in a frozen test set: it takes no new answers');
+        END;
+        CREATE TRIGGER frozen_annotation_update BEFORE UPDATE ON annotation
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.item_id) BEGIN
+            SELECT RAISE(ABORT, 'answers to a frozen item cannot change');
+        END;
+        CREATE TRIGGER frozen_annotation_delete BEFORE DELETE ON annotation
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.item_id) BEGIN
+            SELECT RAISE(ABORT, 'answers to a frozen item cannot be deleted');
+        END;
+        CREATE TRIGGER frozen_final_insert BEFORE INSERT ON final_label
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = NEW.item_id) BEGIN
+            SELECT RAISE(ABORT, 'the final label of a frozen item cannot change');
+        END;
+        CREATE TRIGGER frozen_final_update BEFORE UPDATE ON final_label
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.item_id) BEGIN
+            SELECT RAISE(ABORT, 'the final label of a frozen item cannot change');
+        END;
+        CREATE TRIGGER frozen_final_delete BEFORE DELETE ON final_label
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.item_id) BEGIN
+            SELECT RAISE(ABORT, 'the final label of a frozen item cannot change');
+        END;
+        CREATE TRIGGER frozen_claim BEFORE INSERT ON claim
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = NEW.item_id) BEGIN
+            SELECT RAISE(ABORT, 'this item is in a frozen test set: it is not served');
+        END;
+        """),
     ]
 
     static var version: Int { migrations.count }

@@ -23,6 +23,11 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notPaused(String)
     case unsureForbidden
     case incompatibleGuideline(String)
+    case frozenSetExists(String)
+    case unknownFrozenSet(String, known: [String])
+    case freezeRefused(String)
+    case noTestSet(project: String)
+    case frozenItem(String)
 
     public var description: String {
         switch self {
@@ -50,6 +55,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "qualification failed: \(r.correct)/\(r.total) correct, \(Int((r.passMark * 100).rounded()))% needed. Review the misses with `meow qualification PROJECT --as NAME`, then retry with `--retry`"
         case .nothingToRetry(let a): return "\(a) has no failed qualification round to retry"
         case .notPaused(let a): return "\(a) is not paused"
+        case .frozenSetExists(let n): return "a frozen set named '\(n)' already exists; frozen sets never change: freeze a new one under a new name"
+        case .unknownFrozenSet(let n, let known): return "no frozen set '\(n)'" + (known.isEmpty ? " (none frozen yet: `meow freeze`)" : " (frozen sets: \(known.joined(separator: ", ")))")
+        case .freezeRefused(let why): return "cannot freeze: \(why)"
+        case .noTestSet(let p):
+            return "refusing to export training data: \(p) has no frozen test set. Make the test set before you train (`meow freeze \(p) --name test-v1 --fraction 0.2`), or pass --no-test-set to export anyway"
+        case .frozenItem(let i): return "item '\(i)' is in a frozen test set: it takes no new answers"
         case .incompatibleGuideline(let why): return "cannot record this guideline version: \(why)"
         case .unsureForbidden: return "this guideline does not allow unsure answers: choose the label you think is right"
         }

@@ -133,8 +133,22 @@ extension Workspace {
                        .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
                        .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null,
                        answer.unsure && policy == .review ? .text("unsure") : .null)
+            try extendOverlapIfDisputed(project, itemID: item.id, qkey: item.qkey)
             return .recorded
         }
+    }
+
+    /// Adaptive overlap: when an item has all the answers it needs but no label has a majority,
+    /// it asks for one more annotator (up to the guideline's `max_overlap`).
+    func extendOverlapIfDisputed(_ p: Project, itemID: Int64, qkey: Int64) throws {
+        guard p.guideline.maxOverlap > p.overlap,
+              let r = try db.row("SELECT done_count, need FROM item WHERE id = ?", .int(itemID)),
+              r.int(0) >= r.int(1), r.int(1) < Int64(p.guideline.maxOverlap) else { return }
+        let labels = try db.rows("SELECT label FROM annotation WHERE item_id = ?", .int(itemID)).map { $0.text(0) }
+        guard !hasStrictMajority(labels) else { return }
+        try db.run("UPDATE item SET need = need + 1 WHERE id = ?", .int(itemID))
+        try db.run("UPDATE project SET answers_needed = answers_needed + 1 WHERE id = ?", .int(p.id))
+        try lowerCursors(projectID: p.id, to: qkey)
     }
 
     /// Gives a held item back without answering; it goes to others and never back to this annotator.

@@ -23,17 +23,34 @@ public final class Workspace {
             throw e
         }
         do {
-            try configure()
-            try migrate()
+            try retryingBusy { try configure() }
+            try retryingBusy { try migrate() }
         } catch let e as SQLiteError where e.code & 0xff == SQLITE_NOTADB {
             throw StoreError.notSQLite(path: path)
+        }
+    }
+
+    /// Opening races with other processes' writes and checkpoints: retry lock waits within the
+    /// same bound as writes, so that opening never fails with "database is locked".
+    private func retryingBusy(_ body: () throws -> Void) throws {
+        let start = Date()
+        var delay: UInt32 = 1_000
+        while true {
+            do { return try body() }
+            catch let e as SQLiteError where e.isBusy {
+                if Date().timeIntervalSince(start) > db.lockWaitLimit { throw StoreError.busy(path: path, seconds: db.lockWaitLimit) }
+                usleep(UInt32.random(in: delay / 2...delay))
+                delay = min(delay * 2, 50_000)
+            }
         }
     }
 
     private func configure() throws {
         // WAL lets annotators read while one writes; NORMAL is durable across process
         // crashes (kill -9) in WAL mode, and only a power loss can drop the last commits.
-        let mode = try db.row("PRAGMA journal_mode = WAL")?.string(0) ?? ""
+        // Switching needs a lock: only ask when the file is not in WAL mode yet.
+        let current = try db.row("PRAGMA journal_mode")?.string(0) ?? ""
+        let mode = current.lowercased() == "wal" ? current : (try db.row("PRAGMA journal_mode = WAL")?.string(0) ?? "")
         if mode.lowercased() != "wal" && path != ":memory:" {
             throw SQLiteError(code: 0, message: "could not switch \(path) to WAL mode (got \(mode))", sql: nil)
         }

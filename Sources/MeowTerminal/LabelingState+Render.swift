@@ -60,7 +60,14 @@ extension LabelingState {
     /// The item text as wrapped lines at the current width.
     func itemLines() -> [TextLayout.Line] {
         guard let item else { return [] }
-        return TextLayout.wrap(TextLayout.sanitize(item.text), width: width - 4)
+        var lines = TextLayout.wrap(TextLayout.sanitize(item.text), width: width - 4)
+        if !item.context.isEmpty {
+            lines.append([])
+            for c in item.context {
+                lines += TextLayout.wrap(TextLayout.sanitize(c).map { TextLayout.Run(text: $0.text, style: $0.style == .escaped ? .escaped : .accent) }, width: width - 4)
+            }
+        }
+        return lines
     }
 
     private func renderItem(into screen: inout Screen) {

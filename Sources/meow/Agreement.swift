@@ -51,9 +51,7 @@ struct Agreement: ParsableCommand {
             _ = try AtomicFile.write(to: html) { sink in var b = Array(report.html(title: title, ratings: ratings).utf8); try sink(&b) }
         }
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys]
-            print(String(decoding: try enc.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             print(title)
             print(report.text())

@@ -68,10 +68,7 @@ struct Annotators: ParsableCommand {
         func run() throws {
             let list = try workspace.open().annotators(project: project)
             if json {
-                let enc = JSONEncoder()
-                enc.keyEncodingStrategy = .convertToSnakeCase
-                enc.outputFormatting = [.sortedKeys]
-                print(String(decoding: try enc.encode(list), as: UTF8.self))
+                try printJSON(list, snakeCase: true)
                 return
             }
             let w = max(9, list.map(\.name.count).max() ?? 0)

@@ -46,3 +46,11 @@ struct UserFacingError: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
 }
+
+/// Prints one JSON object on a line (sorted keys), for `--json` output.
+func printJSON<T: Encodable>(_ value: T, snakeCase: Bool = false) throws {
+    let enc = JSONEncoder()
+    if snakeCase { enc.keyEncodingStrategy = .convertToSnakeCase }
+    enc.outputFormatting = [.sortedKeys]
+    print(String(decoding: try enc.encode(value), as: UTF8.self))
+}

@@ -108,12 +108,12 @@ struct Status: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() throws {
-        let s = try workspace.open().status(project: project)
+        let ws = try workspace.open()
+        let s = try ws.status(project: project)
+        let versions = try ws.annotationsPerVersion(project: project)
+        let stale = try ws.staleAnnotations(project: project)
         if json {
-            let enc = JSONEncoder()
-            enc.keyEncodingStrategy = .convertToSnakeCase
-            enc.outputFormatting = [.sortedKeys]
-            print(String(decoding: try enc.encode(s), as: UTF8.self))
+            try printJSON(s, snakeCase: true)
             return
         }
         print("project \(s.project) (guideline v\(s.guidelineVersion), overlap \(s.overlap))")
@@ -122,6 +122,8 @@ struct Status: ParsableCommand {
         print("  in progress  \(s.inProgress)")
         print("  not started  \(s.items - s.completed - s.inProgress)")
         print("  annotations  \(s.annotations)")
+        print("  per guideline version: " + versions.map { "v\($0.version) \($0.annotations)" }.joined(separator: ", ")
+              + (stale > 0 ? "; \(stale) stale (label removed in a later version)" : ""))
         if !s.annotators.isEmpty {
             let w = max(9, s.annotators.map(\.annotator.count).max() ?? 0)
             print("\n  " + "annotator".padding(toLength: w, withPad: " ", startingAt: 0) + "  labeled  skipped  holding")
@@ -134,22 +136,97 @@ struct Status: ParsableCommand {
 }
 
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Export every annotation (item, text, annotator, label, comment, time, guideline version).")
+    static let configuration = CommandConfiguration(
+        abstract: "Export a split: one row per item with its final label (or --raw, every answer), with a manifest beside the file.",
+        discussion: """
+        --split train refuses while the project has no frozen test set (--no-test-set overrides, with a warning) and never
+        contains a frozen item, an item whose normalized text equals a frozen item's, or one sharing a frozen item's group.
+        --split test writes the frozen records exactly (verify them with `meow verify`). --split all marks each row's split.
+        """)
     @Argument(help: "Project name.") var project: String
     @Option(help: "Output file ('-' for standard output).") var out: String
+    @Option(help: "train, test or all.") var split: Split = .all
+    @Option(help: "The frozen set for --split test (default: the newest).") var frozen: String?
+    @Flag(help: "Every answer instead of one row per item.") var raw = false
+    @Flag(help: "Export training data although no test set is frozen.") var noTestSet = false
+    @Option(help: ArgumentHelp("Also report train items this similar (word-shingle Jaccard, 0-1) to a test item.", valueName: "threshold"))
+    var nearDuplicates: Double?
     @Option(help: "jsonl or csv (default: from the extension, else jsonl).") var format: ExportFormat?
     @OptionGroup var workspace: WorkspaceOptions
+
+    func validate() throws {
+        if let t = nearDuplicates, !(t > 0 && t <= 1) { throw ValidationError("--near-duplicates takes a similarity between 0 and 1, e.g. 0.8") }
+    }
 
     func run() throws {
         let fmt = format ?? ExportFormat.from(path: out) ?? .jsonl
         let ws = try workspace.open()
-        try ws.requireAdmin(LoginUser.name, project: ws.project(project), to: "export")
-        let n = try AtomicFile.write(to: out) { sink in
-            try ws.exportAnnotations(project: project, format: fmt, sink: sink)
+        var hasher = SHA256()
+        let report = try AtomicFile.write(to: out) { sink in
+            try ws.exportDataset(project: project, split: split, frozen: frozen, raw: raw, format: fmt, allowNoTestSet: noTestSet,
+                                 nearDuplicateThreshold: nearDuplicates, by: LoginUser.name) { bytes in
+                hasher.update(bytes)
+                try sink(&bytes)
+            }
         }
-        if out != "-" { note("exported \(n) annotations to \(out)") }
+        for w in report.warnings { note("warning: \(w)") }
+        var summary = "exported \(report.rows) rows (\(report.items) items, split \(split.rawValue)) to \(out)"
+        if split != .test {
+            summary += "; kept out of training: \(report.excludedFrozen) frozen, \(report.excludedSameText) same text as a frozen item, \(report.excludedSameGroup) same group"
+            if report.withoutFinalLabel > 0 { summary += "; \(report.withoutFinalLabel) items without a final label not exported" }
+        }
+        note(summary)
+        if nearDuplicates != nil {
+            note("near-duplicates of test items among the exported train items: \(report.nearDuplicates.count)")
+            for d in report.nearDuplicates.prefix(20) { note(String(format: "  train %@ ~ test %@ (%.2f)", d.trainID, d.testID, d.similarity)) }
+        }
+        if out != "-" {
+            let manifest = ExportManifest(project: project, split: split.rawValue, format: fmt.rawValue, raw: raw, rows: report.rows, items: report.items,
+                                          sha256: hasher.finalize().hexString, createdAt: ISO8601DateFormatter().string(from: Date()), createdBy: LoginUser.name,
+                                          frozenSet: report.frozenSet.map { .init(name: $0.name, setHash: $0.setHash) },
+                                          excludedFrozen: report.excludedFrozen, excludedSameText: report.excludedSameText, excludedSameGroup: report.excludedSameGroup,
+                                          nearDuplicates: nearDuplicates == nil ? nil : report.nearDuplicates.count,
+                                          frozenManifest: split == .test ? report.frozenSet.flatMap { FreezeManifest.decode($0.manifest) } : nil)
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+            _ = try AtomicFile.write(to: out + ".manifest.json") { sink in var b = Array(try enc.encode(manifest)) + [0x0A]; try sink(&b) }
+        }
     }
 }
+
+/// Written beside every export: what is in the file and how to check it.
+struct ExportManifest: Encodable {
+    struct Set: Encodable {
+        var name: String
+        var setHash: String
+        enum CodingKeys: String, CodingKey { case name, setHash = "set_hash" }
+    }
+    var project: String
+    var split: String
+    var format: String
+    var raw: Bool
+    var rows: Int
+    var items: Int
+    var sha256: String
+    var createdAt: String
+    var createdBy: String
+    var frozenSet: Set?
+    var excludedFrozen: Int
+    var excludedSameText: Int
+    var excludedSameGroup: Int
+    var nearDuplicates: Int?
+    /// For test exports: the frozen set's own manifest (record hashes, rule, agreement).
+    var frozenManifest: FreezeManifest?
+
+    enum CodingKeys: String, CodingKey {
+        case project, split, format, raw, rows, items, sha256
+        case createdAt = "created_at", createdBy = "created_by", frozenSet = "frozen_set"
+        case excludedFrozen = "excluded_frozen", excludedSameText = "excluded_same_text", excludedSameGroup = "excluded_same_group"
+        case nearDuplicates = "near_duplicates", frozenManifest = "frozen_manifest"
+    }
+}
+
+extension Split: ExpressibleByArgument {}
 
 extension ExportFormat: ExpressibleByArgument {}
 

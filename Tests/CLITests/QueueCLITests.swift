@@ -163,7 +163,7 @@ struct QueueCLITests {
             _ = try Meow.run(["next", "p", "--as", who], in: dir.path)
             _ = try Meow.run(["submit", "p", "--as", who, "--item", "q1", "--label", who == "a" ? "pos" : "neg", "--comment", "c,\(who)"], in: dir.path)
         }
-        #expect(try Meow.run(["export", "p", "--out", "out.jsonl"], in: dir.path).status == 0)
+        #expect(try Meow.run(["export", "p", "--raw", "--out", "out.jsonl"], in: dir.path).status == 0)
         let lines = try String(contentsOfFile: dir.path + "/out.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 2)
         let obj = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
@@ -174,9 +174,9 @@ struct QueueCLITests {
         #expect(obj["comment"] as? String == "c,a")
         #expect(obj["guideline_version"] as? Int == 1)
         #expect((obj["metadata"] as? [String: Any])?["src"] as? String == "x")
-        #expect(try Meow.run(["export", "p", "--out", "out.csv"], in: dir.path).status == 0)
+        #expect(try Meow.run(["export", "p", "--raw", "--out", "out.csv"], in: dir.path).status == 0)
         let csv = try String(contentsOfFile: dir.path + "/out.csv", encoding: .utf8)
-        #expect(csv.hasPrefix("item,text,annotator,label,comment,unsure,created_at,guideline_version\nq1,\"say \"\"hi\"\", ok\",a,pos,\"c,a\",false,"))
+        #expect(csv.hasPrefix("item,text,annotator,label,comment,unsure,created_at,guideline_version,split\nq1,\"say \"\"hi\"\", ok\",a,pos,\"c,a\",false,"))
     }
 
     @Test func importAnnotationsValidatesLabelsAndItems() throws {

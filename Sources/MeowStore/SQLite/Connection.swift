@@ -85,6 +85,10 @@ public final class Connection {
     }
 
     public func rows(_ sql: String, _ values: SQLValue...) throws -> [Row] {
+        try rows(sql, values: values)
+    }
+
+    public func rows(_ sql: String, values: [SQLValue]) throws -> [Row] {
         let s = try statement(sql)
         try s.bind(values)
         var out: [Row] = []

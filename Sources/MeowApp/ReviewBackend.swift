@@ -1,0 +1,90 @@
+import Foundation
+import MeowCore
+import MeowStore
+import MeowTerminal
+
+/// The review queue on the labeling screen: each item shows every annotator's label and
+/// comment, the consensus so far and the definitions of the labels in play; a label key sets
+/// the final label (with the comment as the reviewer's note).
+public final class ReviewBackend: LabelingBackend {
+    let ws: Workspace
+    let project: Project
+    let reviewer: String
+    let threshold: Double
+    private var skipped = Set<String>()
+    private var decided: [String] = []
+    private var startCount: Int?
+
+    public init(workspace: Workspace, project: Project, reviewer: String, threshold: Double = 0.7) {
+        ws = workspace
+        self.project = project
+        self.reviewer = reviewer
+        self.threshold = threshold
+    }
+
+    private func queue() throws -> [ReviewItem] {
+        try ws.reviewQueue(project: project.name, below: threshold).filter { !skipped.contains($0.id) }
+    }
+
+    public func next() throws -> ScreenItem? {
+        let q = try queue()
+        if startCount == nil { startCount = q.count }
+        return q.first.map { screenItem($0, left: q.count) }
+    }
+
+    public func submit(item: String, answer: AnswerDraft) throws -> QualificationSummary? {
+        let note = [answer.comment, answer.unsureNote].compactMap { $0 }.joined(separator: " — ")
+        try ws.decide(project: project.name, item: item, label: answer.labels.joined(separator: ","), note: note.isEmpty ? nil : note, by: reviewer)
+        decided.append(item)
+        return nil
+    }
+
+    public func skip(item: String) throws { skipped.insert(item) }
+
+    public func undo() throws -> ScreenItem {
+        guard let last = decided.popLast() else { throw StoreError.nothingToUndo(annotator: reviewer) }
+        try ws.undoDecision(project: project.name, item: last)
+        guard let r = try ws.reviewQueue(project: project.name, below: 1.01, limit: 100_000).first(where: { $0.id == last }) else {
+            throw StoreError.unknownItem(project: project.name, item: last)
+        }
+        return screenItem(r, left: try queue().count)
+    }
+
+    public func releaseAll() throws {}
+    public func acknowledge() throws {}
+    public func retryQualification() throws {}
+    public func recordTooFast() throws {}
+    public func canUndo() throws -> Bool { !decided.isEmpty }
+
+    public func progress() throws -> MeowTerminal.Progress {
+        let left = try queue().count
+        return MeowTerminal.Progress(mine: decided.count, teamDone: decided.count, teamTotal: decided.count + left)
+    }
+
+    func screenItem(_ r: ReviewItem, left: Int) -> ScreenItem {
+        var context: [String] = ["Answers:"]
+        for a in r.answers {
+            var line = "  \(a.annotator): \(a.label)"
+            if let c = a.comment { line += " — \"\(c)\"" }
+            if a.unsure { line += " (unsure" + (a.unsureNote.map { ": \($0)" } ?? "") + ")" }
+            if let why = a.reviewReason { line += " [flagged: \(why)]" }
+            context.append(line)
+        }
+        if let s = r.suggested {
+            context.append("Consensus so far: \(s) (\(r.method), \(Int((r.confidence * 100).rounded()))%)")
+        } else if !r.answers.isEmpty {
+            context.append("Consensus so far: none (a tie)")
+        }
+        let inPlay = Set(r.answers.flatMap { $0.label.split(separator: ",").map(String.init) })
+        let defs = project.guideline.labels.filter { inPlay.contains($0.value) }
+        if !defs.isEmpty {
+            context.append("Definitions:")
+            for l in defs { context.append("  \(l.value): \(l.definition)") }
+        }
+        var fields: [(name: String, value: String)] = []
+        if let m = r.metadata, let obj = try? JSONSerialization.jsonObject(with: Data(m.utf8)) as? [String: Any] {
+            for name in project.guideline.show { if let v = obj[name], !(v is NSNull) { fields.append((name, "\(v)")) } }
+        }
+        return ScreenItem(id: r.id, text: r.text, fields: fields, banner: "review · \(left) left", context: context)
+    }
+}

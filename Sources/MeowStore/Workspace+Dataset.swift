@@ -1,0 +1,184 @@
+import Foundation
+import MeowCore
+
+/// Which part of the data an export holds.
+public enum Split: String, Sendable, CaseIterable {
+    case train, test, all
+}
+
+/// What a dataset export wrote and what it kept out.
+public struct ExportReport: Sendable {
+    public var split: Split
+    public var rows = 0
+    public var items = 0
+    public var frozenSet: FrozenSet?
+    /// Items kept out of training because they are in a frozen test set.
+    public var excludedFrozen = 0
+    /// Items kept out because their normalized text equals a frozen item's.
+    public var excludedSameText = 0
+    /// Items kept out because they share a frozen item's group.
+    public var excludedSameGroup = 0
+    /// Items without a final label (not exported).
+    public var withoutFinalLabel = 0
+    public var nearDuplicates: [NearDuplicate] = []
+    public var warnings: [String] = []
+}
+
+extension Workspace {
+    /// Exports a split (admins only), one row per item with its final label (or, `raw`, every
+    /// answer), in queue order. Training data is refused while the project has no frozen test
+    /// set, unless `allowNoTestSet`; it never contains a frozen item, an item whose normalized
+    /// text equals a frozen item's, or one sharing a frozen item's group.
+    public func exportDataset(project name: String, split: Split, frozen: String?, raw: Bool, format: ExportFormat,
+                              allowNoTestSet: Bool, nearDuplicateThreshold: Double? = nil, by user: String,
+                              sink: (inout [UInt8]) throws -> Void) throws -> ExportReport {
+        let p = try project(name)
+        try requireAdmin(user, project: p, to: "export")
+        var report = ExportReport(split: split)
+        let set = try frozenSet(project: name, named: frozen)
+        report.frozenSet = set
+        if set == nil {
+            if split == .test || (split == .train && !allowNoTestSet) { throw StoreError.noTestSet(project: name) }
+            report.warnings.append("no frozen test set yet: nothing in this export is held out for testing")
+        }
+        return try db.read {
+            // What the frozen sets hold: items, normalized texts and groups (small: test-set sized).
+            var frozenItems = Set<Int64>()
+            for r in try db.rows("SELECT DISTINCT f.item_id FROM frozen_record f JOIN frozen_set s ON s.id = f.set_id WHERE s.project_id = ?", .int(p.id)) { frozenItems.insert(r.int(0)) }
+            var frozenNorms = Set<String>()
+            for r in try db.rows("SELECT f.record FROM frozen_record f JOIN frozen_set s ON s.id = f.set_id WHERE s.project_id = ?", .int(p.id)) {
+                if let obj = try? JSONSerialization.jsonObject(with: Data(r.text(0).utf8)) as? [String: Any], let t = obj["text"] as? String {
+                    frozenNorms.insert(TextNormalizer.normalize(t))
+                }
+            }
+            var groupRules: [(field: String, values: Set<String>)] = []
+            for s in try db.rows("SELECT id, rule FROM frozen_set WHERE project_id = ?", .int(p.id)) {
+                guard let rule = try? JSONDecoder().decode(FreezeRule.self, from: Data(s.text(1).utf8)), let field = rule.groupBy else { continue }
+                let values = Set(try db.rows("SELECT group_value FROM frozen_record WHERE set_id = ? AND group_value IS NOT NULL", .int(s.int(0))).map { $0.text(0) })
+                groupRules.append((field, values))
+            }
+            var testIDs = Set<Int64>()
+            if let set {
+                let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(set.name))!
+                for r in try db.rows("SELECT item_id FROM frozen_record WHERE set_id = ?", .int(setID)) { testIDs.insert(r.int(0)) }
+            }
+
+            var out: [UInt8] = []
+            out.reserveCapacity(1 << 20)
+            func flush(force: Bool = false) throws { if out.count > (force ? 0 : 1 << 20) { try sink(&out); out.removeAll(keepingCapacity: true) } }
+            if format == .csv {
+                let header = raw ? "item,text,annotator,label,comment,unsure,created_at,guideline_version,split\n"
+                    : (split == .test ? "item,text,label,decision,content_hash,guideline_version\n" : "item,text,label,decision,confidence,split\n")
+                out.append(contentsOf: Array(header.utf8))
+            }
+            var trainNear: [(id: String, text: String)] = []
+            var testNear: [(id: String, text: String)] = []
+
+            // The test split: exactly the frozen records, byte for byte.
+            if split == .test, let set {
+                let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(set.name))!
+                for r in try db.rows("SELECT external_id, record, item_id FROM frozen_record WHERE set_id = ? ORDER BY external_id", .int(setID)) {
+                    report.items += 1
+                    if raw {
+                        report.rows += try appendRawAnswers(itemID: r.int(2), split: "test", format: format, into: &out)
+                    } else if format == .jsonl {
+                        out.append(contentsOf: Array(r.text(1).utf8)); out.append(0x0A); report.rows += 1
+                    } else {
+                        let obj = (try? JSONSerialization.jsonObject(with: Data(r.text(1).utf8)) as? [String: Any]) ?? [:]
+                        let fields = [r.text(0), obj["text"] as? String ?? "", obj["label"] as? String ?? "", obj["decision"] as? String ?? "",
+                                      obj["content_hash"] as? String ?? "", String(obj["guideline_version"] as? Int ?? 0)]
+                        CSVText.appendRow(fields, to: &out); report.rows += 1
+                    }
+                    try flush()
+                }
+                try flush(force: true)
+                return report
+            }
+
+            // Train and all: every item with a final label, in queue order.
+            let s = try db.statement("""
+                SELECT i.id, i.external_id, i.text, i.metadata, f.label, f.decision, f.confidence
+                FROM item i LEFT JOIN final_label f ON f.item_id = i.id
+                WHERE i.project_id = ? ORDER BY i.qkey
+                """)
+            try s.bind([.int(p.id)])
+            var rows: [(Int64, String, String, String?, String?, String?, Double)] = []
+            while try s.step() {
+                rows.append((s.int64(0), s.string(1) ?? "", s.string(2) ?? "", s.isNull(3) ? nil : s.string(3), s.isNull(4) ? nil : s.string(4),
+                             s.isNull(5) ? nil : s.string(5), s.double(6)))
+                if rows.count >= 10_000 { try emit(); rows.removeAll(keepingCapacity: true) }
+            }
+            try emit()
+
+            func emit() throws {
+                for (id, ext, text, metadata, label, decision, confidence) in rows {
+                    if label == nil && !(raw && split == .all) { report.withoutFinalLabel += 1; continue }
+                    let label = label ?? ""
+                    var rowSplit = "train"
+                    if frozenItems.contains(id) {
+                        if split == .train { report.excludedFrozen += 1; if nearDuplicateThreshold != nil { testNear.append((ext, text)) }; continue }
+                        rowSplit = testIDs.contains(id) ? "test" : "frozen"
+                    } else if !frozenNorms.isEmpty, frozenNorms.contains(TextNormalizer.normalize(text)) {
+                        if split == .train { report.excludedSameText += 1; continue }
+                        rowSplit = "excluded"
+                    } else if !groupRules.isEmpty, let metadata, let obj = try? JSONSerialization.jsonObject(with: Data(metadata.utf8)) as? [String: Any],
+                              groupRules.contains(where: { rule in obj[rule.field].map { rule.values.contains("\($0)") } ?? false }) {
+                        if split == .train { report.excludedSameGroup += 1; continue }
+                        rowSplit = "excluded"
+                    }
+                    report.items += 1
+                    if nearDuplicateThreshold != nil, rowSplit == "train" { trainNear.append((ext, text)) }
+                    if raw {
+                        report.rows += try appendRawAnswers(itemID: id, split: rowSplit, format: format, into: &out)
+                    } else if format == .jsonl {
+                        var line = "{\"item\":" + JSONText.quoted(ext) + ",\"text\":" + JSONText.quoted(text) + ",\"label\":" + JSONText.quoted(label)
+                        line += ",\"decision\":" + (decision.map(JSONText.quoted) ?? "null") + ",\"confidence\":" + String(confidence)
+                        if split == .all { line += ",\"split\":" + JSONText.quoted(rowSplit) }
+                        if let metadata { line += ",\"metadata\":" + metadata }
+                        out.append(contentsOf: Array((line + "}\n").utf8)); report.rows += 1
+                    } else {
+                        CSVText.appendRow([ext, text, label, decision ?? "", String(confidence), rowSplit], to: &out); report.rows += 1
+                    }
+                    try flush()
+                }
+            }
+            try flush(force: true)
+            if let threshold = nearDuplicateThreshold, !testNear.isEmpty || frozenItems.isEmpty == false {
+                if testNear.isEmpty {
+                    for r in try db.rows("SELECT i.external_id, i.text FROM item i WHERE i.id IN (SELECT item_id FROM frozen_record)") { testNear.append((r.text(0), r.text(1))) }
+                }
+                report.nearDuplicates = MeowCore.nearDuplicates(train: trainNear, test: testNear, threshold: threshold)
+            }
+            return report
+        }
+    }
+
+    private func appendRawAnswers(itemID: Int64, split: String, format: ExportFormat, into out: inout [UInt8]) throws -> Int {
+        let rows = try db.rows("""
+            SELECT i.external_id, i.text, a.annotator, a.label, a.comment, a.unsure, a.created_at, a.guideline_version, i.metadata
+            FROM annotation a JOIN item i ON i.id = a.item_id WHERE a.item_id = ? ORDER BY a.annotator
+            """, .int(itemID))
+        for r in rows {
+            if format == .jsonl {
+                var line = "{\"item\":\(JSONText.quoted(r.text(0))),\"text\":\(JSONText.quoted(r.text(1))),\"annotator\":\(JSONText.quoted(r.text(2))),\"label\":\(JSONText.quoted(r.text(3)))"
+                line += ",\"comment\":\(r.string(4).map(JSONText.quoted) ?? "null"),\"unsure\":\(r.int(5) != 0),\"created_at\":\(JSONText.quoted(r.text(6))),\"guideline_version\":\(r.int(7)),\"split\":\(JSONText.quoted(split))"
+                if let m = r.string(8) { line += ",\"metadata\":" + m }
+                out.append(contentsOf: Array((line + "}\n").utf8))
+            } else {
+                CSVText.appendRow([r.text(0), r.text(1), r.text(2), r.text(3), r.string(4) ?? "", r.int(5) != 0 ? "true" : "false", r.text(6), String(r.int(7)), split], to: &out)
+            }
+        }
+        return rows.count
+    }
+}
+
+extension CSVText {
+    static func appendRow(_ fields: [String], to out: inout [UInt8]) {
+        for (i, f) in fields.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            var s = f
+            s.withUTF8 { appendField(UnsafeRawBufferPointer($0), to: &out) }
+        }
+        out.append(0x0A)
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Testing
+import MeowCore
+@testable import MeowStore
+
+/// Consensus, review, freezing and exports on a real workspace file.
+@Suite("Consensus, freezing and exports")
+struct DatasetTests {
+    let dir: String
+    let ws: Workspace
+
+    static func guideline(_ extra: String = "") -> Guideline {
+        try! Guideline.parse("""
+        ---
+        name: t
+        task: classify
+        overlap: 3
+        \(extra)
+        labels:
+          - {value: pos, hotkey: p, definition: Positive.}
+          - {value: neg, hotkey: n, definition: Negative.}
+          - {value: mix, hotkey: m, definition: Mixed.}
+        ---
+        Body. When unsure, flag it.
+        """)
+    }
+
+    init() throws {
+        dir = NSTemporaryDirectory() + "meow-ds-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        ws = try Workspace(path: dir + "/w.sqlite", create: true)
+    }
+
+    /// Items i01..iNN with a "doc" metadata field (groups of 4), answers from a, b, c.
+    func project(items: Int = 40, extra: String = "", labels: (Int) -> [String]) throws {
+        try ws.createProject("p", guideline: Self.guideline(extra), by: "admin")
+        let lines = (1...items).map { i in #"{"id":"i\#(String(format: "%02d", i))","text":"text number \#(i) of the set","doc":"d\#((i - 1) / 4)"}"# }
+        try lines.joined(separator: "\n").write(toFile: dir + "/items.jsonl", atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: dir + "/items.jsonl", format: .jsonl), skipInvalid: false)
+        var rows = ["item,annotator,label"]
+        for i in 1...items {
+            for (who, l) in zip(["a", "b", "c"], labels(i)) { rows.append("i\(String(format: "%02d", i)),\(who),\(l)") }
+        }
+        try rows.joined(separator: "\n").write(toFile: dir + "/ann.csv", atomically: true, encoding: .utf8)
+        _ = try ws.importAnnotations(project: "p", path: dir + "/ann.csv", format: .csv)
+    }
+
+    static func mostlyAgree(_ i: Int) -> [String] {
+        let l = ["pos", "neg", "mix"][i % 3]
+        return i % 5 == 0 ? [l, l, ["pos", "neg", "mix"][(i + 1) % 3]] : [l, l, l]
+    }
+
+    @Test func majorityLeavesTiesForReviewAndReviewersDecideWithProvenance() throws {
+        try project(items: 6) { i in i == 6 ? ["pos", "neg", "mix"] : Self.mostlyAgree(i) }
+        let s = try ws.consensus(project: "p", method: "majority")
+        #expect(s.items == 6 && s.disputed == 1)
+        let finals = Dictionary(uniqueKeysWithValues: try ws.finalLabels(project: "p").map { ($0.item, $0) })
+        #expect(finals["i01"]?.decision == "unanimous" && finals["i01"]?.confidence == 1)
+        #expect(finals["i05"]?.decision == "majority" && abs(finals["i05"]!.confidence - 2.0 / 3) < 1e-12)
+        #expect(finals["i06"]?.label == nil && finals["i06"]?.note == "tie: mix, neg, pos")
+        // The review queue: the tie first, then the 2/3 majority.
+        #expect(try ws.reviewQueue(project: "p").map(\.id) == ["i06", "i05"])
+        #expect(throws: StoreError.self) { try ws.decide(project: "p", item: "i06", label: "neg", note: nil, by: "a") }
+        try ws.setRole(project: "p", member: "rita", role: .reviewer, by: "admin")
+        try ws.decide(project: "p", item: "i06", label: "neg", note: "complaint dominates", by: "rita")
+        // Re-running consensus keeps the reviewer's decision.
+        let again = try ws.consensus(project: "p", method: "majority")
+        #expect(again.keptReviewerDecisions == 1)
+        let f = try #require(try ws.finalLabels(project: "p").first { $0.item == "i06" })
+        #expect(f.label == "neg" && f.decision == "reviewer" && f.decidedBy == "rita" && f.note == "complaint dominates")
+        #expect(try ws.reviewQueue(project: "p").map(\.id) == ["i05"])
+    }
+
+    @Test func adaptiveOverlapBuysAgreementWhereItIsMissing() throws {
+        try ws.createProject("p", guideline: Self.guideline("max_overlap: 5").withOverlap(2), by: "admin")
+        try "only item".write(toFile: dir + "/one.txt", atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: dir + "/one.txt", format: .text), skipInvalid: false)
+        func answer(_ who: String, _ label: String) throws -> Bool {
+            try ws.acknowledge(project: "p", annotator: who)
+            guard let item = try ws.claimNext(project: "p", annotator: who) else { return false }
+            try ws.submit(project: "p", annotator: who, item: item.id, answer: Answer(labels: [label]))
+            return true
+        }
+        #expect(try answer("a", "pos"))
+        #expect(try answer("b", "neg"))            // 1-1: no majority, a third annotator is wanted
+        #expect(try answer("c", "neg"))            // 2-1: majority, done
+        #expect(try !answer("d", "pos"))
+        #expect(try ws.db.scalarInt("SELECT need FROM item") == 3)
+    }
+
+    @Test func freezeIsDeterministicStratifiedAndGrouped() throws {
+        try project(items: 40, labels: Self.mostlyAgree)
+        _ = try ws.consensus(project: "p", method: "majority")
+        let a = try ws.freeze(project: "p", setName: "a", rule: FreezeRule(size: 12, seed: 42, stratify: true), by: "admin")
+        let other = try Workspace(path: dir + "/w2.sqlite", create: true)
+        _ = other
+        // Same seed on the same data: the same items (the set hash says so).
+        let names = try ws.frozenRecordHashes(project: "p", set: "a").keys.sorted()
+        let b = try ws.freeze(project: "p", setName: "b", rule: FreezeRule(size: 12, seed: 42, stratify: true), by: "admin")
+        #expect(a.setHash == b.setHash)
+        let c = try ws.freeze(project: "p", setName: "c", rule: FreezeRule(size: 12, seed: 43, stratify: true), by: "admin")
+        #expect(c.setHash != a.setHash)
+        // Stratified: 14 pos / 13 neg / 13 mix candidates -> 4/4/4 of 12... checked from the records.
+        let labels = try ws.frozenRecords(project: "p", set: "a").map(\.label)
+        #expect(Set(labels.map { l in labels.filter { $0 == l }.count }) == [4])
+        #expect(names.count == 12)
+        // Grouped: every "doc" is wholly in or wholly out.
+        _ = try ws.freeze(project: "p", setName: "g", rule: FreezeRule(size: 8, seed: 1, groupBy: "doc"), by: "admin")
+        let docs = try ws.frozenRecords(project: "p", set: "g").map { r in (Int(r.item.dropFirst())! - 1) / 4 }
+        #expect(Dictionary(grouping: docs, by: { $0 }).values.allSatisfy { $0.count == 4 })
+        // Min agreement: only unanimous items.
+        let u = try ws.freeze(project: "p", setName: "u", rule: FreezeRule(size: 5, seed: 1, minAgreement: 1), by: "admin")
+        #expect(try ws.frozenRecords(project: "p", set: u.name).allSatisfy { r in Set(r.answers.map(\.label)).count == 1 })
+        #expect(throws: StoreError.frozenSetExists("a")) { try ws.freeze(project: "p", setName: "a", rule: FreezeRule(size: 1), by: "admin") }
+        #expect(throws: StoreError.self) { try ws.freeze(project: "p", setName: "z", rule: FreezeRule(size: 1), by: "a") }
+    }
+
+    @Test func frozenRecordsCannotChangeThroughMeowOrPlainSQL() throws {
+        try project(items: 10, labels: Self.mostlyAgree)
+        _ = try ws.consensus(project: "p", method: "majority")
+        _ = try ws.freeze(project: "p", setName: "t", rule: FreezeRule(size: 3, seed: 5), by: "admin")
+        let frozen = try ws.db.scalarInt("SELECT item_id FROM frozen_record LIMIT 1")!
+        for sql in [
+            "UPDATE frozen_record SET record = 'x'",
+            "DELETE FROM frozen_record",
+            "UPDATE frozen_set SET set_hash = 'x'",
+            "DELETE FROM frozen_set",
+            "UPDATE item SET text = 'changed' WHERE id = \(frozen)",
+            "DELETE FROM item WHERE id = \(frozen)",
+            "UPDATE annotation SET label = 'neg' WHERE item_id = \(frozen)",
+            "DELETE FROM annotation WHERE item_id = \(frozen)",
+            "INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at) VALUES (\(frozen), 1, 'zed', 'pos', 1, 'now')",
+            "UPDATE final_label SET label = 'neg' WHERE item_id = \(frozen)",
+            "INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (\(frozen), 1, 'zed', 0, 9e9)",
+        ] {
+            #expect(throws: SQLiteError.self, "\(sql)") { try ws.db.execute(sql) }
+        }
+        // A reviewer cannot overrule a frozen label either.
+        try ws.setRole(project: "p", member: "rita", role: .reviewer, by: "admin")
+        let ext = try ws.db.row("SELECT external_id FROM item WHERE id = ?", .int(frozen))!.text(0)
+        #expect(throws: SQLiteError.self) { try ws.decide(project: "p", item: ext, label: "mix", note: nil, by: "rita") }
+        // The queue never serves a frozen item, even when the overlap grows.
+        _ = try ws.updateGuideline(project: "p", guideline: Self.guideline().withOverlap(5), by: "admin")
+        try ws.acknowledge(project: "p", annotator: "zed")
+        var served = Set<String>()
+        while let item = try ws.claimNext(project: "p", annotator: "zed") {
+            served.insert(item.id)
+            try ws.submit(project: "p", annotator: "zed", item: item.id, answer: Answer(labels: ["pos"]))
+        }
+        #expect(served.count == 7 && !served.contains(ext))
+    }
+
+    func export(_ split: Split, raw: Bool = false, noTestSet: Bool = false, near: Double? = nil) throws -> (String, ExportReport) {
+        var out: [UInt8] = []
+        let r = try ws.exportDataset(project: "p", split: split, frozen: nil, raw: raw, format: .jsonl, allowNoTestSet: noTestSet,
+                                     nearDuplicateThreshold: near, by: "admin") { out += $0 }
+        return (String(decoding: out, as: UTF8.self), r)
+    }
+
+    @Test func trainingDataOnlyAfterATestSetAndNeverOverlappingIt() throws {
+        try project(items: 24, labels: Self.mostlyAgree)
+        _ = try ws.consensus(project: "p", method: "majority")
+        #expect(throws: StoreError.noTestSet(project: "p")) { try export(.train) }
+        let (_, warned) = try export(.train, noTestSet: true)
+        #expect(warned.warnings.count == 1 && warned.rows == 24)
+        _ = try ws.freeze(project: "p", setName: "t", rule: FreezeRule(size: 8, seed: 3, groupBy: "doc"), by: "admin")
+        // A copy of a frozen item's text (case and punctuation aside) arrives later.
+        let frozenText = try ws.frozenRecords(project: "p", set: "t").first!.item
+        let text = try ws.db.row("SELECT text FROM item WHERE external_id = ?", .text(frozenText))!.text(0)
+        try (#"{"id":"copy","text":"\#(text.uppercased())!!","doc":"elsewhere"}"#).write(toFile: dir + "/copy.jsonl", atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: dir + "/copy.jsonl", format: .jsonl), skipInvalid: false)
+        try "item,annotator,label\ncopy,a,pos\ncopy,b,pos\ncopy,c,pos\n".write(toFile: dir + "/c.csv", atomically: true, encoding: .utf8)
+        _ = try ws.importAnnotations(project: "p", path: dir + "/c.csv", format: .csv)
+        _ = try ws.consensus(project: "p", method: "majority")
+
+        let (train, r) = try export(.train)
+        let (test, _) = try export(.test)
+        let trainIDs = Set(train.split(separator: "\n").map { (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["item"] as! String })
+        let testIDs = Set(test.split(separator: "\n").map { (try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any])["item"] as! String })
+        #expect(testIDs.count == 8 && trainIDs.isDisjoint(with: testIDs))
+        #expect(!trainIDs.contains("copy"))
+        #expect(r.excludedFrozen == 8 && r.excludedSameText == 1 && r.excludedSameGroup == 0)
+        #expect(trainIDs.count == 16)
+        // Exports are deterministic.
+        #expect(try export(.train).0 == train)
+        // A near-duplicate (one word added) is not excluded but reported with --near-duplicates.
+        let frozenOne = try ws.frozenRecords(project: "p", set: "t").last!.item
+        let t1 = try ws.db.row("SELECT text FROM item WHERE external_id = ?", .text(frozenOne))!.text(0)
+        try (#"{"id":"near","text":"\#(t1) indeed","doc":"other"}"#).write(toFile: dir + "/near.jsonl", atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: dir + "/near.jsonl", format: .jsonl), skipInvalid: false)
+        try "item,annotator,label\nnear,a,pos\nnear,b,pos\nnear,c,pos\n".write(toFile: dir + "/n.csv", atomically: true, encoding: .utf8)
+        _ = try ws.importAnnotations(project: "p", path: dir + "/n.csv", format: .csv)
+        _ = try ws.consensus(project: "p", method: "majority")
+        let (_, nr) = try export(.train, near: 0.7)
+        #expect(nr.nearDuplicates.map(\.trainID) == ["near"] && nr.nearDuplicates.first?.testID == frozenOne)
+        let (all, _) = try export(.all)
+        #expect(all.contains(#""split":"test""#) && all.contains(#""split":"excluded""#))
+    }
+
+    @Test func theTestExportVerifiesAndAnyChangeIsCaught() throws {
+        try project(items: 12, labels: Self.mostlyAgree)
+        _ = try ws.consensus(project: "p", method: "majority")
+        _ = try ws.freeze(project: "p", setName: "t", rule: FreezeRule(size: 5, seed: 9), by: "admin")
+        let manifest = try ws.frozenRecordHashes(project: "p", set: "t")
+        let lines = try export(.test).0.split(separator: "\n").map(String.init)
+        func check(_ ls: [String]) -> VerifyReport {
+            VerifyReport.compare(lines: ls.enumerated().map { (i, l) in
+                let item = (try? JSONSerialization.jsonObject(with: Data(l.utf8)) as? [String: Any])?["item"] as? String
+                return (item, SHA256.hex(l), i + 1)
+            }, manifest: manifest)
+        }
+        #expect(check(lines).ok)
+        var oneByte = lines
+        oneByte[1] = oneByte[1].replacingOccurrences(of: "text number", with: "text numbeR")
+        #expect(check(oneByte).changed.count == 1)
+        #expect(check(Array(lines.dropLast())).missing.count == 1)
+        #expect(check(lines + [#"{"item":"new","text":"x"}"#]).added == ["new"])
+    }
+}
+
+extension Guideline {
+    func withOverlap(_ n: Int) -> Guideline {
+        let text = source.replacingOccurrences(of: "overlap: \(overlap)\n", with: "overlap: \(n)\n")
+        return try! Guideline.parse(text)
+    }
+}
