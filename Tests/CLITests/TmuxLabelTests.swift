@@ -119,6 +119,18 @@ struct TmuxLabelTests {
         #expect(try Meow.run(["next", "p", "--as", "alice"], in: dir.path).stdout.hasPrefix("item: i3"))
     }
 
+    @Test func aKillSignalRestoresTheTerminal() throws {
+        let t = try Tmux(command: command + "; stty -a | grep -o ' echo ' ; tput cnorm >/dev/null")
+        try t.waitFor("item i1")
+        let shell = try Tmux.tmux(["list-panes", "-t", t.session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let meowPID = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8).split(separator: " ").first.map(String.init) ?? ""
+        #expect(kill(pid_t(meowPID) ?? 0, SIGTERM) == 0)
+        // Back on the normal screen, with echo on again (curses turned it off).
+        let screen = try t.waitFor("[exit 0]")
+        #expect(screen.contains("Terminated") && screen.contains(" echo"), "\(screen)")
+        #expect(!screen.contains("item i1"))
+    }
+
     @Test func monochromeTerminalsStillWork() throws {
         let t = try Tmux(command: command, env: ["TERM": "vt100", "NO_COLOR": "1"])
         try t.waitFor("item i1")

@@ -105,6 +105,28 @@ struct QueueTests {
         #expect(sum == 2)
     }
 
+    /// A workspace written by the first released schema (v1) opens in this binary: migrated in
+    /// place, data intact, existing answerers counted as having acknowledged, creator admin.
+    @Test func anOldWorkspaceIsUpgradedInPlace() throws {
+        let path = dir + "/old.sqlite"
+        let c = try Connection(path: path)
+        try c.execute(Schema.migrations[0].sql)
+        try c.execute("""
+            PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 1;
+            INSERT INTO project(id, name, overlap, lease_seconds, created_at, created_by) VALUES (1, 'old', 1, 600, '2026-01-01', 'olga');
+            INSERT INTO guideline_version VALUES (1, 1, 'h', '---\nname: o\ntask: classify\nlabels: [{value: a, definition: A}, {value: b, definition: B}]\n---\nWhen unsure, skip.', '2026-01-01', 'olga');
+            INSERT INTO item(id, project_id, external_id, text, text_hash, priority, qkey, need) VALUES (1, 1, 'x', 'old text', x'00', 0, 1, 1);
+            INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at) VALUES (1, 1, 'ann', 'a', 1, '2026-01-02');
+            """)
+        let ws = try Workspace(path: path)
+        #expect(ws.schemaVersion == Workspace.supportedSchemaVersion)
+        let p = try ws.project("old")
+        #expect(try ws.role(of: "olga", in: p) == .admin)
+        #expect(try ws.hasAcknowledged(project: p, annotator: "ann"))
+        #expect(try ws.status(project: "old").annotations == 1)
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM final_label") == 0)
+    }
+
     @Test func migratingAVersionZeroFileAndReopeningIsIdempotent() throws {
         let path = dir + "/fresh.sqlite"
         _ = try Workspace(path: path, create: true)
