@@ -11,8 +11,9 @@ enum Schema {
             name          TEXT NOT NULL UNIQUE,
             overlap       INTEGER NOT NULL CHECK (overlap >= 1),
             lease_seconds REAL NOT NULL CHECK (lease_seconds > 0),
-            -- Kept by triggers so progress bars never scan the items: answers wanted
-            -- (sum of need) and answers given towards them (sum of min(done_count, need)).
+            -- Kept up to date so progress bars never scan the items: answers wanted (sum of
+            -- need; set by import and guideline updates) and answers given towards them
+            -- (sum of min(done_count, need); kept by the annotation triggers).
             answers_needed INTEGER NOT NULL DEFAULT 0,
             answers_done   INTEGER NOT NULL DEFAULT 0,
             created_at    TEXT NOT NULL,
@@ -76,7 +77,9 @@ enum Schema {
             UNIQUE (item_id, annotator),
             FOREIGN KEY (project_id, guideline_version) REFERENCES guideline_version(project_id, version)
         ) STRICT;
-        CREATE INDEX annotation_by_annotator ON annotation(project_id, annotator, id);
+        -- source in the key: "this annotator's queue answers" (undo, gold turns) must not step
+        -- over thousands of imported labels.
+        CREATE INDEX annotation_by_annotator ON annotation(project_id, annotator, source, id);
 
         CREATE TABLE skip (
             item_id    INTEGER NOT NULL REFERENCES item(id),
@@ -105,9 +108,7 @@ enum Schema {
              WHERE id = OLD.project_id AND (SELECT done_count <= need FROM item WHERE id = OLD.item_id);
             UPDATE item SET done_count = done_count - 1 WHERE id = OLD.item_id;
         END;
-        CREATE TRIGGER item_need_insert AFTER INSERT ON item BEGIN
-            UPDATE project SET answers_needed = answers_needed + NEW.need WHERE id = NEW.project_id;
-        END;
+
         CREATE TRIGGER claim_counts_insert AFTER INSERT ON claim BEGIN
             UPDATE item SET claim_count = claim_count + 1 WHERE id = NEW.item_id;
         END;

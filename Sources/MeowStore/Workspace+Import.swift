@@ -20,6 +20,11 @@ extension Workspace {
                             progress: ((Int) -> Void)? = nil) throws -> ImportSummary {
         let project = try project(name)
         var summary = ImportSummary()
+        // A bigger page cache for the one big transaction: random-keyed index inserts (the text
+        // hash) otherwise spill dirty pages to the WAL again and again. Bounded, not per item.
+        let cache = try db.scalarInt("PRAGMA cache_size") ?? -2000
+        try db.execute("PRAGMA cache_size = -65536")
+        defer { try? db.execute("PRAGMA cache_size = \(cache)") }
         try db.write {
             var seq = (try db.scalarInt("SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
             let insert = try db.statement("""
@@ -69,6 +74,7 @@ extension Workspace {
                     progress(reader.bytesRead)
                 }
             }
+            try db.run("UPDATE project SET answers_needed = answers_needed + ? WHERE id = ?", .int(Int64(summary.inserted * project.overlap)), .int(project.id))
         }
         return summary
     }
