@@ -70,8 +70,9 @@ extension Workspace {
     public func annotationsPerVersion(project name: String) throws -> [(version: Int, annotations: Int, changes: GuidelineChanges?)] {
         let p = try project(name)
         return try db.rows("""
-            SELECT g.version, (SELECT count(*) FROM annotation a WHERE a.project_id = g.project_id AND a.guideline_version = g.version), g.changes
-            FROM guideline_version g WHERE g.project_id = ? ORDER BY g.version
+            SELECT g.version, coalesce(c.n, 0), g.changes FROM guideline_version g
+            LEFT JOIN (SELECT guideline_version AS v, count(*) AS n FROM annotation WHERE +project_id = ?1 GROUP BY guideline_version) c ON c.v = g.version
+            WHERE g.project_id = ?1 ORDER BY g.version
             """, .int(p.id)).map { r in
             (Int(r.int(0)), Int(r.int(1)), r.string(2).flatMap { try? JSONDecoder().decode(GuidelineChanges.self, from: Data($0.utf8)) })
         }
