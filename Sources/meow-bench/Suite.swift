@@ -100,6 +100,30 @@ final class Suite {
         data = try DataSet(root: o.dataDir)
     }
 
+    /// Cached workspaces are keyed by the schema a fresh `meow init` writes (version and a hash
+    /// of every CREATE statement), so an edited schema never reuses an old file.
+    var schemaTag = ""
+
+    func computeSchemaTag() throws {
+        let db = data.tmp("schema-probe.sqlite")
+        try meowInit(db)
+        let sql = try {
+            let raw = try RawDB(path: db, readOnly: true)
+            let s = try raw.prepare("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema ORDER BY type, name")
+            defer { sqlite3_finalize(s) }
+            var text = ""
+            while sqlite3_step(s) == SQLITE_ROW { text += String(cString: sqlite3_column_text(s, 0)) + ";" }
+            return text
+        }()
+        Files.removeDB(db)
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 // FNV-1a
+        for b in sql.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        schemaTag = "schema\(schema)-" + String(String(h, radix: 16).prefix(8))
+        for f in (try? FileManager.default.contentsOfDirectory(atPath: data.wsDir)) ?? [] where !f.contains("-\(schemaTag).") {
+            Files.remove(data.wsDir + "/" + f)
+        }
+    }
+
     var reps: Int { o.reps ?? (o.quick ? 3 : 2) }
     var repsSmall: Int { o.reps ?? 3 }
 
@@ -108,16 +132,18 @@ final class Suite {
     func run() throws -> Bool {
         let started = nowNs()
         try locateMeow()
+        try computeSchemaTag()
         let date = ISO8601DateFormatter().string(from: Date())
         say("meow-bench — \(date)")
         say("machine: \(Machine.cores) cores, \(Machine.cpuModel()), \(String(format: "%.1f", Machine.memTotalGiB())) GiB RAM; load average at start \(Machine.loadAverage())")
-        say("SQLite library \(String(cString: sqlite3_libversion())); meow binary \(meow)")
+        let revision = Machine.sourceRevision(package: packageDir)
+        say("SQLite library \(String(cString: sqlite3_libversion())); meow binary \(meow); source \(revision); workspace \(schemaTag)")
         say("scale: \(fmtCount(large)) (memory rows: \(fmtCount(small)) vs \(fmtCount(large))); sections: \(o.only.joined(separator: ","))\n")
         let loadStart = Machine.loadAverage()
 
         for section in o.only {
             let t = nowNs()
-            say("== \(section)")
+            say("== \(section) (load average \(Machine.loadAverage()))")
             do {
                 switch section {
                 case "import": try importSection()
@@ -146,11 +172,12 @@ final class Suite {
 
         var md = "# meow-bench run \(date)\n\n"
         md += "- machine: \(Machine.cores) cores, \(Machine.cpuModel()), \(String(format: "%.1f", Machine.memTotalGiB())) GiB RAM\n"
-        md += "- SQLite \(String(cString: sqlite3_libversion())); load average \(loadStart) at start, \(Machine.loadAverage()) at end; total \(fmtDuration(total))\n"
+        md += "- source \(revision); SQLite \(String(cString: sqlite3_libversion())); load average \(loadStart) at start, \(Machine.loadAverage()) at end; total \(fmtDuration(total))\n"
         md += "- command: meow-bench \(CommandLine.arguments.dropFirst().joined(separator: " "))\n\n"
         md += table + "\n" + notes.map { "- " + $0 }.joined(separator: "\n") + "\n"
-        try? md.write(toFile: o.dataDir + "/last-run.md", atomically: true, encoding: .utf8)
-        say("(table saved to \(o.dataDir)/last-run.md)")
+        let saved = o.dataDir + (o.quick ? "/last-run-quick.md" : "/last-run.md")
+        try? md.write(toFile: saved, atomically: true, encoding: .utf8)
+        say("(table saved to \(saved))")
         return !(o.strict && misses > 0)
     }
 
@@ -174,6 +201,11 @@ final class Suite {
 
     // MARK: The meow binary
 
+    /// The package this suite was built from (three levels above this source file).
+    var packageDir: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
     /// Uses MEOW_BENCH_MEOW, else the `meow` next to this executable, rebuilt first (a no-op
     /// when up to date) so the suite never measures a stale binary.
     func locateMeow() throws {
@@ -182,7 +214,7 @@ final class Suite {
         meow = binDir + "/meow"
         // <scratch>/<triple>/release/meow-bench; the package is three levels above this file.
         let scratch = ((binDir as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let package = packageDir
         if o.build, Files.exists(package + "/Package.swift") {
             say("building meow: swift build -c release --scratch-path \(scratch) --product meow")
             let log = data.tmp("build-meow.log")
@@ -202,13 +234,27 @@ final class Suite {
 
     var schema: Int { Workspace.supportedSchemaVersion }
 
-    func basePath(_ n: Int) -> String { data.wsDir + "/base-\(n)-schema\(schema).sqlite" }
-    func annotatedPath(_ a: Int) -> String { data.wsDir + "/annotated-\(a)-schema\(schema).sqlite" }
+    func basePath(_ n: Int) -> String { data.wsDir + "/base-\(n)-\(schemaTag).sqlite" }
+    func annotatedPath(_ a: Int) -> String { data.wsDir + "/annotated-\(a)-\(schemaTag).sqlite" }
 
     func meowInit(_ db: String) throws {
         Files.removeDB(db)
         try runProcess([meow, "init", BenchData.project, "--guideline", data.guidelinePath, "--db", db],
                 stdout: data.tmp("init.out"), stderr: data.tmp("init.err")).check("meow init")
+        // The meow binary and this suite (which links the same MeowStore) must agree on the schema.
+        let version = try RawDB(path: db, readOnly: true).scalar("PRAGMA user_version")
+        if version != Int64(schema) {
+            throw BenchFailure("\(meow) writes schema version \(version) but meow-bench was built with version \(schema): the two were built from different sources; rebuild both (or drop --no-build)")
+        }
+    }
+
+    /// Runs one measurement; a failure becomes an ERROR row and the section carries on.
+    func attempt(_ section: String, _ what: String, _ body: () throws -> Void) {
+        do { try body() } catch {
+            warn("\(section): \(what): \(error)")
+            rows.append(ResultRow(section: section, path: "\(what): error", meow: "\(error)".replacingOccurrences(of: "\n", with: " ").prefix(300).description,
+                                  reference: "", ratio: "", target: "", verdict: .error))
+        }
     }
 
     /// `meow init` + `meow import` of n items into a fresh file; returns the process result.
@@ -299,11 +345,43 @@ final class Suite {
                 ratio: fmtRatio(ratio), target: headline ? "≤ 1.5x" : "(≤ 1.5x at \(fmtCount(large)))",
                 headline ? (ratio <= 1.5 ? .pass : .miss) : .info)
             if headline {
+                attempt("import", "import floor in meow's schema") { try importSchemaFloor(n, csv: csv, meowSeconds: m) }
                 let u = median(meowRuns.map(\.userSeconds)), s = median(meowRuns.map(\.systemSeconds))
                 note("import \(fmtCount(n)): meow CPU user \(fmtDuration(u)) + sys \(fmtDuration(s)) of \(fmtDuration(m)) wall; sqlite3 user \(fmtDuration(median(refRuns.map(\.userSeconds)))) + sys \(fmtDuration(median(refRuns.map(\.systemSeconds)))); workspace file \(Files.size(basePath(n)) >> 20) MiB vs plain table \(Files.size(csv) >> 20) MiB of CSV; all runs meow \(meowRuns.map { fmtDuration($0.seconds) }.joined(separator: ", ")), ref \(refRuns.map { fmtDuration($0.seconds) }.joined(separator: ", "))")
             }
         }
         try memoryRow(kind: "import (`meow import`)", runs: importRuns, flat: true)
+    }
+
+    /// A second, diagnostic reference: the sqlite3 shell filling meow's own `item` table (same
+    /// indexes, triggers, CHECKs, foreign keys, WAL) from the same CSV in one transaction, with
+    /// SQLite's sha3() standing in for SHA-256. The gap between this and the plain-table import
+    /// is the schema's cost; the gap between meow and this is meow's own.
+    func importSchemaFloor(_ n: Int, csv: String, meowSeconds: Double) throws {
+        let db = data.tmp("import-floor.sqlite")
+        try meowInit(db)
+        let sql = data.tmp("import-floor.sql")
+        try """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = NORMAL;
+        PRAGMA foreign_keys = ON;
+        BEGIN;
+        CREATE TEMP TABLE src(id TEXT, text TEXT, stars INTEGER);
+        .import --csv --skip 1 \(csv) src
+        INSERT INTO item(project_id, external_id, text, text_hash, metadata, priority, qkey, need)
+          SELECT (SELECT id FROM project WHERE name = '\(BenchData.project)'), id, text, substr(sha3(text, 256), 1, 16),
+                 json_object('stars', stars), 0, (1 << 40) | rowid, 3
+          FROM temp.src WHERE true ON CONFLICT DO NOTHING;
+        COMMIT;
+        """.write(toFile: sql, atomically: true, encoding: .utf8)
+        let r = try runProcess(["sqlite3", db, ".read \(sql)"], stdout: data.tmp("floor.out"), stderr: data.tmp("floor.err"))
+        try r.check("sqlite3 schema floor")
+        let count = try RawDB(path: db, readOnly: true).scalar("SELECT count(*) FROM item")
+        guard count == n else { throw BenchFailure("schema floor inserted \(count) items, expected \(n)") }
+        Files.removeDB(db)
+        add("import", "└ diagnostic: sqlite3 shell filling the `item` table of a fresh `meow init` workspace (its indexes, CHECKs, FKs, triggers; WAL) from the CSV, one transaction (n=1)",
+            meow: "meow \(fmtDuration(meowSeconds))", reference: "\(fmtDuration(r.seconds)) (user \(fmtDuration(r.userSeconds)) + sys \(fmtDuration(r.systemSeconds)))",
+            ratio: fmtRatio(meowSeconds / r.seconds), target: "—", .info)
     }
 
     /// One memory row comparing peak RSS at the small and the large scale.
@@ -372,7 +450,7 @@ final class Suite {
             let share = m.throughput / r.throughput
             add("claim", "claim + submit, \(procs) process\(procs > 1 ? "es" : ""), \(fmtCount(large)) items (library; \(window) s window)",
                 meow: "\(fmtRate(m.throughput, unit: "cycles")); claim p50 \(fmtMs(m.claims.median)) p99 \(fmtMs(m.claims.p99)); submit p50 \(fmtMs(m.submits.median)) p99 \(fmtMs(m.submits.p99))",
-                reference: "raw C API loop: \(fmtRate(r.throughput, unit: "cycles")); claim p50 \(fmtMs(r.claims.median)) p99 \(fmtMs(r.claims.p99))",
+                reference: "raw C API loop: \(fmtRate(r.throughput, unit: "cycles")); claim p50 \(fmtMs(r.claims.median)) p99 \(fmtMs(r.claims.p99)); submit p50 \(fmtMs(r.submits.median)) p99 \(fmtMs(r.submits.p99))",
                 ratio: String(format: "%.0f%%", share * 100), target: "≥ 60% of ref", share >= 0.6 ? .pass : .miss)
         }
         for procs in [1, 4] {
@@ -381,7 +459,7 @@ final class Suite {
             add("claim", "claim latency p99, \(procs) process\(procs > 1 ? "es" : ""), \(fmtCount(large)) items",
                 meow: "p99 \(fmtMs(m.claims.p99)) (p50 \(fmtMs(m.claims.median)), max \(fmtMs(m.claims.max)), n=\(m.claims.count))",
                 reference: outcomes["raw-\(procs)"].map { "raw p99 \(fmtMs($0.claims.p99))" } ?? "—",
-                target: "< 2 ms", procs == 1 ? (ok ? .pass : .miss) : (ok ? .pass : .miss))
+                target: "< 2 ms", ok ? .pass : .miss)
         }
     }
 
@@ -469,12 +547,17 @@ final class Suite {
         if let py {
             let script = o.dataDir + "/ref_krippendorff.py"
             try Self.pythonScript.write(toFile: script, atomically: true, encoding: .utf8)
-            let r = try runProcess([py, script, csv], stdout: data.tmp("ref-alpha.json"), stderr: data.tmp("ref-alpha.err"))
-            try r.check("python reference")
-            refSeconds = r.seconds
+            var pyRuns: [ProcResult] = []
+            for _ in 0..<reps {
+                let r = try runProcess([py, script, csv], stdout: data.tmp("ref-alpha.json"), stderr: data.tmp("ref-alpha.err"))
+                try r.check("python reference")
+                pyRuns.append(r)
+            }
+            let r = pyRuns.last!
+            refSeconds = median(pyRuns.map(\.seconds))
             let obj = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
             let refAlpha = (obj["alpha"] as? NSNumber)?.doubleValue
-            refText = "python krippendorff: \(fmtDuration(r.seconds)), RSS \(fmtMB(r.maxRSSKB))"
+            refText = "python krippendorff (n=\(pyRuns.count)): \(fmtDuration(refSeconds)), RSS \(fmtMB(pyRuns.map(\.maxRSSKB).max()!))"
             let parts = ["import_s", "parse_s", "pivot_s", "alpha_s"].map { k in "\(k.dropLast(2)) \(fmtDuration((obj[k] as? NSNumber)?.doubleValue ?? .nan))" }
             note("python reference breakdown (\(py)): \(parts.joined(separator: ", ")) (the rest is interpreter start)")
             if let refAlpha, let fileAlpha, let projectAlpha {
@@ -497,9 +580,16 @@ final class Suite {
 
     // MARK: Export
 
-    static func exportSQL(projectID: Int) -> String {
+    /// Since `meow export` became a dataset export (one row per item with its final label),
+    /// every answer is `--raw`; older binaries export every answer by default.
+    lazy var exportRaw: Bool = {
+        guard let r = try? runProcess([meow, "export", "--help"], stdout: data.tmp("export-help.txt")) else { return false }
+        return r.stdout.contains("--raw")
+    }()
+
+    func exportSQL(projectID: Int) -> String {
         """
-        SELECT i.external_id AS item, i.text, a.annotator, a.label, a.comment, a.unsure, a.created_at, a.guideline_version, i.metadata \
+        SELECT i.external_id AS item, i.text, a.annotator, a.label, a.comment, a.unsure, a.created_at, a.guideline_version,\(exportRaw ? " 'train' AS split," : "") i.metadata \
         FROM annotation a JOIN item i ON i.id = a.item_id WHERE a.project_id = \(projectID) ORDER BY i.qkey, a.annotator
         """
     }
@@ -514,11 +604,13 @@ final class Suite {
         Files.warm(db)
         let out = data.tmp("export.jsonl")
         Files.remove(out)
-        let r = try runProcess([meow, "export", BenchData.project, "--db", db, "--out", out], stderr: data.tmp("export.err"))
+        let r = try runProcess([meow, "export", BenchData.project, "--db", db, "--out", out] + (exportRaw ? ["--raw"] : []),
+                               stdout: data.tmp("export.out"), stderr: data.tmp("export.err"))
         try r.check("meow export")
         let lines = Files.lineCount(out)
-        guard lines == a else { throw BenchFailure("meow export wrote \(lines) lines, expected \(a)") }
+        guard lines == a else { throw BenchFailure("meow export wrote \(lines) lines, expected \(a): \(r.stderr.suffix(300))") }
         Files.remove(out)
+        Files.remove(out + ".manifest.json")
         exportRuns[a, default: []].append(r)
         return r
     }
@@ -534,7 +626,7 @@ final class Suite {
         var refBytes = 0
         for _ in 0..<reps {
             meowRuns.append(try meowExportOnce(a))
-            let r = try runProcess(["sqlite3", "-json", db, Self.exportSQL(projectID: projectID)], stdout: refOut, stderr: data.tmp("sqlite3.err"))
+            let r = try runProcess(["sqlite3", "-json", db, exportSQL(projectID: projectID)], stdout: refOut, stderr: data.tmp("sqlite3.err"))
             try r.check("sqlite3 -json")
             refBytes = Files.size(refOut)
             refRuns.append(r)
@@ -542,7 +634,7 @@ final class Suite {
         }
         let m = median(meowRuns.map(\.seconds)), r = median(refRuns.map(\.seconds))
         let ratio = m / r
-        add("export", "export \(fmtCount(a)) annotations to JSONL, `meow export` process (n=\(reps))",
+        add("export", "export \(fmtCount(a)) annotations to JSONL, `meow export\(exportRaw ? " --raw" : "")` process (n=\(reps))",
             meow: "\(fmtDuration(m)) (\(fmtRate(Double(a) / m, unit: "rows"))), RSS \(fmtMB(meowRuns.map(\.maxRSSKB).max()!))",
             reference: "`sqlite3 -json` same SELECT/ORDER: \(fmtDuration(r)), RSS \(fmtMB(refRuns.map(\.maxRSSKB).max()!))",
             ratio: fmtRatio(ratio), target: "≤ 1.5x", ratio <= 1.5 ? .pass : .miss)
@@ -554,61 +646,75 @@ final class Suite {
     func terminalSection() throws {
         let frames = o.quick ? 2_000 : 5_000
         for long in [false, true] {
-            let samples = try TerminalBench.pureFrames(count: frames, long: long)
-            let s = Summary(samples)
-            add("terminal", "key → next item drawn, pure (`handle` + `apply` + `render(into:)`), 200x60, \(long ? "4 KB item text" : "~100-byte item text") (n=\(frames))",
-                meow: "p50 \(fmtMs(s.median)), p99 \(fmtMs(s.p99)), max \(fmtMs(s.max))", target: "< 1 ms", s.p99 < 0.001 ? .pass : .miss)
+            let name = "key → next item drawn, pure (`handle` + `apply` + `render(into:)`), 200x60, \(long ? "4 KB item text (6 paragraphs, stress)" : "~100-byte item text")"
+            attempt("terminal", name) {
+                let s = Summary(try TerminalBench.pureFrames(count: frames, long: long))
+                add("terminal", name + " (n=\(frames))",
+                    meow: "p50 \(fmtMs(s.median)), p99 \(fmtMs(s.p99)), max \(fmtMs(s.max))", target: "< 1 ms", s.p99 < 0.001 ? .pass : .miss)
+            }
         }
 
         let base = try baseWorkspace(large)
         let db = data.tmp("terminal.sqlite")
         try Files.copyDB(base, db)
         Files.warm(db)
+        defer { Files.removeDB(db) }
         let keys = o.quick ? 1_000 : 2_000
-        let e2e = try TerminalBench.session(db: db, annotator: "term-1", keys: keys)
-        guard e2e.answers == keys, e2e.lastScreenShowsItem else { throw BenchFailure("terminal session: \(e2e.answers) answers of \(keys)") }
-        let f = Summary(e2e.frames)
-        add("terminal", "key → next item drawn, end to end (`LabelingSession` + `WorkspaceBackend`: submit + claim next + progress + render), \(fmtCount(large))-item workspace (n=\(keys))",
-            meow: "p50 \(fmtMs(f.median)), p99 \(fmtMs(f.p99)), max \(fmtMs(f.max))", target: "< 10 ms", f.p99 < 0.010 ? .pass : .miss)
+        var firstStartup: Double?
+        let e2eName = "key → next item drawn, end to end (`LabelingSession` + `WorkspaceBackend`: submit + claim next + progress + render), \(fmtCount(large))-item workspace, new annotator"
+        attempt("terminal", e2eName) {
+            let e2e = try TerminalBench.session(db: db, annotator: "term-1", keys: keys)
+            guard e2e.answers == keys, e2e.lastScreenShowsItem else { throw BenchFailure("terminal session: \(e2e.answers) answers of \(keys)") }
+            firstStartup = e2e.startup
+            let f = Summary(e2e.frames)
+            add("terminal", e2eName + " (n=\(keys))",
+                meow: "p50 \(fmtMs(f.median)), p99 \(fmtMs(f.p99)), max \(fmtMs(f.max))", target: "< 10 ms", f.p99 < 0.010 ? .pass : .miss)
+        }
 
         // Startup: a fresh Workspace each time (new connection, schema read, guideline parse),
         // a fresh annotator (a real claim), first frame drawn.
-        var startups = [e2e.startup]
-        for i in 2...6 {
-            startups.append(try TerminalBench.session(db: db, annotator: "term-\(i)", keys: 0).startup)
+        let startName = "startup to first item drawn (open workspace + project + claim + render), \(fmtCount(large)) items, in-process"
+        attempt("terminal", startName) {
+            var startups = firstStartup.map { [$0] } ?? []
+            for i in 2...6 { startups.append(try TerminalBench.session(db: db, annotator: "term-\(i)", keys: 0).startup) }
+            let st = Summary(startups)
+            add("terminal", startName + " (n=\(startups.count))",
+                meow: "median \(fmtMs(st.median)), max \(fmtMs(st.max)) (first in this process \(fmtMs(startups[0])))", target: "< 200 ms", st.max < 0.2 ? .pass : .miss)
         }
-        let st = Summary(startups)
-        add("terminal", "startup to first item drawn (open workspace + project + claim + render), \(fmtCount(large)) items, in-process (n=\(startups.count))",
-            meow: "median \(fmtMs(st.median)), max \(fmtMs(st.max)) (first in process \(fmtMs(startups[0])))", target: "< 200 ms", st.max < 0.2 ? .pass : .miss)
 
         // As a process: `meow next --json` (process start + open + claim + print), a lower bound
         // for `meow label` reaching its first frame (which also starts ncurses).
-        var procs: [ProcResult] = []
-        for i in 1...3 {
-            try Workspace(path: db).acknowledge(project: BenchData.project, annotator: "proc-\(i)")
-            let r = try runProcess([meow, "next", BenchData.project, "--db", db, "--as", "proc-\(i)", "--json"], stdout: data.tmp("next.out"), stderr: data.tmp("next.err"))
-            try r.check("meow next")
-            procs.append(r)
+        let procName = "`meow next --json` as a process (start + open + claim + print), \(fmtCount(large)) items"
+        attempt("terminal", procName) {
+            var procs: [ProcResult] = []
+            for i in 1...3 {
+                try Workspace(path: db).acknowledge(project: BenchData.project, annotator: "proc-\(i)")
+                let r = try runProcess([meow, "next", BenchData.project, "--db", db, "--as", "proc-\(i)", "--json"], stdout: data.tmp("next.out"), stderr: data.tmp("next.err"))
+                try r.check("meow next")
+                procs.append(r)
+            }
+            add("terminal", procName + " (n=3)",
+                meow: "median \(fmtMs(median(procs.map(\.seconds)))), RSS \(fmtMB(procs.map(\.maxRSSKB).max()!))", target: "(< 200 ms)", .info)
         }
-        add("terminal", "`meow next --json` as a process (start + open + claim + print), \(fmtCount(large)) items (n=3)",
-            meow: "median \(fmtMs(median(procs.map(\.seconds)))), RSS \(fmtMB(procs.map(\.maxRSSKB).max()!))", target: "(< 200 ms)", .info)
-        Files.removeDB(db)
 
         // An annotator who already has imported labels (≈20k each in the annotated workspace):
         // the per-frame queries must not grow with their history.
-        let annotated = try annotatedWorkspace(large, measure: false)
-        let adb = data.tmp("terminal-annotated.sqlite")
-        try Files.copyDB(annotated, adb)
-        Files.warm(adb)
         let annotator = BenchData.annotatorName(0)
-        let history = try RawDB(path: adb, readOnly: true).scalar("SELECT count(*) FROM annotation WHERE annotator = '\(annotator)'")
-        let keys2 = o.quick ? 300 : 500
-        let e2 = try TerminalBench.session(db: adb, annotator: annotator, keys: keys2)
-        guard e2.answers == keys2 else { throw BenchFailure("terminal session (annotated): \(e2.answers) answers of \(keys2)") }
-        let f2 = Summary(e2.frames)
-        add("terminal", "key → next item drawn, end to end, annotator with \(history) imported labels, \(fmtCount(large)) items + \(fmtCount(large)) annotations (n=\(keys2))",
-            meow: "p50 \(fmtMs(f2.median)), p99 \(fmtMs(f2.p99)), max \(fmtMs(f2.max)); startup \(fmtMs(e2.startup))", target: "< 10 ms", f2.p99 < 0.010 ? .pass : .miss)
-        Files.removeDB(adb)
+        let histName = "key → next item drawn, end to end, annotator `\(annotator)` with imported labels, \(fmtCount(large)) items + \(fmtCount(large)) annotations"
+        attempt("terminal", histName) {
+            let annotated = try annotatedWorkspace(large, measure: false)
+            let adb = data.tmp("terminal-annotated.sqlite")
+            try Files.copyDB(annotated, adb)
+            Files.warm(adb)
+            defer { Files.removeDB(adb) }
+            let history = try RawDB(path: adb, readOnly: true).scalar("SELECT count(*) FROM annotation WHERE annotator = '\(annotator)'")
+            let keys2 = o.quick ? 300 : 500
+            let e2 = try TerminalBench.session(db: adb, annotator: annotator, keys: keys2)
+            guard e2.answers == keys2 else { throw BenchFailure("terminal session (annotated): \(e2.answers) answers of \(keys2)") }
+            let f2 = Summary(e2.frames)
+            add("terminal", histName.replacingOccurrences(of: "with imported labels", with: "with \(history) imported labels") + " (n=\(keys2))",
+                meow: "p50 \(fmtMs(f2.median)), p99 \(fmtMs(f2.p99)), max \(fmtMs(f2.max)); startup \(fmtMs(e2.startup))", target: "< 10 ms", f2.p99 < 0.010 ? .pass : .miss)
+        }
     }
 
     // MARK: Memory

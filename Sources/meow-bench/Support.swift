@@ -72,7 +72,8 @@ struct Summary {
             let rank = Int((p * Double(s.count)).rounded(.up)) - 1
             return s[min(s.count - 1, Swift.max(0, rank))]
         }
-        median = pct(0.5)
+        // The usual median (mean of the two middle values for an even count).
+        median = s.isEmpty ? .nan : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
         p99 = pct(0.99)
         max = s.last ?? .nan
         mean = s.isEmpty ? .nan : s.reduce(0, +) / Double(s.count)
@@ -293,6 +294,18 @@ enum Machine {
 
     static func loadAverage() -> String {
         ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
+    /// `abc1234` or `abc1234+3 modified` for the source tree the binaries were built from.
+    static func sourceRevision(package: String) -> String {
+        guard Files.exists(package + "/.git"),
+              let r = try? runProcess(["git", "-C", package, "rev-parse", "--short", "HEAD"], stdout: "/tmp/meow-bench-git-\(getpid()).txt") , r.ok else { return "unknown" }
+        let head = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        Files.remove("/tmp/meow-bench-git-\(getpid()).txt")
+        guard let d = try? runProcess(["git", "-C", package, "status", "--porcelain", "--untracked-files=no"], stdout: "/tmp/meow-bench-git-\(getpid()).txt"), d.ok else { return head }
+        let modified = d.stdout.split(separator: "\n").count
+        Files.remove("/tmp/meow-bench-git-\(getpid()).txt")
+        return modified == 0 ? head : "\(head) + \(modified) modified file\(modified == 1 ? "" : "s")"
     }
 
     static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
