@@ -54,8 +54,7 @@ public final class Workspace {
         if mode.lowercased() != "wal" && path != ":memory:" {
             throw SQLiteError(code: 0, message: "could not switch \(path) to WAL mode (got \(mode))", sql: nil)
         }
-        // Memory-mapped reads: big reads (agreement, exports) skip a kernel copy per page.
-        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA mmap_size = 1073741824;")
+        try db.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
     }
 
     private func migrate() throws {
