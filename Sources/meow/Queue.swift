@@ -161,14 +161,16 @@ struct Export: ParsableCommand {
     func run() throws {
         let fmt = format ?? ExportFormat.from(path: out) ?? .jsonl
         let ws = try workspace.open()
-        var hasher = SHA256()
+        // The manifest's SHA-256 is computed on the second core while the export writes.
+        let hasher = BackgroundHasher()
         let report = try AtomicFile.write(to: out) { sink in
             try ws.exportDataset(project: project, split: split, frozen: frozen, raw: raw, format: fmt, allowNoTestSet: noTestSet,
                                  nearDuplicateThreshold: nearDuplicates, by: LoginUser.name) { bytes in
-                hasher.update(bytes)
+                hasher.add(bytes)
                 try sink(&bytes)
             }
         }
+        let fileHash = hasher.finish()
         for w in report.warnings { note("warning: \(w)") }
         var summary = "exported \(report.rows) rows (\(report.items) items, split \(split.rawValue)) to \(out)"
         if split != .test {
@@ -182,7 +184,7 @@ struct Export: ParsableCommand {
         }
         if out != "-" {
             let manifest = ExportManifest(project: project, split: split.rawValue, format: fmt.rawValue, raw: raw, rows: report.rows, items: report.items,
-                                          sha256: hasher.finalize().hexString, createdAt: ISO8601DateFormatter().string(from: Date()), createdBy: LoginUser.name,
+                                          sha256: fileHash, createdAt: ISO8601DateFormatter().string(from: Date()), createdBy: LoginUser.name,
                                           frozenSet: report.frozenSet.map { .init(name: $0.name, setHash: $0.setHash) },
                                           excludedFrozen: report.excludedFrozen, excludedSameText: report.excludedSameText, excludedSameGroup: report.excludedSameGroup,
                                           nearDuplicates: nearDuplicates == nil ? nil : report.nearDuplicates.count,
@@ -191,6 +193,20 @@ struct Export: ParsableCommand {
             enc.outputFormatting = [.sortedKeys, .prettyPrinted]
             _ = try AtomicFile.write(to: out + ".manifest.json") { sink in var b = Array(try enc.encode(manifest)) + [0x0A]; try sink(&b) }
         }
+    }
+}
+
+/// SHA-256 of a stream, computed on a serial background queue so hashing overlaps writing.
+final class BackgroundHasher: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "meow.export.hash")
+    private var hash = SHA256()
+
+    func add(_ bytes: [UInt8]) {
+        queue.async { self.hash.update(bytes) }
+    }
+
+    func finish() -> String {
+        queue.sync { hash.finalize().hexString }
     }
 }
 
