@@ -29,9 +29,9 @@ public final class WorkspaceBackend: LabelingBackend {
     }
 
     public func submit(item: String, answer: AnswerDraft) throws -> QualificationSummary? {
-        let outcome = try ws.submit(project: project.name, annotator: annotator, item: item,
+        let outcome = try lostIfNotHeld { try ws.submit(project: project.name, annotator: annotator, item: item,
                                     answer: Answer(labels: answer.labels, comment: answer.comment, unsure: answer.unsure,
-                                                   unsureNote: answer.unsureNote, seconds: answer.seconds))
+                                                   unsureNote: answer.unsureNote, seconds: answer.seconds)) }
         switch outcome {
         case .recorded:
             mine = mine.map { $0 + 1 }
@@ -50,7 +50,15 @@ public final class WorkspaceBackend: LabelingBackend {
                              misses: r.misses.map { .init(text: $0.itemText, given: $0.given, correct: $0.correct, explanation: $0.explanation, definition: $0.definition) })
     }
 
-    public func skip(item: String) throws { try ws.skip(project: project.name, annotator: annotator, item: item) }
+    public func skip(item: String) throws { try lostIfNotHeld { try ws.skip(project: project.name, annotator: annotator, item: item) } }
+
+    /// The lease on the shown item ran out and the queue took it back: not an error to dwell on.
+    private func lostIfNotHeld<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() }
+        catch StoreError.notClaimed(let item, _) {
+            throw ItemLostError("your lease on item \(item) ran out and it went back to the queue; here is your next item")
+        }
+    }
     public func undo() throws -> ScreenItem {
         let item = screenItem(try ws.undoLast(project: project.name, annotator: annotator))
         mine = mine.map { max(0, $0 - 1) }

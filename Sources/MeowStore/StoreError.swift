@@ -23,6 +23,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notPaused(String)
     case unsureForbidden
     case incompatibleGuideline(String)
+    case notQualified(annotator: String)
+    case guidelineChanged(project: String)
     case frozenSetExists(String)
     case unknownFrozenSet(String, known: [String])
     case freezeRefused(String)
@@ -61,6 +63,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .noTestSet(let p):
             return "refusing to export training data: \(p) has no frozen test set. Make the test set before you train (`meow freeze \(p) --name test-v1 --fraction 0.2`), or pass --no-test-set to export anyway"
         case .frozenItem(let i): return "item '\(i)' is in a frozen test set: it takes no new answers"
+        case .notQualified(let a): return "\(a) has not passed the qualification round of this guideline yet: `meow next` serves its items"
+        case .guidelineChanged(let p): return "the guideline of \(p) changed a moment ago; try again"
         case .incompatibleGuideline(let why): return "cannot record this guideline version: \(why)"
         case .unsureForbidden: return "this guideline does not allow unsure answers: choose the label you think is right"
         }

@@ -51,12 +51,16 @@ extension Workspace {
                     frozenNorms.insert(TextNormalizer.normalize(t))
                 }
             }
-            var groupRules: [(field: String, values: Set<String>)] = []
+            // Group values come from SQL (the expression freeze used), so numbers, booleans and
+            // nested values compare exactly as they were frozen.
+            var groupRules: [(path: String, values: Set<String>)] = []
             for s in try db.rows("SELECT id, rule FROM frozen_set WHERE project_id = ?", .int(p.id)) {
                 guard let rule = try? JSONDecoder().decode(FreezeRule.self, from: Data(s.text(1).utf8)), let field = rule.groupBy else { continue }
                 let values = Set(try db.rows("SELECT group_value FROM frozen_record WHERE set_id = ? AND group_value IS NOT NULL", .int(s.int(0))).map { $0.text(0) })
-                groupRules.append((field, values))
+                groupRules.append((Workspace.groupPath(field), values))
             }
+            let groupColumns = groupRules.map { _ in ", CAST(json_extract(i.metadata, ?) AS TEXT)" }.joined()
+            let groupArgs: [SQLValue] = groupRules.map { .text($0.path) }
             var testIDs = Set<Int64>()
             if let set {
                 let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(set.name))!
@@ -97,7 +101,7 @@ extension Workspace {
 
             // Which side of the split an item falls on, counting what training keeps out.
             // nil: not in this export.
-            func side(_ id: Int64, _ text: String, _ metadata: String?, _ label: String?) -> String? {
+            func side(_ id: Int64, _ text: String, _ groups: [String?], _ label: String?) -> String? {
                 if label == nil && !(raw && split == .all) { report.withoutFinalLabel += 1; return nil }
                 var rowSplit = "train"
                 if frozenItems.contains(id) {
@@ -106,8 +110,7 @@ extension Workspace {
                 } else if !frozenNorms.isEmpty, frozenNorms.contains(TextNormalizer.normalize(text)) {
                     if split == .train { report.excludedSameText += 1; return nil }
                     rowSplit = "excluded"
-                } else if !groupRules.isEmpty, let metadata, let obj = try? JSONSerialization.jsonObject(with: Data(metadata.utf8)) as? [String: Any],
-                          groupRules.contains(where: { rule in obj[rule.field].map { rule.values.contains("\($0)") } ?? false }) {
+                } else if zip(groupRules, groups).contains(where: { rule, value in value.map { rule.values.contains($0) } ?? false }) {
                     if split == .train { report.excludedSameGroup += 1; return nil }
                     rowSplit = "excluded"
                 }
@@ -118,18 +121,19 @@ extension Workspace {
             if raw {
                 // Every answer in one streaming pass (a query per item was a quarter of the time).
                 let s = try db.statement("""
-                    SELECT i.id, i.external_id, i.text, i.metadata, f.label, a.annotator, a.label, a.comment, a.unsure, a.created_at, a.guideline_version
+                    SELECT i.id, i.external_id, i.text, i.metadata, f.label, a.annotator, a.label, a.comment, a.unsure, a.created_at, a.guideline_version\(groupColumns)
                     FROM annotation a JOIN item i ON i.id = a.item_id LEFT JOIN final_label f ON f.item_id = i.id
                     WHERE a.project_id = ? ORDER BY i.qkey, a.annotator
                     """)
-                try s.bind([.int(p.id)])
+                try s.bind(groupArgs + [.int(p.id)])
                 var current: Int64 = -1
                 var currentSide: String?
                 while try s.step() {
                     let id = s.int64(0)
                     if id != current {
                         current = id
-                        currentSide = side(id, s.string(2) ?? "", s.isNull(3) ? nil : s.string(3), s.isNull(4) ? nil : s.string(4))
+                        let groups = groupRules.indices.map { k in s.isNull(Int32(11 + k)) ? nil : s.string(Int32(11 + k)) }
+                        currentSide = side(id, s.string(2) ?? "", groups, s.isNull(4) ? nil : s.string(4))
                     }
                     guard let rowSplit = currentSide else { continue }
                     let ext = s.string(1) ?? "", text = s.string(2) ?? ""
@@ -151,15 +155,16 @@ extension Workspace {
 
             // Train and all: every item with a final label, in queue order.
             let s = try db.statement("""
-                SELECT i.id, i.external_id, i.text, i.metadata, f.label, f.decision, f.confidence
+                SELECT i.id, i.external_id, i.text, i.metadata, f.label, f.decision, f.confidence\(groupColumns)
                 FROM item i LEFT JOIN final_label f ON f.item_id = i.id
                 WHERE i.project_id = ? ORDER BY i.qkey
                 """)
-            try s.bind([.int(p.id)])
+            try s.bind(groupArgs + [.int(p.id)])
             while try s.step() {
                 let id = s.int64(0), ext = s.string(1) ?? "", text = s.string(2) ?? ""
                 let metadata = s.isNull(3) ? nil : s.string(3), label = s.isNull(4) ? nil : s.string(4)
-                guard let rowSplit = side(id, text, metadata, label), let label else { continue }
+                let groups = groupRules.indices.map { k in s.isNull(Int32(7 + k)) ? nil : s.string(Int32(7 + k)) }
+                guard let rowSplit = side(id, text, groups, label), let label else { continue }
                 if nearDuplicateThreshold != nil, rowSplit == "train" { trainNear.append((ext, text)) }
                 let decision = s.isNull(5) ? nil : s.string(5), confidence = s.double(6)
                 if format == .jsonl {

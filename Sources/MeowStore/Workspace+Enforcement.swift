@@ -109,9 +109,14 @@ extension Workspace {
            m.text(0) == "paused" {
             throw StoreError.paused(annotator: annotator, reason: m.text(1))
         }
-        if !(try hasAcknowledged(project: p, annotator: annotator)) {
-            throw StoreError.acknowledgementNeeded(annotator: annotator, project: p.name, version: p.guidelineVersion)
+        // The newest version, read inside the caller's transaction: an update may have landed
+        // between reading the project and taking the write lock.
+        let newest = Int(try db.scalarInt("SELECT max(version) FROM guideline_version WHERE project_id = ?", .int(p.id)) ?? Int64(p.guidelineVersion))
+        if try db.scalarInt("SELECT 1 FROM acknowledgement WHERE project_id = ? AND annotator = ? AND guideline_version = ?",
+                            .int(p.id), .text(annotator), .int(Int64(newest))) == nil {
+            throw StoreError.acknowledgementNeeded(annotator: annotator, project: p.name, version: newest)
         }
+        if newest != p.guidelineVersion { throw StoreError.guidelineChanged(project: p.name) }
     }
 
     /// The annotator's qualification state for the current guideline version.
@@ -132,9 +137,11 @@ extension Workspace {
             throw StoreError.qualificationFailed(try qualificationResult(p, annotator, attempt: st!.attempt))
         }
         if st == nil {
-            try db.run("INSERT INTO qualification(project_id, annotator, attempt, guideline_version, state) VALUES (?, ?, 1, ?, 'in_progress')",
-                       .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion)))
-            st = (1, "in_progress")
+            // Attempts are numbered across guideline versions (the key has no version in it).
+            let attempt = try nextAttempt(p, annotator)
+            try db.run("INSERT INTO qualification(project_id, annotator, attempt, guideline_version, state) VALUES (?, ?, ?, ?, 'in_progress')",
+                       .int(p.id), .text(annotator), .int(Int64(attempt)), .int(Int64(p.guidelineVersion)))
+            st = (attempt, "in_progress")
         }
         let attempt = st!.attempt
         let items = try db.rows("SELECT id, external_id, text FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification' ORDER BY id",
@@ -145,6 +152,19 @@ extension Workspace {
         let r = items[next]
         return ClaimedItem(id: r.text(1), text: r.text(2), metadata: nil, expiresAt: .distantFuture,
                            kind: .qualification(index: answered.count + 1, total: items.count))
+    }
+
+    func nextAttempt(_ p: Project, _ annotator: String) throws -> Int {
+        Int(try db.scalarInt("SELECT coalesce(max(attempt), 0) + 1 FROM qualification WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 1)
+    }
+
+    /// Refuses real work from an annotator who has not passed the current qualification.
+    func checkQualified(_ p: Project, _ annotator: String) throws {
+        guard p.guideline.enforcement.qualification != nil else { return }
+        let st = try qualificationState(p, annotator)
+        if st?.state == "passed" { return }
+        if let st, st.state == "failed" { throw StoreError.qualificationFailed(try qualificationResult(p, annotator, attempt: st.attempt)) }
+        throw StoreError.notQualified(annotator: annotator)
     }
 
     func qualificationResult(_ p: Project, _ annotator: String, attempt: Int) throws -> QualificationResult {
@@ -171,7 +191,7 @@ extension Workspace {
                 throw StoreError.nothingToRetry(annotator: annotator)
             }
             try db.run("INSERT INTO qualification(project_id, annotator, attempt, guideline_version, state) VALUES (?, ?, ?, ?, 'in_progress')",
-                       .int(p.id), .text(annotator), .int(Int64(st.attempt + 1)), .int(Int64(p.guidelineVersion)))
+                       .int(p.id), .text(annotator), .int(Int64(try nextAttempt(p, annotator))), .int(Int64(p.guidelineVersion)))
         }
     }
 

@@ -31,8 +31,9 @@ extension Workspace {
             var groupSQL = "NULL"
             var args: [SQLValue] = [.int(p.id)]
             if let field = rule.groupBy {
-                groupSQL = "json_extract(i.metadata, ?)"
-                args.insert(.text("$.\"" + field.replacingOccurrences(of: "\"", with: "") + "\""), at: 0)
+                // The same expression the exports use: any JSON value, as text.
+                groupSQL = "CAST(json_extract(i.metadata, ?) AS TEXT)"
+                args.insert(.text(Workspace.groupPath(field)), at: 0)
             }
             let rows = try db.rows("""
                 SELECT i.id, i.external_id, i.text, i.metadata, f.label, f.decision, \(groupSQL),
@@ -112,6 +113,9 @@ extension Workspace {
         let rule = (try? JSONDecoder().decode(FreezeRule.self, from: Data(r.text(5).utf8))) ?? FreezeRule()
         return FrozenSet(name: r.text(0), createdAt: r.text(1), createdBy: r.text(2), setHash: r.text(3), manifest: r.text(4), count: Int(r.int(6)), rule: rule)
     }
+
+    /// The JSON path of a `--group-by` field.
+    static func groupPath(_ field: String) -> String { "$.\"" + field.replacingOccurrences(of: "\"", with: "") + "\"" }
 
     func frozenSetNames(_ p: Project) throws -> [String] {
         try db.rows("SELECT name FROM frozen_set WHERE project_id = ? ORDER BY id", .int(p.id)).map { $0.text(0) }

@@ -32,6 +32,8 @@ extension Workspace {
                 try db.run("UPDATE project SET overlap = ?, lease_seconds = ? WHERE id = ?", .int(Int64(new.overlap)), .double((new.leaseMinutes ?? 10) * 60), .int(p.id))
                 try db.run("UPDATE item SET need = ? + max(0, need - ?) WHERE project_id = ? AND NOT EXISTS (SELECT 1 FROM frozen_record f WHERE f.item_id = item.id)",
                            .int(Int64(new.overlap)), .int(Int64(p.overlap)), .int(p.id))
+                // Items may have room again below annotators' cursors: search from the start.
+                try db.run("UPDATE queue_cursor SET qkey = 0 WHERE project_id = ?", .int(p.id))
                 try db.run("""
                     UPDATE project SET answers_needed = (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1),
                                        answers_done = (SELECT coalesce(sum(min(done_count, need)), 0) FROM item WHERE project_id = ?1) WHERE id = ?1

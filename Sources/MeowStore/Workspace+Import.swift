@@ -32,6 +32,7 @@ extension Workspace {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """)
             var lastProgress = 0
+            var minQKey: Int64?
             while true {
                 let item: ImportedItem
                 do {
@@ -56,6 +57,8 @@ extension Workspace {
                 seq += 1
                 if db.changes == 1 {
                     summary.inserted += 1
+                    let q = QueueKey.make(priority: item.priority, seq: seq - 1)
+                    if minQKey.map({ q < $0 }) ?? true { minQKey = q }
                 } else {
                     // Which uniqueness rule held it back? Rare path: one lookup.
                     let existing = try db.row("SELECT text FROM item WHERE project_id = ? AND external_id = ?", .int(project.id), .text(id))
@@ -75,6 +78,10 @@ extension Workspace {
                 }
             }
             try db.run("UPDATE project SET answers_needed = answers_needed + ? WHERE id = ?", .int(Int64(summary.inserted * project.overlap)), .int(project.id))
+            // Higher-priority items sort before annotators' cursors: move the cursors back.
+            if let lowest = minQKey {
+                try db.run("UPDATE queue_cursor SET qkey = ?2 WHERE project_id = ?1 AND qkey > ?2", .int(project.id), .int(lowest))
+            }
         }
         return summary
     }

@@ -123,6 +123,7 @@ extension Workspace {
         return try db.write {
             try checkAdmission(project, annotator)
             if let outcome = try submitGold(project, annotator, externalID, labels: labels, seconds: answer.seconds) { return outcome }
+            try checkQualified(project, annotator)
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
             try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
             try db.run("""
@@ -155,6 +156,10 @@ extension Workspace {
     public func skip(project name: String, annotator: String, item externalID: String) throws {
         let project = try project(name)
         try db.write {
+            // A gold check is skipped like any item (no answer, nothing revealed): its claim goes.
+            if try db.run("DELETE FROM gold_claim WHERE project_id = ? AND annotator = ? AND disguised = ?", .int(project.id), .text(annotator), .text(externalID)) > 0 {
+                return
+            }
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
             try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
             try db.run("INSERT OR IGNORE INTO skip(item_id, annotator, created_at) VALUES (?, ?, ?)", .int(item.id), .text(annotator), .text(Workspace.now()))
@@ -194,6 +199,8 @@ extension Workspace {
         let project = try project(name)
         let t = now.timeIntervalSince1970
         return try db.write {
+            try checkAdmission(project, annotator)
+            try checkQualified(project, annotator)
             guard let last = try db.row("""
                 SELECT a.id, i.id, i.external_id, i.text, i.metadata, i.qkey FROM annotation a JOIN item i ON i.id = a.item_id
                 WHERE a.project_id = ? AND a.annotator = ? AND a.source = 'queue' ORDER BY a.id DESC LIMIT 1

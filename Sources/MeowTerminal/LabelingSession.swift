@@ -26,6 +26,13 @@ public struct BlockedError: Error, Sendable {
     public init(_ blocker: Blocker) { self.blocker = blocker }
 }
 
+/// Thrown by a backend when the item on screen is no longer the annotator's (the lease ran
+/// out and the queue gave it to someone else): the screen says so and moves on.
+public struct ItemLostError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
 /// Runs the labeling screen: draws the state, reads a key, runs the effects against the
 /// backend, feeds the results back. Every answer is committed before the next item is drawn.
 public final class LabelingSession {
@@ -86,6 +93,9 @@ public final class LabelingSession {
                 case .quit:
                     return
                 }
+            } catch let lost as ItemLostError {
+                try? load(backend.next())
+                state.apply(.refused(lost.description), now: clock())
             } catch let b as BlockedError {
                 if let p = try? backend.progress() { state.progress = p }
                 state.apply(.blocked(b.blocker), now: clock())

@@ -113,6 +113,10 @@ extension LabelingState {
                 return [.undo]
             case .skip?:
                 guard let item else { return [] }
+                if item.banner?.hasPrefix("qualification") == true {
+                    message = ("qualification items cannot be skipped: give your best answer", true)
+                    return []
+                }
                 message = nil
                 return [.skip(item: item.id)]
             case .unsure?:

@@ -115,6 +115,26 @@ struct DatasetTests {
         #expect(throws: StoreError.self) { try ws.freeze(project: "p", setName: "z", rule: FreezeRule(size: 1), by: "a") }
     }
 
+    @Test func numericGroupValuesKeepGroupsOnOneSide() throws {
+        try ws.createProject("p", guideline: Self.guideline(), by: "admin")
+        let lines = (1...12).map { i in #"{"id":"n\#(String(format: "%02d", i))","text":"numeric group item \#(i)","doc":\#(Double((i - 1) / 3) + 0.5)}"# }
+        try lines.joined(separator: "\n").write(toFile: dir + "/n.jsonl", atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: dir + "/n.jsonl", format: .jsonl), skipInvalid: false)
+        var rows = ["item,annotator,label"]
+        for i in 1...12 { for who in ["a", "b", "c"] { rows.append("n\(String(format: "%02d", i)),\(who),pos") } }
+        try rows.joined(separator: "\n").write(toFile: dir + "/n.csv", atomically: true, encoding: .utf8)
+        _ = try ws.importAnnotations(project: "p", path: dir + "/n.csv", format: .csv)
+        _ = try ws.consensus(project: "p", method: "majority")
+        _ = try ws.freeze(project: "p", setName: "g", rule: FreezeRule(size: 3, seed: 2, groupBy: "doc"), by: "admin")
+        let frozen = Set(try ws.frozenRecords(project: "p", set: "g").map(\.item))
+        #expect(frozen.count == 3)
+        let (train, r) = try export(.train)
+        #expect(r.excludedFrozen == 3 && r.excludedSameGroup == 0 && !train.isEmpty)
+        // Each group (3 items sharing a float value) is wholly frozen or wholly in train.
+        let groupOf = { (id: String) in (Int(id.dropFirst())! - 1) / 3 }
+        #expect(Set(frozen.map(groupOf)).count == 1)
+    }
+
     @Test func frozenRecordsCannotChangeThroughMeowOrPlainSQL() throws {
         try project(items: 10, labels: Self.mostlyAgree)
         _ = try ws.consensus(project: "p", method: "majority")

@@ -90,6 +90,24 @@ struct EnforcementTests {
         #expect(try ws.db.scalarInt("SELECT count(*) FROM annotation") == 0)
     }
 
+    @Test func aGuidelineUpdateStartsANewQualificationRoundInsteadOfFailing() throws {
+        let g1 = Self.guideline("qualification: {items: q.jsonl, pass_mark: 0.66}")
+        try project(g1, qualification: Self.qualification)
+        try ws.acknowledge(project: "p", annotator: "ann")
+        for label in ["good", "bad", "good"] {
+            let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
+            try ws.submit(project: "p", annotator: "ann", item: item.id, answer: Answer(labels: [label]))
+        }
+        #expect(try ws.claimNext(project: "p", annotator: "ann")?.kind == .item)
+        let g2 = Self.guideline("qualification: {items: q.jsonl, pass_mark: 0.66}\nmin_seconds: 1")
+        _ = try ws.updateGuideline(project: "p", guideline: g2, by: "admin", qualification: Self.qualification)
+        try ws.acknowledge(project: "p", annotator: "ann")
+        // A held real item cannot be answered before requalifying; the next item is a qualification one.
+        let next = try #require(try ws.claimNext(project: "p", annotator: "ann"))
+        #expect(next.kind == .qualification(index: 1, total: 3))
+        #expect(try ws.db.scalarInt("SELECT max(attempt) FROM qualification WHERE annotator = 'ann'") == 2)
+    }
+
     @Test func goldChecksPauseACarelessAnnotatorAndFlagTheirAnswers() throws {
         // Every other item is gold; 2 misses in the last 4 checks pause (min_accuracy 0.75).
         try project(Self.guideline("gold: {items: g.jsonl, rate: 0.5, window: 4, min_accuracy: 0.75}"), checks: Self.checks, items: 60)

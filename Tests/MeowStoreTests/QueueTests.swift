@@ -57,6 +57,27 @@ struct QueueTests {
         #expect(try answer("z", now: t0.addingTimeInterval(120)) == "text 1")
     }
 
+    @Test func higherPriorityItemsImportedLaterAreServedFirst() throws {
+        #expect(try answer("x") == "text 1")
+        #expect(try answer("x") == "text 2")
+        let file = dir + "/urgent.jsonl"
+        try #"{"id":"urgent","text":"urgent item","priority":5}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: file, format: .jsonl), skipInvalid: false)
+        #expect(try answer("x") == "urgent item")
+    }
+
+    @Test func raisingTheOverlapReopensItemsBehindTheCursor() throws {
+        // overlap 2: x and y fill item 1; z passes it and answers item 2.
+        #expect(try answer("x") == "text 1")
+        #expect(try answer("y") == "text 1")
+        #expect(try answer("z") == "text 2")
+        let g = try ws.project("p").guideline
+        let v2 = try Guideline.parse(g.source.replacingOccurrences(of: "overlap: 2", with: "overlap: 3"))
+        _ = try ws.updateGuideline(project: "p", guideline: v2, by: "admin")
+        try ws.acknowledge(project: "p", annotator: "z")
+        #expect(try answer("z") == "text 1")
+    }
+
     @Test func undoReplacesTheLastAnswer() throws {
         #expect(try answer("x", "a") == "text 1")
         #expect(try answer("x", "a") == "text 2")
