@@ -82,4 +82,44 @@ struct SessionTests {
         #expect(t.screens.last?.width == 120)
         #expect(try labels() == ["r1:positive"])
     }
+
+    @Test func aLostLeaseMovesTheScreenOnInsteadOfSticking() throws {
+        let project = try ws.project("reviews")
+        /// Delegates to the real backend; before the first submit, an hour passes and bob's
+        /// claim reaps alice's expired lease.
+        final class LateBackend: LabelingBackend {
+            let inner: WorkspaceBackend, ws: Workspace
+            var expired = false
+            init(_ inner: WorkspaceBackend, _ ws: Workspace) { self.inner = inner; self.ws = ws }
+            func next() throws -> ScreenItem? { try inner.next() }
+            func submit(item: String, answer: AnswerDraft) throws -> QualificationSummary? {
+                if !expired {
+                    expired = true
+                    _ = try ws.claimNext(project: "reviews", annotator: "bob", now: Date().addingTimeInterval(3600))
+                    _ = try ws.claimNext(project: "reviews", annotator: "cy", now: Date().addingTimeInterval(3600))
+                }
+                return try inner.submit(item: item, answer: answer)
+            }
+            func acknowledge() throws { try inner.acknowledge() }
+            func retryQualification() throws { try inner.retryQualification() }
+            func recordTooFast() throws { try inner.recordTooFast() }
+            func skip(item: String) throws { try inner.skip(item: item) }
+            func undo() throws -> ScreenItem { try inner.undo() }
+            func releaseAll() throws { try inner.releaseAll() }
+            func progress() throws -> MeowTerminal.Progress { try inner.progress() }
+            func canUndo() throws -> Bool { try inner.canUndo() }
+        }
+        try ws.acknowledge(project: "reviews", annotator: "cy")
+        let backend = LateBackend(WorkspaceBackend(workspace: ws, project: project, annotator: "alice"), ws)
+        let terminal = InMemoryTerminal(keys: Key.sequence("pq"))
+        let state = LabelingState(project: "reviews", annotator: "alice", guideline: project.guideline, width: 80, height: 24)
+        try LabelingSession(state: state, terminal: terminal, backend: backend).run()
+        let shown = terminal.screens.map { $0.lines.joined(separator: "\n") }
+        #expect(shown[0].contains("item r1"))
+        // r1 is now held by bob and cy (overlap 2): alice's answer is not recorded, the screen
+        // says why and shows her next item instead of sticking on r1.
+        #expect(shown.last?.contains("lease on item r1 ran out") == true)
+        #expect(shown.last?.contains("item r2") == true)
+        #expect(try labels().isEmpty)
+    }
 }
