@@ -222,10 +222,32 @@ extension Workspace {
             WHERE g.project_id = ? AND g.guideline_version = ? AND g.purpose = 'check'
             ORDER BY (SELECT count(*) FROM gold_answer a WHERE a.gold_id = g.id AND a.annotator = ?), g.id LIMIT 1
             """, .int(p.id), .int(Int64(p.guidelineVersion)), .text(annotator)) else { return nil }
-        let disguised = "t" + String(SHA256.hex("gold\u{0}\(p.name)\u{0}\(r.text(1))").prefix(16))
+        let disguised = try disguisedID(p, goldKey: r.text(1))
         try db.run("INSERT OR REPLACE INTO gold_claim(project_id, annotator, gold_id, disguised, claimed_at) VALUES (?, ?, ?, ?, ?)",
                    .int(p.id), .text(annotator), .int(r.int(0)), .text(disguised), .double(now))
         return ClaimedItem(id: disguised, text: r.text(2), metadata: nil, expiresAt: Date(timeIntervalSince1970: now + p.leaseSeconds))
+    }
+
+    /// An id for a gold check that looks like the project's own: shaped like a real item id
+    /// ("r0137" -> another letter prefix and as many digits), not used by any real item; the
+    /// content-hash form ("t" + 16 hex) when the project's ids have no such shape.
+    func disguisedID(_ p: Project, goldKey: String) throws -> String {
+        let hash = SHA256.hex("gold\u{0}\(p.name)\u{0}\(goldKey)")
+        let fallback = "t" + String(hash.prefix(16))
+        guard let sample = try db.row("SELECT external_id FROM item WHERE project_id = ? ORDER BY id DESC LIMIT 1", .int(p.id))?.text(0) else { return fallback }
+        let prefix = String(sample.prefix { !$0.isNumber })
+        let digits = sample.dropFirst(prefix.count)
+        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return fallback }
+        // Digits derived from the hash; step on while a real item has that id.
+        var n = UInt64(hash.prefix(15), radix: 16)!
+        let modulus = (0..<digits.count).reduce(UInt64(1)) { a, _ in a * 10 }
+        for _ in 0..<50 {
+            let body = String(n % modulus)
+            let candidate = prefix + String(repeating: "0", count: digits.count - body.count) + body
+            if try db.scalarInt("SELECT 1 FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(candidate)) == nil { return candidate }
+            n = n &* 6364136223846793005 &+ 1442695040888963407
+        }
+        return fallback
     }
 
     func heldGoldCheck(_ p: Project, _ annotator: String) throws -> ClaimedItem? {

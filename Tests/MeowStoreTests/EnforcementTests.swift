@@ -139,6 +139,25 @@ struct EnforcementTests {
         #expect(try ws.claimNext(project: "p", annotator: "careless") != nil)
     }
 
+    @Test func goldChecksWearIdsShapedLikeTheProjectsOwn() throws {
+        try ws.createProject("p", guideline: Self.guideline("gold: {items: g.jsonl, rate: 0.5, window: 50, min_accuracy: 0}"), by: "admin", goldChecks: Self.checks)
+        let file = dir + "/r.jsonl"
+        try (1...30).map { #"{"id":"r\#(String(format: "%04d", $0))","text":"review \#($0)"}"# }.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: file, format: .jsonl), skipInvalid: false)
+        try ws.acknowledge(project: "p", annotator: "a")
+        var goldIDs: [String] = []
+        for _ in 0..<20 {
+            guard let item = try ws.claimNext(project: "p", annotator: "a") else { break }
+            if ["wonderful", "terrible"].contains(item.text) { goldIDs.append(item.id) }
+            try ws.submit(project: "p", annotator: "a", item: item.id, answer: Answer(labels: ["good"]))
+        }
+        #expect(!goldIDs.isEmpty)
+        for id in goldIDs {
+            #expect(id.count == 5 && id.hasPrefix("r") && id.dropFirst().allSatisfy(\.isNumber), "\(id)")
+            #expect(try ws.db.scalarInt("SELECT 1 FROM item WHERE external_id = ?", .text(id)) == nil)
+        }
+    }
+
     @Test func unsurePolicies() throws {
         try project(Self.guideline("unsure: forbid"))
         try ws.acknowledge(project: "p", annotator: "a")
