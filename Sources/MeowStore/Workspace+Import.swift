@@ -20,10 +20,12 @@ extension Workspace {
                             progress: ((Int) -> Void)? = nil) throws -> ImportSummary {
         let project = try project(name)
         var summary = ImportSummary()
-        // A bigger page cache for the one big transaction: random-keyed index inserts (the text
-        // hash) otherwise spill dirty pages to the WAL again and again. Bounded, not per item.
+        // A bigger page cache (32 MiB) for the one big transaction: random-keyed index inserts
+        // (the text hash) otherwise spill dirty pages to the WAL again and again (with the 2 MiB
+        // default: 10 s of system time per 1M items). Measured at 1M items: 16 MiB 8.6 s;
+        // 32 MiB 7.3 s at 64 MB RSS; 64 MiB 6.9 s at 98 MB. 32 MiB keeps memory flat.
         let cache = try db.scalarInt("PRAGMA cache_size") ?? -2000
-        try db.execute("PRAGMA cache_size = -65536")
+        try db.execute("PRAGMA cache_size = -32768")
         defer { try? db.execute("PRAGMA cache_size = \(cache)") }
         try db.write {
             var seq = (try db.scalarInt("SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
