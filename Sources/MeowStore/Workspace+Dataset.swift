@@ -81,11 +81,9 @@ extension Workspace {
             // The test split: exactly the frozen records, byte for byte.
             if split == .test, let set {
                 let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(set.name))!
-                for r in try db.rows("SELECT external_id, record, item_id FROM frozen_record WHERE set_id = ? ORDER BY external_id", .int(setID)) {
+                for r in try db.rows("SELECT external_id, record, item_id FROM frozen_record WHERE set_id = ? ORDER BY external_id", .int(setID)) where !raw {
                     report.items += 1
-                    if raw {
-                        report.rows += try appendRawAnswers(itemID: r.int(2), split: "test", format: format, into: &out)
-                    } else if format == .jsonl {
+                    if format == .jsonl {
                         out.append(contentsOf: Array(r.text(1).utf8)); out.append(0x0A); report.rows += 1
                     } else {
                         let obj = (try? JSONSerialization.jsonObject(with: Data(r.text(1).utf8)) as? [String: Any]) ?? [:]
@@ -95,13 +93,20 @@ extension Workspace {
                     }
                     try flush()
                 }
-                try flush(force: true)
-                return report
+                if !raw {
+                    try flush(force: true)
+                    return report
+                }
             }
 
             // Which side of the split an item falls on, counting what training keeps out.
             // nil: not in this export.
             func side(_ id: Int64, _ text: String, _ groups: [String?], _ label: String?) -> String? {
+                if split == .test {
+                    guard testIDs.contains(id) else { return nil }
+                    report.items += 1
+                    return "test"
+                }
                 if label == nil && !(raw && split == .all) { report.withoutFinalLabel += 1; return nil }
                 var rowSplit = "train"
                 if frozenItems.contains(id) {
@@ -187,24 +192,6 @@ extension Workspace {
             }
             return report
         }
-    }
-
-    private func appendRawAnswers(itemID: Int64, split: String, format: ExportFormat, into out: inout [UInt8]) throws -> Int {
-        let rows = try db.rows("""
-            SELECT i.external_id, i.text, a.annotator, a.label, a.comment, a.unsure, a.created_at, a.guideline_version, i.metadata
-            FROM annotation a JOIN item i ON i.id = a.item_id WHERE a.item_id = ? ORDER BY a.annotator
-            """, .int(itemID))
-        for r in rows {
-            if format == .jsonl {
-                var line = "{\"item\":\(JSONText.quoted(r.text(0))),\"text\":\(JSONText.quoted(r.text(1))),\"annotator\":\(JSONText.quoted(r.text(2))),\"label\":\(JSONText.quoted(r.text(3)))"
-                line += ",\"comment\":\(r.string(4).map(JSONText.quoted) ?? "null"),\"unsure\":\(r.int(5) != 0),\"created_at\":\(JSONText.quoted(r.text(6))),\"guideline_version\":\(r.int(7)),\"split\":\(JSONText.quoted(split))"
-                if let m = r.string(8) { line += ",\"metadata\":" + m }
-                out.append(contentsOf: Array((line + "}\n").utf8))
-            } else {
-                CSVText.appendRow([r.text(0), r.text(1), r.text(2), r.text(3), r.string(4) ?? "", r.int(5) != 0 ? "true" : "false", r.text(6), String(r.int(7)), split], to: &out)
-            }
-        }
-        return rows.count
     }
 }
 

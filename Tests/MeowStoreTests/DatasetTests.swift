@@ -230,6 +230,10 @@ struct DatasetTests {
             }, manifest: manifest)
         }
         #expect(check(lines).ok)
+        // --raw on the test split: every answer of the frozen items, marked as test.
+        let (rawTest, rr) = try export(.test, raw: true)
+        let rawLines = rawTest.split(separator: "\n")
+        #expect(rr.items == 5 && rawLines.count == 15 && rawLines.allSatisfy { $0.contains(#""split":"test""#) })
         var oneByte = lines
         oneByte[1] = oneByte[1].replacingOccurrences(of: "text number", with: "text numbeR")
         #expect(check(oneByte).changed.count == 1)

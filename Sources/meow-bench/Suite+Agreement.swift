@@ -1,0 +1,120 @@
+import CSQLite
+import Foundation
+import MeowStore
+
+extension Suite {
+    // MARK: Agreement
+
+    static let pythonScript = """
+    # Reference for meow-bench: Krippendorff's alpha (nominal) with the `krippendorff` package,
+    # end to end from the same long-format CSV (csv module + numpy pivot).
+    import csv, json, sys, time
+    t0 = time.perf_counter()
+    import numpy as np
+    import krippendorff
+    t1 = time.perf_counter()
+    items, annotators, labels = {}, {}, {}
+    ri, ra, rl = [], [], []
+    with open(sys.argv[1], newline="") as f:
+        r = csv.reader(f)
+        h = next(r)
+        ci, ca, cl = h.index("item"), h.index("annotator"), h.index("label")
+        for row in r:
+            ri.append(items.setdefault(row[ci], len(items)))
+            ra.append(annotators.setdefault(row[ca], len(annotators)))
+            rl.append(labels.setdefault(row[cl], len(labels)))
+    t2 = time.perf_counter()
+    data = np.full((len(annotators), len(items)), np.nan)
+    data[np.asarray(ra), np.asarray(ri)] = np.asarray(rl, dtype=float)
+    t3 = time.perf_counter()
+    alpha = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    t4 = time.perf_counter()
+    print(json.dumps({"alpha": alpha, "items": len(items), "annotators": len(annotators), "annotations": len(ri),
+                      "import_s": t1 - t0, "parse_s": t2 - t1, "pivot_s": t3 - t2, "alpha_s": t4 - t3}))
+    """
+
+    /// The python to use for the reference, or why there is none.
+    func referencePython() -> (String?, String) {
+        let py = ProcessInfo.processInfo.environment["MEOW_BENCH_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
+        guard let r = try? runProcess([py, "-c", "import krippendorff, numpy"], stderr: data.tmp("py-check.err")) else {
+            return (nil, "\(py) not found")
+        }
+        if r.status != 0 { return (nil, "\(py) cannot import krippendorff/numpy (set MEOW_BENCH_PYTHON, e.g. a venv with `pip install krippendorff`)") }
+        return (py, py)
+    }
+
+    func alphaNominal(fromMeowJSON text: String) -> Double? {
+        guard let obj = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let alpha = obj["krippendorff_alpha"] as? [String: Any] else { return nil }
+        return (alpha["nominal"] as? NSNumber)?.doubleValue
+    }
+
+    func meowAgreementFile(_ a: Int, times: Int) throws -> [ProcResult] {
+        let csv = try data.annotationsCSV(a)
+        Files.warm(csv)
+        while agreementFileRuns[a, default: []].count < times {
+            let r = try runProcess([meow, "agreement", "--input", csv, "--json"], stdout: data.tmp("agreement-file.json"), stderr: data.tmp("agreement.err"))
+            try r.check("meow agreement --input")
+            agreementFileRuns[a, default: []].append(r)
+        }
+        return agreementFileRuns[a]!
+    }
+
+    func meowAgreementProject(_ a: Int, times: Int) throws -> [ProcResult] {
+        let db = try annotatedWorkspace(a, measure: false)
+        Files.warm(db)
+        while agreementProjectRuns[a, default: []].count < times {
+            let r = try runProcess([meow, "agreement", BenchData.project, "--db", db, "--json"], stdout: data.tmp("agreement-project.json"), stderr: data.tmp("agreement.err"))
+            try r.check("meow agreement PROJECT")
+            agreementProjectRuns[a, default: []].append(r)
+        }
+        return agreementProjectRuns[a]!
+    }
+
+    func agreementSection() throws {
+        let a = large
+        let csv = try data.annotationsCSV(a)
+        _ = try annotatedWorkspace(a, measure: true)
+        let fileRuns = try meowAgreementFile(a, times: reps + 1)
+        let fileAlpha = alphaNominal(fromMeowJSON: fileRuns.last!.stdout)
+        let projectRuns = try meowAgreementProject(a, times: reps + 1)
+        let projectAlpha = alphaNominal(fromMeowJSON: projectRuns.last!.stdout)
+        let mFile = median(fileRuns.map(\.seconds)), mProject = median(projectRuns.map(\.seconds))
+
+        let (py, why) = referencePython()
+        var refSeconds = Double.nan
+        var refText = "skipped: \(why)"
+        if let py {
+            let script = o.dataDir + "/ref_krippendorff.py"
+            try Self.pythonScript.write(toFile: script, atomically: true, encoding: .utf8)
+            var pyRuns: [ProcResult] = []
+            for _ in 0..<reps {
+                let r = try runProcess([py, script, csv], stdout: data.tmp("ref-alpha.json"), stderr: data.tmp("ref-alpha.err"))
+                try r.check("python reference")
+                pyRuns.append(r)
+            }
+            let r = pyRuns.last!
+            refSeconds = median(pyRuns.map(\.seconds))
+            let obj = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
+            let refAlpha = (obj["alpha"] as? NSNumber)?.doubleValue
+            refText = "python krippendorff (n=\(pyRuns.count)): \(fmtDuration(refSeconds)), RSS \(fmtMB(pyRuns.map(\.maxRSSKB).max()!))"
+            let parts = ["import_s", "parse_s", "pivot_s", "alpha_s"].map { k in "\(k.dropLast(2)) \(fmtDuration((obj[k] as? NSNumber)?.doubleValue ?? .nan))" }
+            note("python reference breakdown (\(py)): \(parts.joined(separator: ", ")) (the rest is interpreter start)")
+            if let refAlpha, let fileAlpha, let projectAlpha {
+                let agree = abs(refAlpha - fileAlpha) < 1e-9 && abs(refAlpha - projectAlpha) < 1e-9
+                note("nominal alpha: meow file \(fileAlpha), meow project \(projectAlpha), python \(refAlpha) — \(agree ? "identical to 1e-9" : "DIFFERENT")")
+                if !agree { add("agreement", "alpha values differ between meow and the reference", meow: "\(fileAlpha)", reference: "\(refAlpha)", .error) }
+            }
+        } else {
+            say("   skipped: \(why)")
+        }
+        for (label, runs, m) in [("`meow agreement --input FILE --json` (CSV)", fileRuns, mFile), ("`meow agreement PROJECT --json` (workspace)", projectRuns, mProject)] {
+            let speedup = refSeconds / m
+            let verdict: Verdict = refSeconds.isNaN ? (m < 1 ? .pass : .miss) : (speedup >= 10 && m < 1 ? .pass : .miss)
+            add("agreement", "agreement on \(fmtCount(a)) annotations (\(fmtCount(a / 4)) items, 50 annotators, 5 labels), \(label) (n=\(runs.count))",
+                meow: "\(fmtDuration(m)) (all: \(runs.map { fmtDuration($0.seconds) }.joined(separator: ", "))), RSS \(fmtMB(runs.map(\.maxRSSKB).max()!))",
+                reference: refText, ratio: refSeconds.isNaN ? "—" : String(format: "%.1fx faster", speedup),
+                target: refSeconds.isNaN ? "< 1 s (ref skipped)" : "≥ 10x faster, < 1 s", verdict)
+        }
+    }
+}

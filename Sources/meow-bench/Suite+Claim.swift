@@ -1,0 +1,72 @@
+import CSQLite
+import Foundation
+import MeowStore
+
+extension Suite {
+    // MARK: Claim + submit
+
+    func claimSection() throws {
+        let base = try baseWorkspace(large)
+        let window = o.claimSeconds ?? (o.quick ? 2 : 5)
+        struct Outcome { var throughput: Double; var claims: Summary; var submits: Summary; var cycles: Int }
+        var outcomes: [String: Outcome] = [:]
+        for procs in [1, 4] {
+            for impl in ["meow", "raw"] {
+                let db = data.tmp("claim-\(impl)-\(procs).sqlite")
+                try Files.copyDB(base, db)
+                Files.warm(db)
+                let startAt = wallSeconds() + 2.0
+                var children: [Spawned] = []
+                for w in 1...procs {
+                    children.append(try spawn([selfExe, "worker", "claim", "--impl", impl, "--db", db, "--annotator", "w\(w)",
+                                               "--start-at", String(startAt), "--seconds", String(window),
+                                               "--latencies", data.tmp("lat-\(impl)-\(procs)-\(w)")],
+                                              stdout: data.tmp("worker-\(w).out"), stderr: data.tmp("worker-\(w).err")))
+                }
+                var cycles = 0
+                var claims: [Double] = [], submits: [Double] = []
+                for (w, c) in children.enumerated() {
+                    let r = wait(c)
+                    try r.check("claim worker \(impl) #\(w + 1)")
+                    let out = r.stdout
+                    guard let field = out.split(separator: " ").first(where: { $0.hasPrefix("cycles=") }), let n = Int(field.dropFirst(7)) else {
+                        throw BenchFailure("worker output: \(out)")
+                    }
+                    if out.contains("empty=1") { throw BenchFailure("worker ran out of items") }
+                    cycles += n
+                    claims += ClaimWorker.readDoubles(data.tmp("lat-\(impl)-\(procs)-\(w + 1).claim"))
+                    submits += ClaimWorker.readDoubles(data.tmp("lat-\(impl)-\(procs)-\(w + 1).submit"))
+                }
+                if wallSeconds() < startAt + window { throw BenchFailure("workers finished before the window closed") }
+                // Every reported cycle must be a stored answer, and no claim may be left over.
+                let check = try RawDB(path: db, readOnly: true)
+                let answers = try check.scalar("SELECT count(*) FROM annotation")
+                let left = try check.scalar("SELECT count(*) FROM claim")
+                let expected = cycles + procs * ClaimWorker.warmupCycles
+                guard answers == expected, left == 0 else {
+                    throw BenchFailure("claim \(impl) x\(procs): \(answers) annotations stored, \(expected) reported; \(left) claims left")
+                }
+                Files.removeDB(db)
+                let o = Outcome(throughput: Double(cycles) / window, claims: Summary(claims), submits: Summary(submits), cycles: cycles)
+                outcomes["\(impl)-\(procs)"] = o
+                say("   \(impl) x\(procs): \(cycles) cycles in \(window) s = \(fmtRate(o.throughput, unit: "cycles")); claim p50 \(fmtMs(o.claims.median)) p99 \(fmtMs(o.claims.p99)) max \(fmtMs(o.claims.max)); submit p50 \(fmtMs(o.submits.median)) p99 \(fmtMs(o.submits.p99))")
+            }
+        }
+        for procs in [1, 4] {
+            guard let m = outcomes["meow-\(procs)"], let r = outcomes["raw-\(procs)"] else { continue }
+            let share = m.throughput / r.throughput
+            add("claim", "claim + submit, \(procs) process\(procs > 1 ? "es" : ""), \(fmtCount(large)) items (library; \(window) s window)",
+                meow: "\(fmtRate(m.throughput, unit: "cycles")); claim p50 \(fmtMs(m.claims.median)) p99 \(fmtMs(m.claims.p99)); submit p50 \(fmtMs(m.submits.median)) p99 \(fmtMs(m.submits.p99))",
+                reference: "raw C API loop: \(fmtRate(r.throughput, unit: "cycles")); claim p50 \(fmtMs(r.claims.median)) p99 \(fmtMs(r.claims.p99)); submit p50 \(fmtMs(r.submits.median)) p99 \(fmtMs(r.submits.p99))",
+                ratio: String(format: "%.0f%%", share * 100), target: "≥ 60% of ref", share >= 0.6 ? .pass : .miss)
+        }
+        for procs in [1, 4] {
+            guard let m = outcomes["meow-\(procs)"] else { continue }
+            let ok = m.claims.p99 < 0.002
+            add("claim", "claim latency p99, \(procs) process\(procs > 1 ? "es" : ""), \(fmtCount(large)) items",
+                meow: "p99 \(fmtMs(m.claims.p99)) (p50 \(fmtMs(m.claims.median)), max \(fmtMs(m.claims.max)), n=\(m.claims.count))",
+                reference: outcomes["raw-\(procs)"].map { "raw p99 \(fmtMs($0.claims.p99))" } ?? "—",
+                target: "< 2 ms", ok ? .pass : .miss)
+        }
+    }
+}
