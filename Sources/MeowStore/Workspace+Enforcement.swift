@@ -71,9 +71,9 @@ extension Workspace {
 
     // MARK: Acknowledgement
 
-    public func hasAcknowledged(project p: Project, annotator: String) throws -> Bool {
+    public func hasAcknowledged(project p: Project, annotator: String, version: Int? = nil) throws -> Bool {
         try db.scalarInt("SELECT 1 FROM acknowledgement WHERE project_id = ? AND annotator = ? AND guideline_version = ?",
-                         .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion))) != nil
+                         .int(p.id), .text(annotator), .int(Int64(version ?? p.guidelineVersion))) != nil
     }
 
     /// Records that the annotator read the current guideline version.
@@ -112,8 +112,7 @@ extension Workspace {
         // The newest version, read inside the caller's transaction: an update may have landed
         // between reading the project and taking the write lock.
         let newest = Int(try db.scalarInt("SELECT max(version) FROM guideline_version WHERE project_id = ?", .int(p.id)) ?? Int64(p.guidelineVersion))
-        if try db.scalarInt("SELECT 1 FROM acknowledgement WHERE project_id = ? AND annotator = ? AND guideline_version = ?",
-                            .int(p.id), .text(annotator), .int(Int64(newest))) == nil {
+        if !(try hasAcknowledged(project: p, annotator: annotator, version: newest)) {
             throw StoreError.acknowledgementNeeded(annotator: annotator, project: p.name, version: newest)
         }
         if newest != p.guidelineVersion { throw StoreError.guidelineChanged(project: p.name) }
