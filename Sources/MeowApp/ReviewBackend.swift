@@ -43,7 +43,7 @@ public final class ReviewBackend: LabelingBackend {
 
     public func undo() throws -> ScreenItem {
         guard let last = decided.popLast() else { throw StoreError.nothingToUndo(annotator: reviewer) }
-        try ws.undoDecision(project: project.name, item: last)
+        try ws.undoDecision(project: project.name, item: last, by: reviewer)
         guard let r = try ws.reviewQueue(project: project.name, below: 1.01, limit: 100_000).first(where: { $0.id == last }) else {
             throw StoreError.unknownItem(project: project.name, item: last)
         }

@@ -111,7 +111,8 @@ private struct Parser {
             error("missing 'task' (classify or multilabel)", line: 1)
         }
 
-        let overlap = int(top, "overlap", default: 1, min: 1)
+        // Bounded: an overlap of a million would make every item unfinishable.
+        let overlap = int(top, "overlap", default: 1, min: 1, max: Guideline.maxOverlapLimit)
         let minLabels = int(top, "min_labels", default: 1, min: 0)
         let maxLabelsNode = top["max_labels"]
         var maxLabels = int(top, "max_labels", default: task == .multilabel ? Int.max : 1, min: 1)
@@ -125,7 +126,8 @@ private struct Parser {
 
         var lease: Double?
         if let n = top["lease_minutes"] {
-            if let v = n.float, v > 0 { lease = v } else { error("lease_minutes must be a positive number", at: n) }
+            if let v = n.float, v > 0, v <= Guideline.maxLeaseMinutes { lease = v }
+            else { error("lease_minutes must be a positive number of minutes, at most \(Int(Guideline.maxLeaseMinutes)) (a week)", at: n) }
         }
 
         var show: [String] = []
@@ -159,8 +161,8 @@ private struct Parser {
         g.enforcement = enforcement
         g.maxOverlap = overlap
         if let n = top["max_overlap"] {
-            if let v = n.int, v >= overlap, v <= 50 { g.maxOverlap = v }
-            else { error("max_overlap must be a whole number between overlap (\(overlap)) and 50", at: n) }
+            if let v = n.int, v >= overlap, v <= Guideline.maxOverlapLimit { g.maxOverlap = v }
+            else { error("max_overlap must be a whole number between overlap (\(overlap)) and \(Guideline.maxOverlapLimit)", at: n) }
         }
         return g
     }
@@ -178,8 +180,12 @@ private struct Parser {
             guard let valueNode = m["value"], let value = valueNode.string, !value.isEmpty else {
                 error("a label has no 'value'", at: item); continue
             }
-            if !value.allSatisfy({ !$0.isWhitespace && $0 != "," }) {
+            if let bad = value.unicodeScalars.first(where: { TerminalText.isUnsafe($0.value) || $0.properties.generalCategory == .format || $0.properties.generalCategory == .control }) {
+                error("label value '\(TerminalText.safeInline(value))' contains a control or formatting character (U+\(String(bad.value, radix: 16, uppercase: true)))", at: valueNode)
+            } else if !value.allSatisfy({ !$0.isWhitespace && $0 != "," }) {
                 error("label value '\(value)' may not contain spaces or commas", at: valueNode)
+            } else if value.count > 100 {
+                error("label value '\(value.prefix(20))…' is longer than 100 characters", at: valueNode)
             }
             if values[value] != nil { error("duplicate label value '\(value)'", at: valueNode) }
             values[value] = valueNode
@@ -188,6 +194,9 @@ private struct Parser {
             if let hk = m["hotkey"] {
                 let s = hk.string ?? ""
                 if s.count != 1 { error("hotkey of '\(value)' must be a single character, got '\(s)'", at: hk) }
+                else if s.unicodeScalars.contains(where: { TerminalText.isUnsafe($0.value) || $0.properties.generalCategory == .format }) {
+                    error("hotkey of '\(TerminalText.safeInline(value))' is a control character", at: hk)
+                }
                 else {
                     let c = Character(s)
                     if Guideline.reservedKeys.contains(c) {
@@ -295,9 +304,9 @@ private struct Parser {
         guard let s = n.string else { error("'\(key)' must be a string", at: n); return nil }
         return s
     }
-    mutating func int(_ m: Node.Mapping, _ key: String, default d: Int, min: Int) -> Int {
+    mutating func int(_ m: Node.Mapping, _ key: String, default d: Int, min: Int, max: Int = 1_000) -> Int {
         guard let n = m[key] else { return d }
-        guard let v = n.int, v >= min else { error("'\(key)' must be a whole number >= \(min)", at: n); return d }
+        guard let v = n.int, v >= min, v <= max else { error("'\(key)' must be a whole number from \(min) to \(max)", at: n); return d }
         return v
     }
     mutating func strings(_ m: Node.Mapping, _ key: String) -> [String] {

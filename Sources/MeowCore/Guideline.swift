@@ -51,4 +51,7 @@ public struct Guideline: Sendable, Equatable {
 
     /// Keys the labeling screen uses itself; a label hotkey may not take one.
     public static let reservedKeys: Set<Character> = ["u", "s", "f", "c", "q", "?", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
+    /// Upper bounds that keep a typo from making a project unusable.
+    public static let maxOverlapLimit = 50
+    public static let maxLeaseMinutes: Double = 7 * 24 * 60
 }

@@ -295,6 +295,49 @@ enum Schema {
             SELECT RAISE(ABORT, 'this item is in a frozen test set: it is not served');
         END;
         """),
+        ("v4-history-imports-protection", """
+        -- The text hash defines a frozen item's data as much as its text does.
+        DROP TRIGGER frozen_item_text;
+        CREATE TRIGGER frozen_item_text BEFORE UPDATE OF text, text_hash, external_id, metadata, project_id ON item
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.id) BEGIN
+            SELECT RAISE(ABORT, 'this item is in a frozen test set and cannot change');
+        END;
+
+        -- Who loaded an imported answer (source 'import'); NULL for answers given in meow.
+        ALTER TABLE annotation ADD COLUMN imported_by TEXT;
+
+        -- Every change to an answer or a final label keeps the value it replaced: what,
+        -- who, when and why. Append-only, by the database's own rule.
+        CREATE TABLE history (
+            id         INTEGER PRIMARY KEY,
+            project_id INTEGER NOT NULL REFERENCES project(id),
+            item_id    INTEGER NOT NULL REFERENCES item(id),
+            subject    TEXT NOT NULL CHECK (subject IN ('answer', 'final_label')),
+            annotator  TEXT,
+            old_value  TEXT CHECK (old_value IS NULL OR json_valid(old_value)),
+            new_value  TEXT CHECK (new_value IS NULL OR json_valid(new_value)),
+            action     TEXT NOT NULL,
+            actor      TEXT NOT NULL,
+            reason     TEXT,
+            at         TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX history_by_item ON history(item_id, id);
+        CREATE TRIGGER history_append_only BEFORE UPDATE ON history BEGIN
+            SELECT RAISE(ABORT, 'history is append-only');
+        END;
+        CREATE TRIGGER history_undeletable BEFORE DELETE ON history BEGIN
+            SELECT RAISE(ABORT, 'history is append-only');
+        END;
+        """),
+    ]
+
+    /// The triggers that protect frozen sets and the history: `meow doctor` reports any that
+    /// is missing (someone ran DROP TRIGGER).
+    static let protectionTriggers = [
+        "frozen_set_immutable", "frozen_set_undeletable", "frozen_record_immutable", "frozen_record_undeletable",
+        "frozen_item_text", "frozen_item_delete", "frozen_annotation_insert", "frozen_annotation_update", "frozen_annotation_delete",
+        "frozen_final_insert", "frozen_final_update", "frozen_final_delete", "frozen_claim",
+        "history_append_only", "history_undeletable",
     ]
 
     static var version: Int { migrations.count }

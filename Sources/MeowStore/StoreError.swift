@@ -5,6 +5,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case noWorkspace(path: String)
     case notSQLite(path: String)
     case foreignDatabase(path: String)
+    case emptyFile(path: String)
+    case cannotOpen(path: String, reason: String)
+    case readOnly(path: String, reason: String)
+    case diskFull(path: String)
     case newerSchema(path: String, found: Int, supported: Int)
     case busy(path: String, seconds: Double)
     case unknownProject(String, known: [String])
@@ -30,12 +34,17 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case freezeRefused(String)
     case noTestSet(project: String)
     case frozenItem(String)
+    case frozenSetAltered(String, problems: [String])
 
     public var description: String {
         switch self {
         case .noWorkspace(let p): return "no workspace at \(p) (create one with `meow init PROJECT --guideline FILE`, or pass --db)"
         case .notSQLite(let p): return "\(p) is not a SQLite database"
         case .foreignDatabase(let p): return "\(p) is a SQLite database but not a meow workspace (it has other tables); refusing to touch it"
+        case .emptyFile(let p): return "\(p) is an empty file, not a meow workspace; left as it is (create a workspace with `meow init PROJECT --guideline FILE --db \(p)`)"
+        case .diskFull(let p): return "the disk holding \(p) is full: nothing of this command was written (free some space and run it again)"
+        case .cannotOpen(let p, let r): return "cannot open the workspace \(p): \(r)"
+        case .readOnly(let p, let r): return "cannot write to the workspace \(p): \(r); meow needs to write the file and its directory (it keeps \(p)-wal and \(p)-shm beside it)"
         case .newerSchema(let p, let found, let supported):
             return "\(p) was written by a newer meow (schema version \(found); this binary knows up to \(supported)); upgrade meow to open it"
         case .busy(let p, let s): return "\(p) stayed locked by another process for \(Int(s)) s; try again"
@@ -62,6 +71,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .freezeRefused(let why): return "cannot freeze: \(why)"
         case .noTestSet(let p):
             return "refusing to export training data: \(p) has no frozen test set. Make the test set before you train (`meow freeze \(p) --name test-v1 --fraction 0.2`), or pass --no-test-set to export anyway"
+        case .frozenSetAltered(let n, let problems):
+            return "frozen set '\(n)' was altered after it was frozen (someone changed the database by hand); not served:\n  "
+                + problems.prefix(20).joined(separator: "\n  ") + (problems.count > 20 ? "\n  … and \(problems.count - 20) more" : "")
         case .frozenItem(let i): return "item '\(i)' is in a frozen test set: it takes no new answers"
         case .notQualified(let a): return "\(a) has not passed the qualification round of this guideline yet: `meow next` serves its items"
         case .guidelineChanged(let p): return "the guideline of \(p) changed a moment ago; try again"

@@ -52,13 +52,20 @@ extension Workspace {
         }
     }
 
-    /// Stores consensus results; reviewer decisions and frozen items are left alone.
-    func storeConsensus(_ p: Project, _ results: [Consensus], method: String) throws -> (kept: Int, stored: Int) {
+    /// Stores consensus results; reviewer decisions and frozen items are left alone. A final
+    /// label that changes keeps its previous value in the history.
+    func storeConsensus(_ p: Project, _ results: [Consensus], method: String, actor: String, action: String) throws -> (kept: Int, stored: Int) {
         var kept = 0, stored = 0
         let now = Workspace.now()
         for c in results {
             guard let itemID = try db.scalarInt("SELECT id FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(c.item)) else { continue }
-            if try db.scalarInt("SELECT 1 FROM final_label WHERE item_id = ? AND decision = 'reviewer'", .int(itemID)) != nil { kept += 1; continue }
+            let old = try finalLabelValue(itemID: itemID)
+            if old?.decision == "reviewer" { kept += 1; continue }
+            if let old, old.label != c.label || old.decision != c.decision?.rawValue || old.method != method {
+                try recordHistory(projectID: p.id, itemID: itemID, subject: .finalLabel, annotator: nil, old: old.json,
+                                  new: FinalLabelValue(label: c.label, decision: c.decision?.rawValue, method: method, decidedBy: nil, note: nil).json,
+                                  action: action, actor: actor, reason: "\(method) consensus")
+            }
             try db.run("""
                 INSERT INTO final_label(item_id, project_id, label, decision, method, confidence, decided_by, note, decided_at)
                 VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)
@@ -73,7 +80,7 @@ extension Workspace {
 
     /// Computes a final label for every complete item by majority vote (ties left for review)
     /// or by Dawid-Skene (labels weighted by each annotator's estimated confusion matrix).
-    public func consensus(project name: String, method: String) throws -> ConsensusSummary {
+    public func consensus(project name: String, method: String, by user: String = "consensus") throws -> ConsensusSummary {
         let p = try project(name)
         let answers = try completeAnswers(p)
         var results: [Consensus]
@@ -101,7 +108,7 @@ extension Workspace {
             throw StoreError.incompatibleGuideline("unknown consensus method '\(method)' (majority or dawid-skene)")
         }
         let stored = try db.write {
-            let r = try storeConsensus(p, results, method: method)
+            let r = try storeConsensus(p, results, method: method, actor: user, action: "consensus")
             if !accuracy.isEmpty {
                 let now = Workspace.now()
                 for (a, acc) in accuracy {
@@ -154,6 +161,10 @@ extension Workspace {
             guard let itemID = try db.scalarInt("SELECT id FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(externalID)) else {
                 throw StoreError.unknownItem(project: name, item: externalID)
             }
+            let old = try finalLabelValue(itemID: itemID)
+            try recordHistory(projectID: p.id, itemID: itemID, subject: .finalLabel, annotator: nil, old: old?.json,
+                              new: FinalLabelValue(label: labels.joined(separator: ","), decision: "reviewer", method: "review", decidedBy: reviewer, note: note).json,
+                              action: "review", actor: reviewer, reason: note)
             try db.run("""
                 INSERT INTO final_label(item_id, project_id, label, decision, method, confidence, decided_by, note, decided_at)
                 VALUES (?, ?, ?, 'reviewer', 'review', 1.0, ?, ?, ?)
@@ -164,15 +175,19 @@ extension Workspace {
     }
 
     /// Takes back a reviewer's decision: the item goes back to its majority vote (and the queue).
-    public func undoDecision(project name: String, item externalID: String) throws {
+    public func undoDecision(project name: String, item externalID: String, by user: String = "reviewer") throws {
         let p = try project(name)
         try db.write {
             guard let itemID = try db.scalarInt("SELECT id FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(externalID)) else {
                 throw StoreError.unknownItem(project: name, item: externalID)
             }
+            if let old = try finalLabelValue(itemID: itemID), old.decision == "reviewer" {
+                try recordHistory(projectID: p.id, itemID: itemID, subject: .finalLabel, annotator: nil, old: old.json, new: nil,
+                                  action: "review-undo", actor: user, reason: "the reviewer took the decision back")
+            }
             try db.run("DELETE FROM final_label WHERE item_id = ? AND decision = 'reviewer'", .int(itemID))
             let votes = try db.rows("SELECT label FROM annotation WHERE item_id = ?", .int(itemID)).map { (externalID, $0.text(0)) }
-            _ = try storeConsensus(p, majorityVote(votes), method: "majority")
+            _ = try storeConsensus(p, majorityVote(votes), method: "majority", actor: user, action: "review-undo")
         }
     }
 

@@ -30,7 +30,7 @@ extension Workspace {
     /// set, unless `allowNoTestSet`; it never contains a frozen item, an item whose normalized
     /// text equals a frozen item's, or one sharing a frozen item's group.
     public func exportDataset(project name: String, split: Split, frozen: String?, raw: Bool, format: ExportFormat,
-                              allowNoTestSet: Bool, nearDuplicateThreshold: Double? = nil, by user: String,
+                              allowNoTestSet: Bool, nearDuplicateThreshold: Double? = nil, expectedSetHash: String? = nil, by user: String,
                               sink: (inout [UInt8]) throws -> Void) throws -> ExportReport {
         let p = try project(name)
         try requireAdmin(user, project: p, to: "export")
@@ -40,6 +40,11 @@ extension Workspace {
         if set == nil {
             if split == .test || (split == .train && !allowNoTestSet) { throw StoreError.noTestSet(project: name) }
             report.warnings.append("no frozen test set yet: nothing in this export is held out for testing")
+        }
+        // A test export serves the frozen records only while they still are what was frozen.
+        if split == .test, let set {
+            let audit = try auditFrozenSet(project: name, set: set.name, expected: expectedSetHash)
+            if !audit.ok { throw StoreError.frozenSetAltered(set.name, problems: audit.problems) }
         }
         return try db.read {
             // What the frozen sets hold: items, normalized texts and groups (small: test-set sized).

@@ -183,3 +183,33 @@ public struct FreezeManifest: Sendable, Codable {
         return String(decoding: try enc.encode(self), as: UTF8.self)
     }
 }
+
+extension Workspace {
+    /// Checks a frozen set against its own hashes, its manifest and the items as they are now
+    /// (see `FrozenSetAudit`); `expected` is a set hash recorded outside the workspace.
+    public func auditFrozenSet(project name: String, set setName: String, expected: String? = nil) throws -> FrozenSetAudit {
+        let p = try project(name)
+        return try db.read {
+            guard let s = try db.row("SELECT id, set_hash, manifest FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(setName)) else {
+                throw StoreError.unknownFrozenSet(setName, known: try frozenSetNames(p))
+            }
+            let rows = try db.rows("""
+                SELECT f.external_id, f.record, f.record_hash, i.text FROM frozen_record f LEFT JOIN item i ON i.id = f.item_id
+                WHERE f.set_id = ? ORDER BY f.external_id
+                """, .int(s.int(0)))
+            let records = rows.map { r in
+                FrozenSetAudit.Record(item: r.text(0), record: r.text(1), storedHash: r.text(2), currentItemTextHash: r.string(3).map { SHA256.hex($0) })
+            }
+            return FrozenSetAudit.check(setName: setName, records: records, storedSetHash: s.text(1),
+                                        manifestHashes: FreezeManifest.decode(s.text(2))?.recordHashes,
+                                        contentHashOf: { record in
+                                            (try? JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])?["content_hash"] as? String
+                                        }, expected: expected)
+        }
+    }
+
+    /// The names of a project's frozen sets, oldest first.
+    public func frozenSetNames(project name: String) throws -> [String] {
+        try frozenSetNames(try project(name))
+    }
+}

@@ -11,8 +11,10 @@ extension Workspace {
     /// Imports existing labels (long format: item, annotator, label) in one transaction. Each
     /// label is checked against the guideline; items must already be in the project. A label
     /// that differs from one the annotator already gave the item is an error, not an overwrite.
-    public func importAnnotations(project name: String, path: String, format: ItemFormat) throws -> AnnotationImportSummary {
+    /// Answers in other people's names: an admin action, and each row records who loaded it.
+    public func importAnnotations(project name: String, path: String, format: ItemFormat, by user: String) throws -> AnnotationImportSummary {
         let p = try project(name)
+        try requireAdmin(user, project: p, to: "import answers in other annotators' names")
         var summary = AnnotationImportSummary()
         let rows = try LongFormatRows(path: path, format: format)
         // Undo journals of the big statement stay in memory instead of a temp file
@@ -21,6 +23,9 @@ extension Workspace {
         try db.write {
             while let (item, annotator, label, line) = try rows.next() {
                 summary.read += 1
+                if let problem = AnnotatorName.problem(annotator) {
+                    throw ImportError(file: path, line: line, message: "annotator '\(TerminalText.safeInline(String(annotator.prefix(80))))': \(problem)")
+                }
                 let labels: [String]
                 do { labels = try p.guideline.validate(labels: label.split(separator: ",").map(String.init), comment: "imported") }
                 catch { throw ImportError(file: path, line: line, message: "\(error)") }
@@ -33,9 +38,9 @@ extension Workspace {
                     throw ImportError(file: path, line: line, message: "\(annotator) already labeled '\(item)' as '\(existing.text(0))', not '\(joined)'")
                 }
                 try db.run("""
-                    INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at, source)
-                    VALUES (?, ?, ?, ?, ?, ?, 'import')
-                    """, .int(itemID), .int(p.id), .text(annotator), .text(joined), .int(Int64(p.guidelineVersion)), .text(Workspace.now()))
+                    INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at, source, imported_by)
+                    VALUES (?, ?, ?, ?, ?, ?, 'import', ?)
+                    """, .int(itemID), .int(p.id), .text(annotator), .text(joined), .int(Int64(p.guidelineVersion)), .text(Workspace.now()), .text(user))
                 summary.inserted += 1
             }
         }

@@ -211,6 +211,11 @@ extension Workspace {
                                    .int(project.id), .text(annotator))
             try db.run("DELETE FROM claim WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator))
             for r in held { try lowerCursors(projectID: project.id, to: r.int(1)) }
+            if let a = try db.row("SELECT label, comment, unsure, guideline_version, created_at FROM annotation WHERE id = ?", .int(last.int(0))) {
+                let old = "{\"label\":\(JSONText.quoted(a.text(0))),\"comment\":\(a.string(1).map(JSONText.quoted) ?? "null"),\"unsure\":\(a.int(2) != 0),\"guideline_version\":\(a.int(3)),\"created_at\":\(JSONText.quoted(a.text(4)))}"
+                try recordHistory(projectID: project.id, itemID: last.int(1), subject: .answer, annotator: annotator, old: old, new: nil,
+                                  action: "undo", actor: annotator, reason: "taken back by the annotator (undo)")
+            }
             try db.run("DELETE FROM annotation WHERE id = ?", .int(last.int(0)))
             let expires = t + (lease ?? project.leaseSeconds)
             try db.run("INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)",

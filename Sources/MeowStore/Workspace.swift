@@ -11,23 +11,36 @@ public final class Workspace {
 
     /// Opens (and, with `create`, creates) a workspace, applying pending migrations.
     /// Refuses files that are not SQLite, SQLite files of other applications, and files
-    /// written by a newer meow.
+    /// written by a newer meow — before changing anything in them: a file is identified
+    /// (application id, tables) first, and only meow's own workspace, or an empty one that
+    /// `create` asked for, is switched to WAL and migrated.
     public init(path: String, create: Bool = false) throws {
         self.path = path
-        let exists = FileManager.default.fileExists(atPath: path)
-        if !exists && !create { throw StoreError.noWorkspace(path: path) }
+        try WorkspaceFile.checkBeforeOpening(path, create: create)
         do {
             db = try Connection(path: path, create: create)
         } catch let e as SQLiteError {
             if e.code & 0xff == SQLITE_NOTADB { throw StoreError.notSQLite(path: path) }
-            throw e
+            throw WorkspaceFile.explain(e, path: path)
         }
         do {
+            try retryingBusy { try identify(create: create) }
             try retryingBusy { try configure() }
             try retryingBusy { try migrate() }
         } catch let e as SQLiteError where e.code & 0xff == SQLITE_NOTADB {
             throw StoreError.notSQLite(path: path)
+        } catch let e as SQLiteError {
+            throw WorkspaceFile.explain(e, path: path)
         }
+    }
+
+    /// Reads only: is this meow's workspace, an empty file `create` may fill, or something else?
+    private func identify(create: Bool) throws {
+        let appID = Int32(truncatingIfNeeded: try db.scalarInt("PRAGMA application_id") ?? 0)
+        if appID == Schema.applicationID { return }
+        let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+        if appID != 0 || tables > 0 { throw StoreError.foreignDatabase(path: path) }
+        if !create { throw StoreError.emptyFile(path: path) }
     }
 
     /// Opening races with other processes' writes and checkpoints: retry lock waits within the
@@ -58,12 +71,7 @@ public final class Workspace {
     }
 
     private func migrate() throws {
-        let appID = Int32(truncatingIfNeeded: try db.scalarInt("PRAGMA application_id") ?? 0)
         let version = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
-        if appID != Schema.applicationID {
-            let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
-            if appID != 0 || tables > 0 { throw StoreError.foreignDatabase(path: path) }
-        }
         if version > Schema.version {
             throw StoreError.newerSchema(path: path, found: version, supported: Schema.version)
         }

@@ -1,3 +1,6 @@
+import Foundation
+import MeowCore
+
 /// Turning untrusted item text into lines that fit the screen.
 public enum TextLayout {
     /// A piece of a line with its style (escaped control characters stand out).
@@ -7,33 +10,17 @@ public enum TextLayout {
     }
     public typealias Line = [Run]
 
-    /// Makes text safe for a terminal: control characters, ESC (so ANSI/OSC sequences) and
-    /// bidi overrides become visible escapes like `\x1b`, never bytes sent to the terminal.
-    /// Newlines are kept (they split paragraphs); tabs become spaces.
+    /// Makes text safe for a terminal with the core's one sanitizer (`TerminalText`): control
+    /// characters, ESC (so ANSI/OSC sequences) and bidi overrides become visible escapes like
+    /// `\x1b`, never bytes sent to the terminal. Newlines are kept (they split paragraphs);
+    /// tabs become spaces.
     public static func sanitize(_ text: String) -> [Run] {
-        var runs: [Run] = []
-        var plain = ""
-        func flush() { if !plain.isEmpty { runs.append(Run(text: plain, style: .plain)); plain = "" } }
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if scalar == "\n" { plain.unicodeScalars.append(scalar); continue }
-            if scalar == "\t" { plain += "    "; continue }
-            if scalar == "\r" { continue }
-            if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) {
-                flush()
-                let hex = String(v, radix: 16)
-                runs.append(Run(text: "\\x" + (hex.count < 2 ? "0" : "") + hex, style: .escaped))
-                continue
+        TerminalText.pieces(text).map { piece in
+            switch piece {
+            case .text(let t): return Run(text: t.contains("\t") ? t.replacingOccurrences(of: "\t", with: "    ") : t, style: .plain)
+            case .escaped(let e): return Run(text: e, style: .escaped)
             }
-            if (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F {
-                flush()
-                runs.append(Run(text: "<U+" + String(v, radix: 16, uppercase: true) + ">", style: .escaped))
-                continue
-            }
-            plain.unicodeScalars.append(scalar)
         }
-        flush()
-        return runs
     }
 
     /// Wraps runs at word boundaries to `width` cells; words longer than a line are broken.

@@ -48,13 +48,15 @@ struct Agreement: ParsableCommand {
         }
         let report = AgreementReport(ratings, bootstrapSamples: bootstrap, seed: seed)
         if let html {
-            _ = try AtomicFile.write(to: html) { sink in var b = Array(report.html(title: title, ratings: ratings).utf8); try sink(&b) }
+            let file = try OutputFile(html, protecting: [workspace.path])
+            try file.write(report.html(title: title, ratings: ratings))
+            try file.commit()
         }
         if json {
             try printJSON(report)
         } else {
-            print(title)
-            print(report.text())
+            out(title)
+            out(report.text())
         }
     }
 }

@@ -19,18 +19,18 @@ struct ConsensusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let s = try workspace.open().consensus(project: project, method: method)
-        print("consensus (\(s.method)) on \(s.items) complete items: \(s.resolved) resolved, \(s.disputed) disputed (ties, left for review)"
+        let s = try workspace.open().consensus(project: project, method: method, by: try LoginUser.name)
+        out("consensus (\(s.method)) on \(s.items) complete items: \(s.resolved) resolved, \(s.disputed) disputed (ties, left for review)"
               + (s.keptReviewerDecisions > 0 ? "; \(s.keptReviewerDecisions) reviewer decisions kept" : ""))
         if !s.annotatorAccuracy.isEmpty {
-            print("\nestimated accuracy per annotator (Dawid-Skene):")
-            for (a, acc) in s.annotatorAccuracy { print("  " + a.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%.3f", acc)) }
+            out("\nestimated accuracy per annotator (Dawid-Skene):")
+            for (a, acc) in s.annotatorAccuracy { out("  " + a.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%.3f", acc)) }
         }
         if !s.leastConfident.isEmpty {
-            print("\nleast confident items:")
-            for (item, label, c) in s.leastConfident { print("  \(item)  \(label ?? "(tie)")  \(String(format: "%.2f", c))") }
+            out("\nleast confident items:")
+            for (item, label, c) in s.leastConfident { out("  \(item)  \(label ?? "(tie)")  \(String(format: "%.2f", c))") }
         }
-        print("\nreview the disputed and least confident items with `meow review \(project)`")
+        out("\nreview the disputed and least confident items with `meow review \(project)`")
     }
 }
 
@@ -52,7 +52,7 @@ struct Review: ParsableCommand {
         }
         if list {
             for r in try ws.reviewQueue(project: project, below: below) {
-                print("\(r.id)\t\(r.suggested ?? "(tie)")\t\(String(format: "%.2f", r.confidence))\t" + r.answers.map { "\($0.annotator)=\($0.label)" }.joined(separator: " "))
+                out("\(r.id)\t\(r.suggested ?? "(tie)")\t\(String(format: "%.2f", r.confidence))\t" + r.answers.map { "\($0.annotator)=\($0.label)" }.joined(separator: " "))
             }
             return
         }
@@ -66,7 +66,7 @@ struct Review: ParsableCommand {
         let session = LabelingSession(state: state, terminal: terminal, backend: backend)
         try session.run()
         terminal.restore()
-        print("\(user.annotator): \(try backend.progress().mine) final labels decided this session")
+        out("\(user.annotator): \(try backend.progress().mine) final labels decided this session")
     }
 }
 
@@ -93,9 +93,11 @@ struct Freeze: ParsableCommand {
     func run() throws {
         let rule = FreezeRule(size: size, fraction: fraction, seed: seed, stratify: stratify, minAgreement: minAgreement, groupBy: groupBy)
         let set = try workspace.open().freeze(project: project, setName: name, rule: rule, by: LoginUser.name)
-        print("froze \(set.count) items of \(project) as '\(set.name)' (\(rule.description))")
-        print("  set SHA-256: \(set.setHash)")
-        print("  export it with `meow export \(project) --split test --out test.jsonl`; check a copy with `meow verify \(project) \(set.name) test.jsonl`")
+        out("froze \(set.count) items of \(project) as '\(set.name)' (\(rule.description))")
+        out("  set SHA-256: \(set.setHash)")
+        out("  record this hash outside the workspace (a commit message, the model card): `meow verify \(project) \(set.name) FILE --expect HASH`")
+        out("  and `meow export \(project) --split test --expect HASH` then prove the set is still the one frozen today")
+        out("  export it with `meow export \(project) --split test --out test.jsonl`; check a copy with `meow verify \(project) \(set.name) test.jsonl`")
     }
 }
 
@@ -105,10 +107,19 @@ struct Verify: ParsableCommand {
     @Argument(help: "Project name.") var project: String
     @Argument(help: "The frozen set's name.") var name: String
     @Argument(help: "The exported JSONL test file.") var file: String
+    @Option(help: ArgumentHelp("The set hash recorded when the set was frozen (printed by `meow freeze`).", valueName: "sethash"))
+    var expect: String?
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() throws {
         let ws = try workspace.open()
+        // First the workspace's own copy: records, stored hashes, manifest and items must agree.
+        let audit = try ws.auditFrozenSet(project: project, set: name, expected: expect)
+        if !audit.ok {
+            for p in audit.problems { out("altered: \(p)") }
+            note("frozen set '\(name)' in the workspace was altered after it was frozen: \(audit.problems.count) problems; the file was not checked against it")
+            throw ExitCode(1)
+        }
         let manifest = try ws.frozenRecordHashes(project: project, set: name)
         let reader = try LineReader(path: file)
         var lines: [(item: String?, hash: String, line: Int)] = []
@@ -125,13 +136,13 @@ struct Verify: ParsableCommand {
         }
         let r = VerifyReport.compare(lines: lines, manifest: manifest)
         if r.ok {
-            print("\(file): all \(manifest.count) records of '\(name)' match (set SHA-256 \(frozenSetHash(manifest)))")
+            out("\(file): all \(manifest.count) records of '\(name)' match (set SHA-256 \(frozenSetHash(manifest)))")
             return
         }
-        for i in r.changed { print("changed: \(i)") }
-        for i in r.missing { print("missing: \(i)") }
-        for i in r.added { print("added: \(i)") }
-        for l in r.unreadable { print("unreadable: line \(l)") }
+        for i in r.changed { out("changed: \(i)") }
+        for i in r.missing { out("missing: \(i)") }
+        for i in r.added { out("added: \(i)") }
+        for l in r.unreadable { out("unreadable: line \(l)") }
         note("\(file) does not match frozen set '\(name)': \(r.changed.count) changed, \(r.missing.count) missing, \(r.added.count) added, \(r.unreadable.count) unreadable")
         throw ExitCode(1)
     }
@@ -166,12 +177,12 @@ struct Baselines: ParsableCommand {
         func row(_ name: String, _ accuracy: Double, _ f1: Double?) -> String {
             name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%8.3f", accuracy) + (f1.map { String(format: "%10.3f", $0) } ?? "         —")
         }
-        print("Baselines on '\(set.name)' (\(report.items) items, labels: \(report.labels.joined(separator: ", "))) — the numbers a model has to beat")
-        print("".padding(toLength: 34, withPad: " ", startingAt: 0) + "accuracy  macro-F1")
-        print(row("random guess (uniform)", report.uniformRandom))
-        print(row("random guess (label prior)", report.priorRandom))
-        print(row("always '\(report.majorityLabel)'", report.majorityClass))
-        if let h = report.humanMean { print(row("human (mean of annotators)", h)) }
-        for a in report.annotators { print(row("  \(a.annotator) (\(a.items) items)", a.accuracy, a.macroF1)) }
+        out("Baselines on '\(set.name)' (\(report.items) items, labels: \(report.labels.joined(separator: ", "))) — the numbers a model has to beat")
+        out("".padding(toLength: 34, withPad: " ", startingAt: 0) + "accuracy  macro-F1")
+        out(row("random guess (uniform)", report.uniformRandom))
+        out(row("random guess (label prior)", report.priorRandom))
+        out(row("always '\(report.majorityLabel)'", report.majorityClass))
+        if let h = report.humanMean { out(row("human (mean of annotators)", h)) }
+        for a in report.annotators { out(row("  \(a.annotator) (\(a.items) items)", a.accuracy, a.macroF1)) }
     }
 }

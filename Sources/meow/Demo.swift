@@ -22,16 +22,16 @@ struct Demo: ParsableCommand {
             try ws.createProject("reviews", guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
             let s = try ws.importItems(project: "reviews", reader: ItemReader(path: root + "/Samples/reviews.jsonl", format: .jsonl), skipInvalid: false)
             // Five colleagues already labeled the first 200 reviews: enough to measure agreement.
-            let a = try ws.importAnnotations(project: "reviews", path: root + "/Samples/review-annotations.jsonl", format: .jsonl)
-            print("demo: project 'reviews' (\(g.title)) with \(s.inserted) product reviews, \(a.inserted) labels from 5 annotators")
+            let a = try ws.importAnnotations(project: "reviews", path: root + "/Samples/review-annotations.jsonl", format: .jsonl, by: try LoginUser.name)
+            out("demo: project 'reviews' (\(g.title)) with \(s.inserted) product reviews, \(a.inserted) labels from 5 annotators")
         }
         if !projects.contains("comments") {
             let (g, qualification, gold) = try GuidelineFile.loadWithGold(root + "/Guidelines/toxicity.md")
             try ws.createProject("comments", guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
             let s = try ws.importItems(project: "comments", reader: ItemReader(path: root + "/Samples/comments.csv", format: .csv), skipInvalid: false)
-            print("demo: project 'comments' (\(g.title)) with \(s.inserted) forum comments")
+            out("demo: project 'comments' (\(g.title)) with \(s.inserted) forum comments")
         }
-        print(fresh ? "demo: workspace created at \(db)" : "demo: carrying on in \(db)")
+        out(fresh ? "demo: workspace created at \(db)" : "demo: carrying on in \(db)")
         try DemoWalkthrough.run(workspace: ws, db: db, annotator: user.annotator, interactive: !noLabel)
     }
 }

@@ -7,11 +7,11 @@ enum DemoWalkthrough {
     static func run(workspace ws: Workspace, db: String, annotator: String, interactive: Bool) throws {
         if interactive, isatty(0) == 1, isatty(1) == 1 {
             try LabelScreen.run(workspace: ws, project: "reviews", annotator: annotator)
-            print("Carry on later with `swift run meow demo`; see how the team agrees with `swift run meow agreement reviews --db \(db)`.")
+            out("Carry on later with `swift run meow demo`; see how the team agrees with `swift run meow agreement reviews --db \(db)`.")
             return
         }
         let status = try ws.status(project: "reviews")
-        print("""
+        out("""
 
         reviews: \(status.items) items, \(status.completed) complete, \(status.annotations) annotations.
         Label in the terminal:   meow label reviews --db \(db)

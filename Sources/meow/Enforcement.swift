@@ -14,7 +14,7 @@ struct Ack: ParsableCommand {
         let ws = try workspace.open()
         try ws.acknowledge(project: project, annotator: user.annotator)
         let p = try ws.project(project)
-        print("\(user.annotator) acknowledged guideline v\(p.guidelineVersion) of \(project)")
+        out("\(user.annotator) acknowledged guideline v\(p.guidelineVersion) of \(project)")
     }
 }
 
@@ -30,14 +30,14 @@ struct Qualification: ParsableCommand {
         let ws = try workspace.open()
         if retry {
             try ws.retryQualification(project: project, annotator: user.annotator)
-            print("new qualification round started: `meow next \(project) --as \(user.annotator)` serves its items")
+            out("new qualification round started: `meow next \(project) --as \(user.annotator)` serves its items")
             return
         }
         guard let r = try ws.qualificationStatus(project: project, annotator: user.annotator) else {
-            print("\(user.annotator) has no finished qualification round in \(project)")
+            out("\(user.annotator) has no finished qualification round in \(project)")
             return
         }
-        print(QualificationText.render(r))
+        out(QualificationText.render(r))
     }
 }
 
@@ -72,11 +72,11 @@ struct Annotators: ParsableCommand {
                 return
             }
             let w = max(9, list.map(\.name.count).max() ?? 0)
-            print("annotator".padding(toLength: w, withPad: " ", startingAt: 0) + "  role       answers  gold acc.  s/item  too fast  flagged  state")
+            out("annotator".padding(toLength: w, withPad: " ", startingAt: 0) + "  role       answers  gold acc.  s/item  too fast  flagged  state")
             for a in list {
                 let acc = a.goldAccuracy.map { String(format: "%5.0f%% (%d)", $0 * 100, a.goldAnswers) } ?? "—"
                 let speed = a.medianSeconds.map { String(format: "%.1f", $0) } ?? "—"
-                print(a.name.padding(toLength: w, withPad: " ", startingAt: 0) + "  "
+                out(a.name.padding(toLength: w, withPad: " ", startingAt: 0) + "  "
                       + a.role.padding(toLength: 9, withPad: " ", startingAt: 0)
                       + String(format: "  %7d  ", a.annotations) + acc.padding(toLength: 9, withPad: " ", startingAt: 0)
                       + "  " + speed.padding(toLength: 6, withPad: " ", startingAt: 0)
@@ -94,7 +94,7 @@ struct Annotators: ParsableCommand {
 
         func run() throws {
             try workspace.open().reinstate(project: project, annotator: name, by: LoginUser.name)
-            print("\(name) reinstated in \(project); earlier gold misses no longer count")
+            out("\(name) reinstated in \(project); earlier gold misses no longer count")
         }
     }
 
@@ -111,7 +111,7 @@ struct Annotators: ParsableCommand {
 
         func run() throws {
             try workspace.open().setRole(project: project, member: name, role: Role(rawValue: role)!, by: LoginUser.name)
-            print("\(name) is now \(role) in \(project)")
+            out("\(name) is now \(role) in \(project)")
         }
     }
 }

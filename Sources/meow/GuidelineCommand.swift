@@ -16,13 +16,13 @@ struct GuidelineCommand: ParsableCommand {
             var warnings: [GuidelineProblem] = []
             do {
                 let g = try Guideline.parse(text, file: file, warnings: &warnings)
-                for w in warnings { print("\(file):\(w)") }
+                for w in warnings { out("\(file):\(w)") }
                 // Gold files beside the guideline are part of it: check them too.
                 do {
                     _ = try g.enforcement.qualification?.items.load(relativeTo: file, guideline: g)
                     _ = try g.enforcement.gold?.items.load(relativeTo: file, guideline: g)
                 } catch { note("\(error)"); throw ExitCode(1) }
-                print("\(file): ok — \(g.name), \(g.task.rawValue), \(g.labels.count) labels (\(g.labels.map(\.value).joined(separator: ", "))), overlap \(g.overlap)")
+                out("\(file): ok — \(g.name), \(g.task.rawValue), \(g.labels.count) labels (\(g.labels.map(\.value).joined(separator: ", "))), overlap \(g.overlap)")
             } catch let e as GuidelineError {
                 for p in e.problems { note("\(file):\(p)") }
                 throw ExitCode(1)
@@ -41,12 +41,12 @@ struct GuidelineCommand: ParsableCommand {
             let (g, q, c) = try GuidelineFile.loadWithGold(file)
             let ws = try workspace.open()
             let u = try ws.updateGuideline(project: project, guideline: g, by: LoginUser.name, qualification: q, goldChecks: c)
-            print("recorded guideline v\(u.version) of \(project) (\(g.contentHash.prefix(12)))")
-            for line in u.changes.summary { print("  " + line) }
+            out("recorded guideline v\(u.version) of \(project) (\(g.contentHash.prefix(12)))")
+            for line in u.changes.summary { out("  " + line) }
             if u.staleAnnotations > 0 {
-                print("  \(u.staleAnnotations) answers carry a label this version removed: they are kept and reported as stale")
+                out("  \(u.staleAnnotations) answers carry a label this version removed: they are kept and reported as stale")
             }
-            print("  annotators must acknowledge v\(u.version) before their next item")
+            out("  annotators must acknowledge v\(u.version) before their next item")
         }
     }
 
@@ -58,7 +58,7 @@ struct GuidelineCommand: ParsableCommand {
         func run() throws {
             let ws = try workspace.open()
             for v in try ws.annotationsPerVersion(project: project) {
-                print("v\(v.version): \(v.annotations) answers" + (v.changes.map { " — " + $0.summary.joined(separator: "; ") } ?? ""))
+                out("v\(v.version): \(v.annotations) answers" + (v.changes.map { " — " + $0.summary.joined(separator: "; ") } ?? ""))
             }
         }
     }

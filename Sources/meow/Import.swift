@@ -33,7 +33,7 @@ struct Import: ParsableCommand {
         bar?.finish()
         for e in s.skipped { note("skipped \(e)") }
         let secs = Date().timeIntervalSince(start)
-        print("imported \(s.inserted) items into \(project) from \(file) (\(s.read) lines read, \(s.duplicateText) duplicate texts, \(s.alreadyPresent) already present, \(s.skipped.count) invalid skipped) in \(String(format: "%.2f", secs)) s")
+        out("imported \(s.inserted) items into \(project) from \(file) (\(s.read) lines read, \(s.duplicateText) duplicate texts, \(s.alreadyPresent) already present, \(s.skipped.count) invalid skipped) in \(String(format: "%.2f", secs)) s")
     }
 }
 
@@ -52,8 +52,8 @@ struct ImportAnnotations: ParsableCommand {
             throw UserFacingError("\(file): annotations must be .jsonl or .csv (or pass --format)")
         }
         let ws = try workspace.open()
-        let s = try ws.importAnnotations(project: project, path: file, format: fmt)
-        print("imported \(s.inserted) annotations into \(project) (\(s.read) rows read, \(s.alreadyPresent) already present)")
+        let s = try ws.importAnnotations(project: project, path: file, format: fmt, by: try LoginUser.name)
+        out("imported \(s.inserted) annotations into \(project) (\(s.read) rows read, \(s.alreadyPresent) already present)")
     }
 }
 

@@ -20,9 +20,9 @@ struct Init: ParsableCommand {
         let (g, qualification, gold) = try GuidelineFile.loadWithGold(guideline)
         let ws = try workspace.open(create: true)
         let p = try ws.createProject(project, guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
-        print("created project \(p.name) in \(workspace.path): \(g.task.rawValue), \(g.labels.count) labels, overlap \(g.overlap), guideline v1 \(g.contentHash.prefix(12)); admin: \(LoginUser.name)")
-        if !qualification.isEmpty { print("  qualification: \(qualification.count) items, pass mark \(Int((g.enforcement.qualification!.passMark * 100).rounded()))%") }
-        if !gold.isEmpty, let c = g.enforcement.gold { print("  gold checks: \(gold.count) items, rate \(c.rate), pause below \(Int((c.minAccuracy * 100).rounded()))% over \(c.window)") }
+        out("created project \(p.name) in \(workspace.path): \(g.task.rawValue), \(g.labels.count) labels, overlap \(g.overlap), guideline v1 \(g.contentHash.prefix(12)); admin: \(try LoginUser.name)")
+        if !qualification.isEmpty { out("  qualification: \(qualification.count) items, pass mark \(Int((g.enforcement.qualification!.passMark * 100).rounded()))%") }
+        if !gold.isEmpty, let c = g.enforcement.gold { out("  gold checks: \(gold.count) items, rate \(c.rate), pause below \(Int((c.minAccuracy * 100).rounded()))% over \(c.window)") }
     }
 }
 

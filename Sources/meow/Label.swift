@@ -38,7 +38,7 @@ enum LabelScreen {
         try session.run()
         terminal.restore()
         let p = try backend.progress()
-        print("\(annotator): \(session.state.sessionAnswers) answers this session, \(p.mine) in all on \(project.name); team \(p.teamDone)/\(p.teamTotal).")
+        out("\(annotator): \(session.state.sessionAnswers) answers this session, \(p.mine) in all on \(project.name); team \(p.teamDone)/\(p.teamTotal).")
     }
 }
 

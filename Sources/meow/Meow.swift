@@ -11,7 +11,7 @@ struct Meow: ParsableCommand {
             Label.self, Next.self, Submit.self, Skip.self, Release.self, Status.self, Export.self, Agreement.self,
             Ack.self, Qualification.self, Annotators.self,
             ConsensusCommand.self, Review.self, Freeze.self, Verify.self, Baselines.self,
-            GuidelineCommand.self,
+            GuidelineCommand.self, History.self, Backup.self, Doctor.self,
         ]
     )
 }

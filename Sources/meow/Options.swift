@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MeowCore
 import MeowStore
 
 /// Options every workspace command takes.
@@ -17,40 +18,38 @@ struct AnnotatorOption: ParsableArguments {
     @Option(name: .customLong("as"), help: ArgumentHelp("Annotator name (default: the login user).", valueName: "name"))
     var name: String?
 
-    var annotator: String { name ?? LoginUser.name }
+    /// Checked in `validate()`, so the fallback cannot fail here.
+    var annotator: String { name ?? ((try? LoginUser.name) ?? "annotator") }
 
     func validate() throws {
         if let name {
-            guard !name.isEmpty, name.count <= 64, name.unicodeScalars.allSatisfy({ !CharacterSet.whitespacesAndNewlines.contains($0) && !CharacterSet.controlCharacters.contains($0) }) else {
-                throw ValidationError("annotator name '\(name)' must be 1-64 characters without spaces or control characters")
+            if let problem = AnnotatorName.problem(name) {
+                throw ValidationError("--as '\(TerminalText.safeInline(name))': \(problem)")
             }
+        } else {
+            _ = try LoginUser.name
         }
     }
 }
 
 enum LoginUser {
+    /// The login name ($USER, else the password database), checked with the same rule as
+    /// `--as`: an identity that cannot be stored or shown safely is an error, not a guess.
     static var name: String {
-        if let u = ProcessInfo.processInfo.environment["USER"], !u.isEmpty { return u }
-        if let pw = getpwuid(getuid()), let n = pw.pointee.pw_name { return String(cString: n) }
-        return "annotator"
+        get throws {
+            var n = "annotator"
+            if let u = ProcessInfo.processInfo.environment["USER"], !u.isEmpty { n = u }
+            else if let pw = getpwuid(getuid()), let c = pw.pointee.pw_name { n = String(cString: c) }
+            if let problem = AnnotatorName.problem(n) {
+                throw ValidationError("the login name '\(TerminalText.safeInline(n))' (from $USER) cannot be used: \(problem); pass --as NAME or set USER")
+            }
+            return n
+        }
     }
-}
-
-/// Writes to stderr (messages that are not the command's output).
-func note(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
 /// Prints the error the way a user should see it and exits non-zero.
 struct UserFacingError: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
-}
-
-/// Prints one JSON object on a line (sorted keys), for `--json` output.
-func printJSON<T: Encodable>(_ value: T, snakeCase: Bool = false) throws {
-    let enc = JSONEncoder()
-    if snakeCase { enc.keyEncodingStrategy = .convertToSnakeCase }
-    enc.outputFormatting = [.sortedKeys]
-    print(String(decoding: try enc.encode(value), as: UTF8.self))
 }

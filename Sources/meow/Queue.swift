@@ -19,7 +19,9 @@ struct Next: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     func validate() throws {
-        if let lease, !(lease > 0) { throw ValidationError("--lease must be a positive number of seconds") }
+        if let lease, !(lease > 0 && lease <= Guideline.maxLeaseMinutes * 60) {
+            throw ValidationError("--lease must be a positive number of seconds, at most \(Int(Guideline.maxLeaseMinutes * 60)) (a week)")
+        }
     }
 
     func run() throws {
@@ -42,12 +44,17 @@ struct Next: ParsableCommand {
         if json {
             var s = "{\"item\":" + JSONText.quoted(item.id) + ",\"text\":" + JSONText.quoted(item.text) + qualification
             if let m = item.metadata, m.count > 2 { s += "," + m.dropFirst().dropLast() }
-            print(s + "}")
+            try Console.outRaw(JSONText.escapingC1(Array((s + "}\n").utf8)))
         } else {
-            if case .qualification(let i, let n) = item.kind { print("qualification \(i)/\(n): label it as the guideline says; your answers are scored") }
-            print("item: \(item.id)")
-            if let m = item.metadata { print("metadata: \(m)") }
-            print(item.text)
+            if case .qualification(let i, let n) = item.kind { out("qualification \(i)/\(n): label it as the guideline says; your answers are scored") }
+            out("item: \(TerminalText.safeInline(item.id))")
+            if let m = item.metadata { out("metadata: \(m)") }
+            out(item.text)
+        }
+        // An item that could not be printed was never handed over: give the claim back.
+        do { try Console.flush() } catch {
+            try? ws.release(project: project, annotator: user.annotator, item: item.id)
+            throw error
         }
     }
 }
@@ -72,7 +79,7 @@ struct Submit: ParsableCommand {
         let ws = try workspace.open()
         let outcome = try ws.submit(project: project, annotator: user.annotator, item: item, answer: Answer(labels: label, comment: comment, unsure: unsure || unsureNote != nil, unsureNote: unsureNote))
         if case .qualification(let answered, let total, let result) = outcome {
-            if let result { print(QualificationText.render(result)) } else { print("qualification: \(answered)/\(total) answered") }
+            if let result { out(QualificationText.render(result)) } else { out("qualification: \(answered)/\(total) answered") }
         }
     }
 }
@@ -116,19 +123,19 @@ struct Status: ParsableCommand {
             try printJSON(s, snakeCase: true)
             return
         }
-        print("project \(s.project) (guideline v\(s.guidelineVersion), overlap \(s.overlap))")
-        print("  items        \(s.items)")
-        print("  completed    \(s.completed)")
-        print("  in progress  \(s.inProgress)")
-        print("  not started  \(s.items - s.completed - s.inProgress)")
-        print("  annotations  \(s.annotations)")
-        print("  per guideline version: " + versions.map { "v\($0.version) \($0.annotations)" }.joined(separator: ", ")
+        out("project \(s.project) (guideline v\(s.guidelineVersion), overlap \(s.overlap))")
+        out("  items        \(s.items)")
+        out("  completed    \(s.completed)")
+        out("  in progress  \(s.inProgress)")
+        out("  not started  \(s.items - s.completed - s.inProgress)")
+        out("  annotations  \(s.annotations)")
+        out("  per guideline version: " + versions.map { "v\($0.version) \($0.annotations)" }.joined(separator: ", ")
               + (stale > 0 ? "; \(stale) stale (label removed in a later version)" : ""))
         if !s.annotators.isEmpty {
             let w = max(9, s.annotators.map(\.annotator.count).max() ?? 0)
-            print("\n  " + "annotator".padding(toLength: w, withPad: " ", startingAt: 0) + "  labeled  skipped  holding")
+            out("\n  " + "annotator".padding(toLength: w, withPad: " ", startingAt: 0) + "  labeled  skipped  holding")
             for a in s.annotators {
-                print("  " + a.annotator.padding(toLength: w, withPad: " ", startingAt: 0)
+                out("  " + a.annotator.padding(toLength: w, withPad: " ", startingAt: 0)
                       + String(format: "  %7d  %7d  %7d", a.annotations, a.skipped, a.holding))
             }
         }
@@ -152,9 +159,12 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("Also report train items this similar (word-shingle Jaccard, 0-1) to a test item.", valueName: "threshold"))
     var nearDuplicates: Double?
     @Option(help: "jsonl or csv (default: from the extension, else jsonl).") var format: ExportFormat?
+    @Option(help: ArgumentHelp("With --split test: the set hash recorded when the set was frozen; the export is refused unless the records still hash to it.", valueName: "sethash"))
+    var expect: String?
     @OptionGroup var workspace: WorkspaceOptions
 
     func validate() throws {
+        if expect != nil, split != .test { throw ValidationError("--expect applies to --split test") }
         if let t = nearDuplicates, !(t > 0 && t <= 1) { throw ValidationError("--near-duplicates takes a similarity between 0 and 1, e.g. 0.8") }
     }
 
@@ -163,14 +173,29 @@ struct Export: ParsableCommand {
         let ws = try workspace.open()
         // The manifest's SHA-256 is computed on the second core while the export writes.
         let hasher = BackgroundHasher()
-        let report = try AtomicFile.write(to: out) { sink in
-            try ws.exportDataset(project: project, split: split, frozen: frozen, raw: raw, format: fmt, allowNoTestSet: noTestSet,
-                                 nearDuplicateThreshold: nearDuplicates, by: LoginUser.name) { bytes in
-                hasher.add(bytes)
-                try sink(&bytes)
-            }
+        // Data and manifest are written to temporaries and replace the old pair together.
+        let file = try OutputFile(out, protecting: [workspace.path])
+        let report = try ws.exportDataset(project: project, split: split, frozen: frozen, raw: raw, format: fmt, allowNoTestSet: noTestSet,
+                                          nearDuplicateThreshold: nearDuplicates, expectedSetHash: expect, by: LoginUser.name) { bytes in
+            hasher.add(bytes)
+            try file.write(bytes)
         }
         let fileHash = hasher.finish()
+        var manifestFile: OutputFile?
+        if file.isRegularFile {
+            let manifest = ExportManifest(project: project, split: split.rawValue, format: fmt.rawValue, raw: raw, rows: report.rows, items: report.items,
+                                          sha256: fileHash, createdAt: ISO8601DateFormatter().string(from: Date()), createdBy: try LoginUser.name,
+                                          frozenSet: report.frozenSet.map { .init(name: $0.name, setHash: $0.setHash) },
+                                          excludedFrozen: report.excludedFrozen, excludedSameText: report.excludedSameText, excludedSameGroup: report.excludedSameGroup,
+                                          nearDuplicates: nearDuplicates == nil ? nil : report.nearDuplicates.count,
+                                          frozenManifest: split == .test ? report.frozenSet.flatMap { FreezeManifest.decode($0.manifest) } : nil)
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+            let m = try OutputFile(out + ".manifest.json", protecting: [workspace.path])
+            try m.write(JSONText.escapingC1(Array(try enc.encode(manifest))) + [0x0A])
+            manifestFile = m
+        }
+        try OutputFile.commit([file] + (manifestFile.map { [$0] } ?? []))
         for w in report.warnings { note("warning: \(w)") }
         var summary = "exported \(report.rows) rows (\(report.items) items, split \(split.rawValue)) to \(out)"
         if split != .test {
@@ -181,17 +206,6 @@ struct Export: ParsableCommand {
         if nearDuplicates != nil {
             note("near-duplicates of test items among the exported train items: \(report.nearDuplicates.count)")
             for d in report.nearDuplicates.prefix(20) { note(String(format: "  train %@ ~ test %@ (%.2f)", d.trainID, d.testID, d.similarity)) }
-        }
-        if out != "-" {
-            let manifest = ExportManifest(project: project, split: split.rawValue, format: fmt.rawValue, raw: raw, rows: report.rows, items: report.items,
-                                          sha256: fileHash, createdAt: ISO8601DateFormatter().string(from: Date()), createdBy: LoginUser.name,
-                                          frozenSet: report.frozenSet.map { .init(name: $0.name, setHash: $0.setHash) },
-                                          excludedFrozen: report.excludedFrozen, excludedSameText: report.excludedSameText, excludedSameGroup: report.excludedSameGroup,
-                                          nearDuplicates: nearDuplicates == nil ? nil : report.nearDuplicates.count,
-                                          frozenManifest: split == .test ? report.frozenSet.flatMap { FreezeManifest.decode($0.manifest) } : nil)
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-            _ = try AtomicFile.write(to: out + ".manifest.json") { sink in var b = Array(try enc.encode(manifest)) + [0x0A]; try sink(&b) }
         }
     }
 }
@@ -246,24 +260,4 @@ extension Split: ExpressibleByArgument {}
 
 extension ExportFormat: ExpressibleByArgument {}
 
-/// Writes through a temporary file renamed into place, so a failed export leaves no half file.
-enum AtomicFile {
-    static func write<T>(to path: String, _ body: (_ sink: (inout [UInt8]) throws -> Void) throws -> T) throws -> T {
-        if path == "-" {
-            return try body { bytes in FileHandle.standardOutput.write(Data(bytes)) }
-        }
-        let tmp = path + ".tmp-\(getpid())"
-        guard let f = fopen(tmp, "wb") else { throw UserFacingError("\(path): cannot write: \(String(cString: strerror(errno)))") }
-        var ok = false
-        defer { if !ok { fclose(f); unlink(tmp) } }
-        let result = try body { bytes in
-            let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-            if n != bytes.count { throw UserFacingError("\(path): write failed: \(String(cString: strerror(errno)))") }
-        }
-        guard fflush(f) == 0, fsync(fileno(f)) == 0 else { throw UserFacingError("\(path): write failed: \(String(cString: strerror(errno)))") }
-        fclose(f)
-        ok = true
-        guard rename(tmp, path) == 0 else { unlink(tmp); throw UserFacingError("\(path): cannot rename into place: \(String(cString: strerror(errno)))") }
-        return result
-    }
-}
+

@@ -42,7 +42,7 @@ struct DatasetTests {
             for (who, l) in zip(["a", "b", "c"], labels(i)) { rows.append("i\(String(format: "%02d", i)),\(who),\(l)") }
         }
         try rows.joined(separator: "\n").write(toFile: dir + "/ann.csv", atomically: true, encoding: .utf8)
-        _ = try ws.importAnnotations(project: "p", path: dir + "/ann.csv", format: .csv)
+        _ = try ws.importAnnotations(project: "p", path: dir + "/ann.csv", format: .csv, by: "admin")
     }
 
     static func mostlyAgree(_ i: Int) -> [String] {
@@ -123,7 +123,7 @@ struct DatasetTests {
         var rows = ["item,annotator,label"]
         for i in 1...12 { for who in ["a", "b", "c"] { rows.append("n\(String(format: "%02d", i)),\(who),pos") } }
         try rows.joined(separator: "\n").write(toFile: dir + "/n.csv", atomically: true, encoding: .utf8)
-        _ = try ws.importAnnotations(project: "p", path: dir + "/n.csv", format: .csv)
+        _ = try ws.importAnnotations(project: "p", path: dir + "/n.csv", format: .csv, by: "admin")
         _ = try ws.consensus(project: "p", method: "majority")
         _ = try ws.freeze(project: "p", setName: "g", rule: FreezeRule(size: 3, seed: 2, groupBy: "doc"), by: "admin")
         let frozen = Set(try ws.frozenRecords(project: "p", set: "g").map(\.item))
@@ -190,7 +190,7 @@ struct DatasetTests {
         try (#"{"id":"copy","text":"\#(text.uppercased())!!","doc":"elsewhere"}"#).write(toFile: dir + "/copy.jsonl", atomically: true, encoding: .utf8)
         _ = try ws.importItems(project: "p", reader: ItemReader(path: dir + "/copy.jsonl", format: .jsonl), skipInvalid: false)
         try "item,annotator,label\ncopy,a,pos\ncopy,b,pos\ncopy,c,pos\n".write(toFile: dir + "/c.csv", atomically: true, encoding: .utf8)
-        _ = try ws.importAnnotations(project: "p", path: dir + "/c.csv", format: .csv)
+        _ = try ws.importAnnotations(project: "p", path: dir + "/c.csv", format: .csv, by: "admin")
         _ = try ws.consensus(project: "p", method: "majority")
 
         let (train, r) = try export(.train)
@@ -209,7 +209,7 @@ struct DatasetTests {
         try (#"{"id":"near","text":"\#(t1) indeed","doc":"other"}"#).write(toFile: dir + "/near.jsonl", atomically: true, encoding: .utf8)
         _ = try ws.importItems(project: "p", reader: ItemReader(path: dir + "/near.jsonl", format: .jsonl), skipInvalid: false)
         try "item,annotator,label\nnear,a,pos\nnear,b,pos\nnear,c,pos\n".write(toFile: dir + "/n.csv", atomically: true, encoding: .utf8)
-        _ = try ws.importAnnotations(project: "p", path: dir + "/n.csv", format: .csv)
+        _ = try ws.importAnnotations(project: "p", path: dir + "/n.csv", format: .csv, by: "admin")
         _ = try ws.consensus(project: "p", method: "majority")
         let (_, nr) = try export(.train, near: 0.7)
         #expect(nr.nearDuplicates.map(\.trainID) == ["near"] && nr.nearDuplicates.first?.testID == frozenOne)

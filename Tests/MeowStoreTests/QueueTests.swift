@@ -120,7 +120,7 @@ struct QueueTests {
         let item = try ws.db.row("SELECT external_id FROM item ORDER BY id LIMIT 1")!.text(0)
         let file = dir + "/extra.csv"
         try "item,annotator,label\n\(item),z1,a\n\(item),z2,b\n".write(toFile: file, atomically: true, encoding: .utf8)
-        _ = try ws.importAnnotations(project: "p", path: file, format: .csv)
+        _ = try ws.importAnnotations(project: "p", path: file, format: .csv, by: "admin")
         #expect(try ws.progress(project: p, annotator: "x").teamDone == 2)
         let sum = try ws.db.scalarInt("SELECT sum(min(done_count, need)) FROM item")!
         #expect(sum == 2)

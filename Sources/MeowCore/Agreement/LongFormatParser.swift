@@ -20,6 +20,10 @@ struct LongFormatParser {
     private let orderList: [String]
     /// Physical lines consumed so far.
     private var line = 0
+    /// The line of each annotation this parser appended (to name both lines of a repeat).
+    private(set) var lineOfRow: [Int32] = []
+    /// How many annotations the builder held before this file.
+    let firstRow: Int
     /// CSV: column positions found in the header.
     private var columns: (item: Int, annotator: Int, label: Int)?
     private var fieldStart: [Int] = []
@@ -43,6 +47,7 @@ struct LongFormatParser {
             orderList = []
         }
         self.builder = builder
+        firstRow = builder.count
     }
 
     /// Parses the complete lines or records in `p[0 ..< count]`; at the end of
@@ -121,6 +126,7 @@ struct LongFormatParser {
         let l = intern(.label, p + label.0, label.1 - label.0)
         try check(label: l, line: line)
         builder.append(itemCode: i, annotatorCode: a, labelCode: l)
+        lineOfRow.append(Int32(truncatingIfNeeded: line))
     }
 
     /// Adds one annotation from strings (the slow paths).
@@ -131,6 +137,7 @@ struct LongFormatParser {
         let l = builder.internLabel(label)
         try check(label: l, line: line)
         builder.append(itemCode: builder.internItem(item), annotatorCode: builder.internAnnotator(annotator), labelCode: l)
+        lineOfRow.append(Int32(truncatingIfNeeded: line))
     }
 
     @inline(__always)

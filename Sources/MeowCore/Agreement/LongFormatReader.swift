@@ -53,15 +53,28 @@ public struct LongFormatReader: Sendable {
     }
 
     /// Reads the file into new `Ratings`.
+    /// Reads a file of labels. The same annotator labeling the same item twice is an error
+    /// naming both lines: which answer counts is for the user to decide, not the reader.
     public func read(path: String) throws(LongFormatError) -> Ratings {
         var builder = RatingsBuilder()
-        try read(path: path, into: &builder)
-        return builder.build()
+        let lines = try readLines(path: path, into: &builder)
+        let ratings = builder.build()
+        if ratings.count != builder.count, let (a, b) = builder.firstRepeat() {
+            let (item, annotator) = builder.names(at: a)
+            throw LongFormatError(path: path, line: Int(lines[b]),
+                                  message: "\"\(annotator)\" labels item \"\(item)\" a second time (first on line \(lines[a])); keep one answer per annotator and item")
+        }
+        return ratings
     }
 
     /// Appends the file's annotations to `builder` and sets its `labelValues`
     /// (from `order` or numeric detection) for all its labels.
     public func read(path: String, into builder: inout RatingsBuilder) throws(LongFormatError) {
+        _ = try readLines(path: path, into: &builder)
+    }
+
+    /// `read(path:into:)`, returning the line of each annotation appended (in order).
+    private func readLines(path: String, into builder: inout RatingsBuilder) throws(LongFormatError) -> [Int32] {
         if let order {
             let allowed = Set(order)
             if let stray = builder.labels.first(where: { !allowed.contains($0) }) {
@@ -122,6 +135,7 @@ public struct LongFormatReader: Sendable {
         } else if detectNumericLabels {
             builder.labelValues = Ratings.numericValues(of: builder.labels)
         }
+        return parser!.lineOfRow
     }
 }
 

@@ -82,6 +82,24 @@ public struct RatingsBuilder: Sendable {
         return code
     }
 
+    /// The first (item, annotator) pair appended twice among the annotations from
+    /// `start` on, as the two append positions; nil when every pair is unique.
+    /// A hash pass: called only when `build()` reported repeats.
+    public func firstRepeat(from start: Int = 0) -> (first: Int, second: Int)? {
+        var seen: [Int64: Int] = [:]
+        for r in start..<itemColumn.count {
+            let key = Int64(itemColumn[r]) << 32 | Int64(UInt32(bitPattern: annotatorColumn[r]))
+            if let first = seen[key] { return (first, r) }
+            seen[key] = r
+        }
+        return nil
+    }
+
+    /// The names of the annotation appended at position `r`.
+    public func names(at r: Int) -> (item: String, annotator: String) {
+        (items[Int(itemColumn[r])], annotators[Int(annotatorColumn[r])])
+    }
+
     /// The ratings, with repeated (item, annotator) annotations reduced to the
     /// last one appended.
     public func build() -> Ratings {

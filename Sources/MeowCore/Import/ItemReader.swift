@@ -79,6 +79,7 @@ public final class ItemReader {
             }) else { return nil }
             guard r.1, let s = r.0 else { throw ImportError(file: path, line: lines!.lineNumber, message: "invalid UTF-8") }
             if s.isBlank { continue }
+            if s.utf8.contains(0) { throw ImportError(file: path, line: lines!.lineNumber, message: ImportLimits.nulMessage("the line")) }
             return ImportedItem(id: nil, text: s, metadata: nil, priority: 0, line: lines!.lineNumber)
         }
     }
@@ -129,7 +130,9 @@ public final class ItemReader {
                     return .failure(ImportError(file: path, line: lineNo, message: "\"text\" is empty"))
                 }
                 if let id, id.isEmpty { return .failure(ImportError(file: path, line: lineNo, message: "\"id\" is empty")) }
-                if !meta.isEmpty { meta.append(UInt8(ascii: "}")) }
+                if text.utf8.contains(0) { return .failure(ImportError(file: path, line: lineNo, message: ImportLimits.nulMessage("\"text\""))) }
+                if let id, id.utf8.contains(0) { return .failure(ImportError(file: path, line: lineNo, message: ImportLimits.nulMessage("\"id\""))) }
+                if !meta.isEmpty { meta.append(UInt8(ascii: "}")); meta = JSONText.escapingC1(meta) }
                 return .success(ImportedItem(id: id, text: text, metadata: meta.isEmpty ? nil : String(decoding: meta, as: UTF8.self), priority: priority, line: lineNo))
             }) else { return nil }
             switch result {
@@ -147,8 +150,10 @@ public final class ItemReader {
         }
         let text = fields[textColumn]
         if text.isBlank { throw ImportError(file: path, line: line, message: "'text' is empty") }
+        if text.utf8.contains(0) { throw ImportError(file: path, line: line, message: ImportLimits.nulMessage("'text'")) }
         var id: String?
         if idColumn >= 0 { id = fields[idColumn].isEmpty ? nil : fields[idColumn] }
+        if let id, id.utf8.contains(0) { throw ImportError(file: path, line: line, message: ImportLimits.nulMessage("'id'")) }
         var priority = 0
         if priorityColumn >= 0, !fields[priorityColumn].isEmpty {
             guard let p = Int(fields[priorityColumn]), abs(p) <= ImportLimits.maxPriority else {
@@ -166,6 +171,12 @@ public final class ItemReader {
 
 public enum ImportLimits {
     public static let maxPriority = 1_000_000
+
+    /// Text with a NUL is refused, never cut: C strings (and so many tools downstream of an
+    /// export) end at a NUL, so "hello\u0000world" would become "hello" somewhere.
+    static func nulMessage(_ what: String) -> String {
+        "\(what) contains a NUL character (U+0000); remove it (meow refuses such text rather than cut it)"
+    }
 }
 
 extension StringProtocol {

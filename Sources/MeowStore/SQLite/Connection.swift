@@ -126,6 +126,8 @@ public final class Connection {
             do {
                 try execute("BEGIN IMMEDIATE")
                 break
+            } catch let e as SQLiteError where [SQLITE_READONLY, SQLITE_CANTOPEN].contains(e.code & 0xff) {
+                throw WorkspaceFile.explain(e, path: path)
             } catch let e as SQLiteError where e.isBusy {
                 if Date().timeIntervalSince(start) > lockWaitLimit {
                     throw StoreError.busy(path: path, seconds: lockWaitLimit)
@@ -138,6 +140,9 @@ public final class Connection {
             let result = try body()
             try commitRetrying(start: start)
             return result
+        } catch let e as SQLiteError where [SQLITE_READONLY, SQLITE_FULL, SQLITE_CANTOPEN].contains(e.code & 0xff) {
+            try? execute("ROLLBACK")
+            throw WorkspaceFile.explain(e, path: path)
         } catch {
             try? execute("ROLLBACK")
             throw error

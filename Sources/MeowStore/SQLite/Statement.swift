@@ -58,7 +58,8 @@ public final class Statement {
         case .null: rc = sqlite3_bind_null(stmt, index)
         case .int(let v): rc = sqlite3_bind_int64(stmt, index, v)
         case .double(let v): rc = sqlite3_bind_double(stmt, index, v)
-        case .text(let v): rc = sqlite3_bind_text(stmt, index, v, -1, meow_sqlite_transient())
+        // Bound with its byte length: a NUL inside the text is kept, never a cut.
+        case .text(let v): rc = sqlite3_bind_text(stmt, index, v, Int32(v.utf8.count), meow_sqlite_transient())
         }
         guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: connection.errorMessage, sql: sql) }
     }

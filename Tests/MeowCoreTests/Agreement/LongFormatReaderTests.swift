@@ -163,7 +163,7 @@ import MeowCore
         var rng = SplitMix64(seed: 5)
         var text = "\u{FEFF}" + (format == .csv ? "item,annotator,label\r\n" : "")
         for i in 0..<300 {
-            let item = "item \(i / 3)", annotator = "ann\(rng.next(below: 7))", label = ["yes", "no", "maybe, \"sort of\"", "a\nb"][Int(rng.next(below: 4))]
+            let item = "item \(i / 3)", annotator = "ann\(i % 3)", label = ["yes", "no", "maybe, \"sort of\"", "a\nb"][Int(rng.next(below: 4))]
             if format == .csv {
                 let quoted = "\"" + label.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                 text += "\(item),\(annotator),\(quoted)" + (i % 2 == 0 ? "\r\n" : "\n")
@@ -181,14 +181,19 @@ import MeowCore
         }
     }
 
-    @Test func repeatedAnnotationKeepsTheLastLine() throws {
+    /// A second answer by the same annotator to the same item is an error naming both lines:
+    /// silently keeping one of them would change the coefficients without a word.
+    @Test func repeatedAnnotationIsAnErrorNamingBothLines() throws {
         let text = """
         {"item":"a","annotator":"x","label":"no"}
         {"item":"a","annotator":"y","label":"yes"}
         {"item":"a","annotator":"x","label":"yes"}
         """
-        let r = try Self.read(text, ext: "jsonl")
-        #expect(Self.triples(r) == [["a", "y", "yes"], ["a", "x", "yes"]])
+        let e = Self.failure(text, ext: "jsonl")
+        #expect(e?.line == 3)
+        #expect(e?.message.contains("first on line 1") == true)
+        let csv = "item,annotator,label\na,x,no\nb,x,no\na,x,no\n"
+        #expect(throws: LongFormatError.self) { try Self.read(csv, ext: "csv") }
     }
 
     @Test func readIntoAnExistingBuilder() throws {

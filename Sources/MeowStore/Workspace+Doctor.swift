@@ -1,0 +1,117 @@
+import Foundation
+import MeowCore
+
+/// What `meow doctor` found. `problems` make it exit non-zero; `notes` are facts worth knowing.
+public struct DoctorReport: Sendable {
+    public var checks: [String] = []
+    public var problems: [String] = []
+    public var notes: [String] = []
+    public var ok: Bool { problems.isEmpty }
+}
+
+extension Workspace {
+    /// Checks the whole workspace: SQLite's integrity and foreign keys, every frozen set
+    /// against its hashes and items, the protection triggers, leases, and the progress
+    /// counters the triggers keep.
+    public func doctor(now: Date = Date()) throws -> DoctorReport {
+        var r = DoctorReport()
+        let integrity = try db.rows("PRAGMA integrity_check").map { $0.text(0) }
+        if integrity == ["ok"] { r.checks.append("integrity_check: ok") }
+        else { r.problems += integrity.prefix(20).map { "integrity_check: \($0)" } }
+
+        let fk = try db.rows("PRAGMA foreign_key_check")
+        if fk.isEmpty { r.checks.append("foreign keys: ok") }
+        else { r.problems.append("foreign keys: \(fk.count) rows point at rows that do not exist (first in table \(fk[0].text(0)))") }
+
+        let present = Set(try db.rows("SELECT name FROM sqlite_schema WHERE type = 'trigger'").map { $0.text(0) })
+        let missing = Schema.protectionTriggers.filter { !present.contains($0) }
+        if missing.isEmpty { r.checks.append("protection triggers: all \(Schema.protectionTriggers.count) present") }
+        else { r.problems.append("protection triggers missing (someone dropped them; frozen data and history are unguarded): \(missing.joined(separator: ", "))") }
+
+        for name in try projectNames() {
+            let p = try project(name)
+            for set in try frozenSetNames(p) {
+                let audit = try auditFrozenSet(project: name, set: set)
+                if audit.ok { r.checks.append("\(name): frozen set '\(set)' matches its hashes (set SHA-256 \(audit.recomputedSetHash))") }
+                else { r.problems += audit.problems.map { "\(name): frozen set '\(set)': \($0)" } }
+            }
+            let t = now.timeIntervalSince1970
+            let orphaned = try db.scalarInt("""
+                SELECT count(*) FROM claim c JOIN item i ON i.id = c.item_id
+                WHERE c.project_id = ? AND (i.project_id != c.project_id
+                   OR EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = c.item_id AND a.annotator = c.annotator)
+                   OR EXISTS (SELECT 1 FROM frozen_record f WHERE f.item_id = c.item_id))
+                """, .int(p.id)) ?? 0
+            if orphaned > 0 { r.problems.append("\(name): \(orphaned) leases on items their holder already answered, of another project, or frozen") }
+            let expired = try db.scalarInt("SELECT count(*) FROM claim WHERE project_id = ? AND expires_at <= ?", .int(p.id), .double(t)) ?? 0
+            if expired > 0 { r.notes.append("\(name): \(expired) expired leases (their items go back to the queue on the next claim)") }
+
+            let doneDrift = try db.scalarInt("""
+                SELECT count(*) FROM item i WHERE i.project_id = ?
+                  AND i.done_count != (SELECT count(*) FROM annotation a WHERE a.item_id = i.id)
+                """, .int(p.id)) ?? 0
+            let claimDrift = try db.scalarInt("""
+                SELECT count(*) FROM item i WHERE i.project_id = ?
+                  AND i.claim_count != (SELECT count(*) FROM claim c WHERE c.item_id = i.id)
+                """, .int(p.id)) ?? 0
+            let totals = try db.row("""
+                SELECT answers_needed, answers_done,
+                       (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1),
+                       (SELECT coalesce(sum(min(done_count, need)), 0) FROM item WHERE project_id = ?1)
+                FROM project WHERE id = ?1
+                """, .int(p.id))
+            var drift: [String] = []
+            if doneDrift > 0 { drift.append("\(doneDrift) items whose answer count is off") }
+            if claimDrift > 0 { drift.append("\(claimDrift) items whose lease count is off") }
+            if let totals, totals.int(0) != totals.int(2) || totals.int(1) != totals.int(3) {
+                drift.append("project progress \(totals.int(1))/\(totals.int(0)) but the items say \(totals.int(3))/\(totals.int(2))")
+            }
+            if drift.isEmpty { r.checks.append("\(name): counters match the answers and leases") }
+            else { r.problems.append("\(name): counter drift: " + drift.joined(separator: "; ")) }
+        }
+        return r
+    }
+
+    /// Copies the workspace to `path` as one consistent snapshot (SQLite's `VACUUM INTO`),
+    /// while annotators keep working: the copy holds every answer committed before it began.
+    /// The copy is written beside the target, checked with `integrity_check`, synced, and
+    /// only then renamed into place. Returns the copy's size in bytes.
+    public func backup(to path: String) throws -> Int {
+        var st = stat()
+        if stat(path, &st) == 0 {
+            throw StoreError.cannotOpen(path: path, reason: "the backup target already exists; choose a new file name (a backup never overwrites a file)")
+        }
+        let dir = WorkspaceFile.directory(of: path)
+        var dst = stat()
+        guard stat(dir, &dst) == 0, dst.st_mode & S_IFMT == S_IFDIR else {
+            throw StoreError.cannotOpen(path: path, reason: "the directory \(dir) does not exist")
+        }
+        let tmp = path + ".tmp-\(getpid())"
+        unlink(tmp)
+        do {
+            try db.run("VACUUM INTO ?", .text(tmp))
+        } catch let e as SQLiteError {
+            unlink(tmp)
+            throw WorkspaceFile.explain(e, path: path)
+        }
+        do {
+            let copy = try Connection(path: tmp, readOnly: true, create: false)
+            let result = try copy.rows("PRAGMA integrity_check").map { $0.text(0) }
+            guard result == ["ok"] else { throw StoreError.cannotOpen(path: path, reason: "the copy failed its integrity check: \(result.prefix(3).joined(separator: "; "))") }
+        } catch {
+            unlink(tmp)
+            throw error
+        }
+        let fd = open(tmp, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { fsync(fd); close(fd) }
+        guard link(tmp, path) == 0 else {
+            // link(2) never replaces: a file that appeared meanwhile is kept.
+            let e = errno
+            unlink(tmp)
+            throw StoreError.cannotOpen(path: path, reason: "cannot put the copy in place: \(WorkspaceFile.cause(e))")
+        }
+        unlink(tmp)
+        stat(path, &st)
+        return Int(st.st_size)
+    }
+}
