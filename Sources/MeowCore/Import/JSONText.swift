@@ -1,12 +1,14 @@
 /// Minimal JSON text writing for hot paths (export, metadata) without JSONEncoder.
 public enum JSONText {
-    /// A JSON string literal for `s`, escaping quotes, backslashes and every C0 and C1 control
-    /// character and DEL (so a JSONL file shown with `cat` cannot drive the terminal).
+    /// A JSON string literal for `s`, escaping quotes, backslashes, every C0 and C1 control
+    /// character, DEL and the bidi controls (so a JSONL file shown with `cat` can neither drive
+    /// the terminal nor reorder what it shows). `\uXXXX` means the same character to any reader.
+
     public static func quoted(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         var needs = false
-        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xC2 { needs = true; break }
+        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xC2 || b == 0xE2 || b == 0xD8 { needs = true; break }
         if !needs { out += s; out += "\""; return out }
         for u in s.unicodeScalars {
             switch u {
@@ -16,7 +18,7 @@ public enum JSONText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 || (0x7F...0x9F).contains(u.value) {
+                if u.value < 0x20 || (0x7F...0x9F).contains(u.value) || isBidiControl(u.value) {
                     let h = String(u.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
                 } else { out.unicodeScalars.append(u) }
@@ -45,6 +47,11 @@ public enum JSONText {
                 out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xf)]])
             case 0x7F:
                 out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, 0x37, UInt8(ascii: "f")])
+            case 0xE2 where i + 1 < n && JSONText.bidiTail(bytes[i], bytes[i + 1]) != nil,
+                 0xD8 where i < n && bytes[i] == 0x9C:
+                let v = b == 0xD8 ? 0x061C : JSONText.bidiTail(bytes[i], bytes[i + 1])!
+                i += b == 0xD8 ? 1 : 2
+                out.append(contentsOf: JSONText.unicodeEscape(UInt32(v)))
             case 0xC2 where i < n && bytes[i] >= 0x80 && bytes[i] <= 0x9F:
                 // U+0080-U+009F (C1 controls) are C2 80 - C2 9F in UTF-8.
                 let c = bytes[i]
@@ -57,10 +64,30 @@ public enum JSONText {
         out.append(0x22)
     }
 
-    /// Escapes DEL and the C1 controls in JSON produced elsewhere (JSONEncoder escapes C0 only).
-    /// They can occur only inside strings, where `\u00XX` means the same character.
+    /// The bidi control a UTF-8 sequence E2 `b1` `b2` encodes, if it is one
+    /// (U+200E, U+200F, U+202A-202E, U+2066-2069).
+    @inline(__always)
+    static func bidiTail(_ b1: UInt8, _ b2: UInt8) -> Int? {
+        let v = 0x2000 | (Int(b1 & 0x3F) << 6) | Int(b2 & 0x3F)
+        guard b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80, isBidiControl(UInt32(v)) else { return nil }
+        return v
+    }
+
+    @inline(__always)
+    static func isBidiControl(_ v: UInt32) -> Bool {
+        v == 0x200E || v == 0x200F || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x061C
+    }
+
+    static func unicodeEscape(_ v: UInt32) -> [UInt8] {
+        let hex = Array("0123456789abcdef".utf8)
+        return [0x5C, UInt8(ascii: "u"), hex[Int(v >> 12 & 0xF)], hex[Int(v >> 8 & 0xF)], hex[Int(v >> 4 & 0xF)], hex[Int(v & 0xF)]]
+    }
+
+    /// Escapes DEL, the C1 controls and the bidi controls in JSON produced elsewhere
+    /// (JSONEncoder escapes C0 only). They can occur only inside strings, where `\uXXXX`
+    /// means the same character.
     public static func escapingC1(_ json: [UInt8]) -> [UInt8] {
-        guard json.contains(where: { $0 == 0x7F || $0 == 0xC2 }) else { return json }
+        guard json.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0xD8 }) else { return json }
         var out: [UInt8] = []
         out.reserveCapacity(json.count + 16)
         let hex = Array("0123456789abcdef".utf8)
@@ -69,6 +96,12 @@ public enum JSONText {
             let b = json[i]
             if b == 0x7F {
                 out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, 0x37, UInt8(ascii: "f")])
+            } else if b == 0xE2, i + 2 < json.count, let v = bidiTail(json[i + 1], json[i + 2]) {
+                out.append(contentsOf: unicodeEscape(UInt32(v)))
+                i += 2
+            } else if b == 0xD8, i + 1 < json.count, json[i + 1] == 0x9C {
+                out.append(contentsOf: unicodeEscape(0x061C))
+                i += 1
             } else if b == 0xC2, i + 1 < json.count, (0x80...0x9F).contains(json[i + 1]) {
                 let c = json[i + 1]
                 out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xf)]])
