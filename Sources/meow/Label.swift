@@ -30,6 +30,7 @@ enum LabelScreen {
     static func run(workspace ws: Workspace, project name: String, annotator: String) throws {
         let project = try ws.project(name)
         let backend = WorkspaceBackend(workspace: ws, project: project, annotator: annotator)
+        try Console.flush()   // what was said before the screen opens is shown first
         let terminal = try CursesTerminal()
         defer { terminal.restore() }
         let size = terminal.size

@@ -159,6 +159,20 @@ struct ReliabilityCLITests {
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
+    /// Two exports racing to one file: whichever wins, its manifest is the one beside it.
+    @Test func racingExportsLeaveAMatchingPair() throws {
+        #expect(try Meow.run(["consensus", "p"], in: dir.path).status == 0)
+        for round in 0..<6 {
+            let r = try shell("\"$MEOW\" export p --raw --out r.jsonl --no-test-set 2>/dev/null & \"$MEOW\" export p --split all --out r.jsonl 2>/dev/null & wait", in: dir.path)
+            #expect(r.status == 0)
+            let data = try Data(contentsOf: URL(fileURLWithPath: dir.path + "/r.jsonl"))
+            let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path + "/r.jsonl.manifest.json"))) as! [String: Any]
+            var h = SHA256()
+            h.update(Array(data))
+            #expect(manifest["sha256"] as? String == h.finalize().hexString, "round \(round): data and manifest disagree")
+        }
+    }
+
     @Test func temporariesOfAKilledExportAreCleanedUp() throws {
         // PID 2^22+1 is above Linux's pid_max: no process can have it.
         _ = try dir.write("z.jsonl.tmp-4194305", "half an export")

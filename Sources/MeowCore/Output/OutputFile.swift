@@ -143,6 +143,15 @@ public final class OutputFile {
             for f in files { f.abandon() }
             throw error
         }
+        // Two meows exporting to the same file at once must not interleave their renames (new
+        // data of one beside the manifest of the other): the swap holds a lock on the directory.
+        var lockFD: Int32 = -1
+        if case .replacing(_, let target, _) = files.first?.kind {
+            let dir = (target as NSString).deletingLastPathComponent
+            lockFD = open(dir.isEmpty ? "." : dir, O_RDONLY | O_CLOEXEC)
+            if lockFD >= 0 { _ = flock(lockFD, LOCK_EX) }
+        }
+        defer { if lockFD >= 0 { flock(lockFD, LOCK_UN); close(lockFD) } }
         for f in files.dropFirst() {
             if case .replacing(_, let target, _) = f.kind { unlink(target) }
         }
