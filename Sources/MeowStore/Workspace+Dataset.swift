@@ -1,11 +1,6 @@
 import Foundation
 import MeowCore
 
-/// Which part of the data an export holds.
-public enum Split: String, Sendable, CaseIterable {
-    case train, test, all
-}
-
 /// What a dataset export wrote and what it kept out.
 public struct ExportReport: Sendable {
     public var split: Split
@@ -104,27 +99,19 @@ extension Workspace {
                 }
             }
 
-            // Which side of the split an item falls on, counting what training keeps out.
-            // nil: not in this export.
+            let rule = LeakageRule(frozenItems: frozenItems, testItems: testIDs, frozenTexts: frozenNorms, frozenGroups: groupRules.map(\.values))
+            // Which side of the split an item falls on (the core's rule), counting what is kept out.
             func side(_ id: Int64, _ text: String, _ groups: [String?], _ label: String?) -> String? {
-                if split == .test {
-                    guard testIDs.contains(id) else { return nil }
-                    report.items += 1
-                    return "test"
+                let placement = rule.place(item: id, text: text, groups: groups, hasFinalLabel: label != nil, split: split, raw: raw)
+                let rowSplit = LeakageRule.rowSplit(placement, in: split)
+                switch placement {
+                case .withoutFinalLabel: report.withoutFinalLabel += 1
+                case .frozen, .test: if split == .train { report.excludedFrozen += 1 }
+                case .sameTextAsFrozen: if split == .train { report.excludedSameText += 1 }
+                case .sameGroupAsFrozen: if split == .train { report.excludedSameGroup += 1 }
+                case .train, .notInSplit: break
                 }
-                if label == nil && !(raw && split == .all) { report.withoutFinalLabel += 1; return nil }
-                var rowSplit = "train"
-                if frozenItems.contains(id) {
-                    if split == .train { report.excludedFrozen += 1; return nil }
-                    rowSplit = testIDs.contains(id) ? "test" : "frozen"
-                } else if !frozenNorms.isEmpty, frozenNorms.contains(TextNormalizer.normalize(text)) {
-                    if split == .train { report.excludedSameText += 1; return nil }
-                    rowSplit = "excluded"
-                } else if zip(groupRules, groups).contains(where: { rule, value in value.map { rule.values.contains($0) } ?? false }) {
-                    if split == .train { report.excludedSameGroup += 1; return nil }
-                    rowSplit = "excluded"
-                }
-                report.items += 1
+                if rowSplit != nil { report.items += 1 }
                 return rowSplit
             }
 

@@ -176,10 +176,9 @@ extension Workspace {
                                      definition: r.text(2).split(separator: ",").compactMap { p.guideline.label(String($0)).map { "\($0.value): \($0.definition)" } }.joined(separator: "\n"))
         }
         let correct = rows.count - misses.count
-        let pass = p.guideline.enforcement.qualification?.passMark ?? 1
-        let total = rows.count
-        return QualificationResult(attempt: attempt, correct: correct, total: total, passMark: pass,
-                                   passed: total > 0 && Double(correct) / Double(total) >= pass - 1e-9, misses: misses)
+        let rule = p.guideline.enforcement.qualification
+        return QualificationResult(attempt: attempt, correct: correct, total: rows.count, passMark: rule?.passMark ?? 1,
+                                   passed: rule?.passed(correct: correct, total: rows.count) ?? false, misses: misses)
     }
 
     /// After reviewing a failed round, start a new one.
@@ -203,14 +202,11 @@ extension Workspace {
 
     // MARK: Gold checks in the stream
 
-    /// Whether the n-th item served to an annotator is a gold check: a hash of (annotator, n)
-    /// against the rate, so it is unpredictable to annotators but reproducible.
-    func isGoldTurn(_ p: Project, _ annotator: String, rate: Double) throws -> Bool {
+    /// Whether the next item served to an annotator is a gold check (`GoldChecks.isGoldTurn`).
+    func isGoldTurn(_ p: Project, _ annotator: String, checks: Enforcement.GoldChecks) throws -> Bool {
         let served = (try db.scalarInt("SELECT count(*) FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = 0", .int(p.id), .text(annotator)) ?? 0)
             + (try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ? AND source = 'queue'", .int(p.id), .text(annotator)) ?? 0)
-        let h = SHA256.hex("\(p.name)\u{0}\(annotator)\u{0}\(served)")
-        let v = Double(UInt64(h.prefix(12), radix: 16)!) / Double(1 << 48)
-        return v < rate
+        return checks.isGoldTurn(project: p.name, annotator: annotator, served: Int(served))
     }
 
     /// Picks a check item (the one this annotator answered least often, then the oldest) and
@@ -267,26 +263,20 @@ extension Workspace {
         let from = try db.scalarInt("SELECT checks_from FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)) ?? 0
         let recent = try db.rows("SELECT correct FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = 0 AND id > ? ORDER BY id DESC LIMIT ?",
                                  .int(p.id), .text(annotator), .int(from), .int(Int64(gold.window)))
-        let misses = recent.filter { $0.int(0) == 0 }.count
-        // More misses in the window than the threshold allows: accuracy over a full window
-        // can no longer reach min_accuracy.
-        let allowed = Int((Double(gold.window) * (1 - gold.minAccuracy) + 1e-9).rounded(.down))
-        if misses > allowed {
-            let acc = Double(recent.count - misses) / Double(recent.count)
-            let reason = String(format: "gold-check accuracy %.0f%% over the last %d checks is below %.0f%%", acc * 100, recent.count, gold.minAccuracy * 100)
+        switch gold.verdict(recent: recent.map { $0.int(0) != 0 }) {
+        case .pause(let reason):
             let through = try db.scalarInt("SELECT passed_through FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)) ?? 0
             try db.run("UPDATE member SET state = 'paused', pause_reason = ? WHERE project_id = ? AND name = ?", .text(reason), .int(p.id), .text(annotator))
             try db.run("UPDATE annotation SET review_reason = coalesce(review_reason, 'gold checks') WHERE project_id = ? AND annotator = ? AND source = 'queue' AND id > ?",
                        .int(p.id), .text(annotator), .int(through))
             // Held claims go back to the queue for others.
-            let held = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.annotator = ?", .int(p.id), .text(annotator))
-            try db.run("DELETE FROM claim WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator))
-            for r in held { try db.run("UPDATE queue_cursor SET qkey = ?2 WHERE project_id = ?1 AND qkey > ?2", .int(p.id), .int(r.int(1))) }
-        } else if misses == 0 {
-            // A passing check: every check in the window is right. Answers up to here are
-            // trusted; a later pause flags only what came after.
+            try releaseClaims(projectID: p.id, annotator: annotator)
+        case .clean:
+            // Answers up to here are trusted; a later pause flags only what came after.
             let last = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0
             try db.run("UPDATE member SET passed_through = ? WHERE project_id = ? AND name = ?", .int(last), .int(p.id), .text(annotator))
+        case .carryOn:
+            break
         }
     }
 

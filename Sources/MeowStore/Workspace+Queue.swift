@@ -57,7 +57,7 @@ extension Workspace {
                 try db.run("UPDATE claim SET expires_at = ? WHERE item_id = ? AND annotator = ?", .double(expires), .int(held.int(0)), .text(annotator))
                 return ClaimedItem(id: held.text(1), text: held.text(2), metadata: held.string(3), expiresAt: Date(timeIntervalSince1970: expires))
             }
-            if let gold = project.guideline.enforcement.gold, try isGoldTurn(project, annotator, rate: gold.rate),
+            if let gold = project.guideline.enforcement.gold, try isGoldTurn(project, annotator, checks: gold),
                let g = try claimGoldCheck(project, annotator, now: t) {
                 return g
             }
@@ -95,6 +95,21 @@ extension Workspace {
     /// An item before some annotators' cursors regained room: move those cursors back.
     private func lowerCursors(projectID: Int64, to qkey: Int64) throws {
         try db.run("UPDATE queue_cursor SET qkey = ?2 WHERE project_id = ?1 AND qkey > ?2", .int(projectID), .int(qkey))
+    }
+
+    /// Gives one held item back to the queue: the lease goes and cursors behind it move back.
+    private func releaseClaim(projectID: Int64, itemID: Int64, qkey: Int64, annotator: String) throws {
+        try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(itemID), .text(annotator))
+        try lowerCursors(projectID: projectID, to: qkey)
+    }
+
+    /// Gives every item the annotator holds in the project back to the queue (quitting the
+    /// screen, an undo, a pause).
+    func releaseClaims(projectID: Int64, annotator: String) throws {
+        let held = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.annotator = ?",
+                               .int(projectID), .text(annotator))
+        try db.run("DELETE FROM claim WHERE project_id = ? AND annotator = ?", .int(projectID), .text(annotator))
+        for r in held { try lowerCursors(projectID: projectID, to: r.int(1)) }
     }
 
     private func heldItem(project: Project, annotator: String, item externalID: String) throws -> (id: Int64, qkey: Int64) {
@@ -161,9 +176,8 @@ extension Workspace {
                 return
             }
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
-            try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
             try db.run("INSERT OR IGNORE INTO skip(item_id, annotator, created_at) VALUES (?, ?, ?)", .int(item.id), .text(annotator), .text(Workspace.now()))
-            try lowerCursors(projectID: project.id, to: item.qkey)
+            try releaseClaim(projectID: project.id, itemID: item.id, qkey: item.qkey, annotator: annotator)
         }
     }
 
@@ -172,8 +186,7 @@ extension Workspace {
         let project = try project(name)
         try db.write {
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
-            try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
-            try lowerCursors(projectID: project.id, to: item.qkey)
+            try releaseClaim(projectID: project.id, itemID: item.id, qkey: item.qkey, annotator: annotator)
         }
     }
 
@@ -185,12 +198,7 @@ extension Workspace {
     /// Releases every claim the annotator holds in the project (on quitting the screen).
     public func releaseAll(project name: String, annotator: String) throws {
         let project = try project(name)
-        try db.write {
-            let held = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.annotator = ?",
-                                   .int(project.id), .text(annotator))
-            try db.run("DELETE FROM claim WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator))
-            for r in held { try lowerCursors(projectID: project.id, to: r.int(1)) }
-        }
+        try db.write { try releaseClaims(projectID: project.id, annotator: annotator) }
     }
 
     /// Takes back the annotator's most recent answer: the annotation is deleted and the item is
@@ -207,10 +215,7 @@ extension Workspace {
                 """, .int(project.id), .text(annotator)) else {
                 throw StoreError.nothingToUndo(annotator: annotator)
             }
-            let held = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.annotator = ?",
-                                   .int(project.id), .text(annotator))
-            try db.run("DELETE FROM claim WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator))
-            for r in held { try lowerCursors(projectID: project.id, to: r.int(1)) }
+            try releaseClaims(projectID: project.id, annotator: annotator)
             if let a = try db.row("SELECT label, comment, unsure, guideline_version, created_at FROM annotation WHERE id = ?", .int(last.int(0))) {
                 let old = "{\"label\":\(JSONText.quoted(a.text(0))),\"comment\":\(a.string(1).map(JSONText.quoted) ?? "null"),\"unsure\":\(a.int(2) != 0),\"guideline_version\":\(a.int(3)),\"created_at\":\(JSONText.quoted(a.text(4)))}"
                 try recordHistory(projectID: project.id, itemID: last.int(1), subject: .answer, annotator: annotator, old: old, new: nil,
