@@ -289,6 +289,19 @@ private struct Parser {
         case .scanner(let ctx, let problem, let mark, _), .parser(let ctx, let problem, let mark, _), .composer(let ctx, let problem, let mark, _):
             let context = ctx.map { "\($0.text) " } ?? ""
             problems.append(.init(severity: .error, line: mark.line, column: mark.column, message: "YAML: \(context)\(problem)"))
+        case .reader(let problem, let offset, let value, let yaml):
+            // Bad characters (e.g. control characters) come with a character offset, not a mark.
+            var line = 1, column = 1
+            for c in yaml.prefix(offset ?? 0) {
+                if c.unicodeScalars.contains("\n") { line += 1; column = 1 } else { column += 1 }
+            }
+            problems.append(.init(severity: .error, line: offset == nil ? 2 : line, column: offset == nil ? nil : column,
+                                  message: "YAML: \(problem) (\(String(format: "U+%04X", UInt32(bitPattern: value))))"))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams' own description quotes the whole front matter: name the keys only.
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            problems.append(.init(severity: .error, line: context.mark.line, column: context.mark.column,
+                                  message: "YAML: duplicate key\(duplicates.count == 1 ? "" : "s") \(keys)"))
         default:
             problems.append(.init(severity: .error, line: nil, column: nil, message: "YAML: \(e)"))
         }

@@ -64,9 +64,10 @@ final class LongFormatRows {
         case .csv:
             let r = try CSVReader(path: path)
             csv = r
-            guard let (h, _) = try r.next() else { throw ImportError(file: path, line: 1, message: "CSV: empty file (header item,annotator,label expected)") }
+            // The header is the first record, after any blank lines: errors name its line.
+            guard let (h, headerLine) = try r.next() else { throw ImportError(file: path, line: 1, message: "CSV: empty file (header item,annotator,label expected)") }
             guard let i = h.firstIndex(of: "item"), let a = h.firstIndex(of: "annotator"), let l = h.firstIndex(of: "label") else {
-                throw ImportError(file: path, line: 1, message: "CSV: the header needs columns item, annotator and label (found: \(h.joined(separator: ", ")))")
+                throw ImportError(file: path, line: headerLine, message: "CSV: the header needs columns item, annotator and label (found: \(h.joined(separator: ", ")))")
             }
             columns = (i, a, l)
         case .text: throw ImportError(file: path, line: nil, message: "annotations must be JSONL or CSV")

@@ -85,9 +85,10 @@ struct LongFormatParser {
 
     private enum Column { case item, annotator, label }
 
-    /// Interns one field through its byte cache; only new names become Strings.
+    /// Interns one field through its byte cache; only new names become Strings (and only they
+    /// need their UTF-8 checked: the cache holds valid names alone).
     @inline(__always)
-    private mutating func intern(_ column: Column, _ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+    private mutating func intern(_ column: Column, _ p: UnsafePointer<UInt8>, _ n: Int, line: Int) throws(LongFormatError) -> Int32 {
         let h = LongFormatNameCache.hash(p, n)
         switch column {
         case .item:
@@ -97,7 +98,9 @@ struct LongFormatParser {
         case .label:
             if let code = labelCache.find(p, n, hash: h) { return code }
         }
-        let name = String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+        guard let name = String(validating: UnsafeBufferPointer(start: p, count: n), as: UTF8.self) else {
+            throw error("invalid UTF-8 in \"\(column)\"", line: line)
+        }
         switch column {
         case .item:
             let code = builder.internItem(name)
@@ -121,9 +124,9 @@ struct LongFormatParser {
         if item.1 == item.0 { throw error("empty \"item\"", line: line) }
         if annotator.1 == annotator.0 { throw error("empty \"annotator\"", line: line) }
         if label.1 == label.0 { throw error("empty \"label\"", line: line) }
-        let i = intern(.item, p + item.0, item.1 - item.0)
-        let a = intern(.annotator, p + annotator.0, annotator.1 - annotator.0)
-        let l = intern(.label, p + label.0, label.1 - label.0)
+        let i = try intern(.item, p + item.0, item.1 - item.0, line: line)
+        let a = try intern(.annotator, p + annotator.0, annotator.1 - annotator.0, line: line)
+        let l = try intern(.label, p + label.0, label.1 - label.0, line: line)
         try check(label: l, line: line)
         builder.append(itemCode: i, annotatorCode: a, labelCode: l)
         lineOfRow.append(Int32(truncatingIfNeeded: line))

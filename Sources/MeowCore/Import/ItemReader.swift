@@ -44,14 +44,15 @@ public final class ItemReader {
         case .csv:
             let r = try CSVReader(path: path)
             csv = r
-            guard let (h, _) = try r.next() else { throw ImportError(file: path, line: 1, message: "CSV: empty file (a header with a 'text' column is required)") }
+            // The header is the first record, after any blank lines: errors name its line.
+            guard let (h, headerLine) = try r.next() else { throw ImportError(file: path, line: 1, message: "CSV: empty file (a header with a 'text' column is required)") }
             header = h.map { $0.trimmingCharacters(in: .whitespaces) }
             var seen = Set<String>()
             for name in header where !seen.insert(name).inserted {
-                throw ImportError(file: path, line: 1, message: "CSV: column '\(name)' appears twice in the header")
+                throw ImportError(file: path, line: headerLine, message: "CSV: column '\(name)' appears twice in the header")
             }
             guard let t = header.firstIndex(of: "text") else {
-                throw ImportError(file: path, line: 1, message: "CSV: the header has no 'text' column (found: \(header.joined(separator: ", ")))")
+                throw ImportError(file: path, line: headerLine, message: "CSV: the header has no 'text' column (found: \(header.joined(separator: ", ")))")
             }
             textColumn = t
             idColumn = header.firstIndex(of: "id") ?? -1
