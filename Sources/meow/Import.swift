@@ -37,45 +37,6 @@ struct Import: ParsableCommand {
     }
 }
 
-struct ImportAnnotations: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "import-annotations",
-        abstract: "Import existing labels in long format: JSONL {\"item\",\"annotator\",\"label\"} or CSV item,annotator,label.")
-
-    @Argument(help: "Project name.") var project: String
-    @Argument(help: "The file to import.") var file: String
-    @Option(help: "Input format: jsonl or csv (default: from the extension).") var format: ItemFormat?
-    @OptionGroup var workspace: WorkspaceOptions
-
-    func run() throws {
-        guard let fmt = format ?? ItemFormat.from(path: file), fmt != .text else {
-            throw UserFacingError("\(file): annotations must be .jsonl or .csv (or pass --format)")
-        }
-        let ws = try workspace.open()
-        let s = try ws.importAnnotations(project: project, path: file, format: fmt, by: try LoginUser.name)
-        out("imported \(s.inserted) annotations into \(project) (\(s.read) rows read, \(s.alreadyPresent) already present)")
-    }
-}
-
 func fileSize(_ path: String) -> Int {
     ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-}
-
-/// A progress bar on stderr, shown only when stderr is a terminal and the file is large.
-final class ProgressBar {
-    let total: Int
-    let label: String
-    init?(total: Int, label: String) {
-        guard isatty(2) == 1, total > 8 << 20 else { return nil }
-        self.total = total
-        self.label = label
-    }
-    func update(_ done: Int) {
-        let width = 40
-        let frac = min(1, Double(done) / Double(max(total, 1)))
-        let filled = Int(frac * Double(width))
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(label) \(bar) \(Int(frac * 100))%".utf8))
-    }
-    func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
 }

@@ -3,44 +3,6 @@ import Foundation
 import MeowCore
 import MeowStore
 
-struct Backup: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Copy the workspace to a new file while annotators keep working (one consistent snapshot).",
-        discussion: "The copy holds every answer committed before the backup began and passes SQLite's integrity check before it is put in place. A backup never overwrites a file.")
-    @Option(help: ArgumentHelp("The new file.", valueName: "file")) var out: String
-    @OptionGroup var workspace: WorkspaceOptions
-
-    func run() throws {
-        try OutputFile.refuseProtected(out, protecting: [workspace.path])
-        let ws = try workspace.open()
-        let start = Date()
-        let bytes = try ws.backup(to: out)
-        Console.out("backed up \(workspace.path) to \(out) (\(bytes / 1024) KiB, integrity ok) in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
-    }
-}
-
-struct Doctor: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Check the workspace: integrity, frozen sets against their hashes, protection triggers, leases, counters. Exit 1 when anything is wrong.")
-    @Flag(help: "Print JSON.") var json = false
-    @OptionGroup var workspace: WorkspaceOptions
-
-    struct Output: Encodable { var ok: Bool; var checks: [String]; var problems: [String]; var notes: [String] }
-
-    func run() throws {
-        let r = try workspace.open().doctor()
-        if json {
-            try printJSON(Output(ok: r.ok, checks: r.checks, problems: r.problems, notes: r.notes))
-        } else {
-            for c in r.checks { out("ok       \(c)") }
-            for n in r.notes { out("note     \(n)") }
-            for p in r.problems { out("PROBLEM  \(p)") }
-            out(r.ok ? "\(workspace.path): healthy" : "\(workspace.path): \(r.problems.count) problems")
-        }
-        if !r.ok { throw ExitCode(1) }
-    }
-}
-
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "An item's answers and final label, and every earlier value they had: who changed what, when and why.")

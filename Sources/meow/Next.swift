@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import MeowCore
+import MeowStore
+
+struct Next: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Claim the next item and print it.",
+        discussion: """
+        Asking again while holding a claim returns the same item. Exit status 3: nothing left for this annotator.
+        Exit status 4: the guideline's rules stand in the way (acknowledge it, pass qualification, or a pause).
+        """)
+
+    @Argument(help: "Project name.") var project: String
+    @OptionGroup var user: AnnotatorOption
+    @Flag(help: "Print one JSON object: {\"item\": id, \"text\": ..., metadata...}.") var json = false
+    @Option(help: ArgumentHelp("Lease length in seconds (default: the guideline's lease_minutes, else 10 minutes).", valueName: "seconds"))
+    var lease: Double?
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func validate() throws {
+        if let lease, !(lease > 0 && lease <= Guideline.maxLeaseMinutes * 60) {
+            throw ValidationError("--lease must be a positive number of seconds, at most \(Int(Guideline.maxLeaseMinutes * 60)) (a week)")
+        }
+    }
+
+    func run() throws {
+        let ws = try workspace.open()
+        let item: ClaimedItem
+        do {
+            guard let next = try ws.claimNext(project: project, annotator: user.annotator, lease: lease) else { throw ExitCode(3) }
+            item = next
+        } catch let e as StoreError {
+            switch e {
+            case .acknowledgementNeeded, .paused, .qualificationFailed:
+                // Blocked by the guideline's rules: say why, exit 4.
+                note("Error: \(e)")
+                throw ExitCode(4)
+            default: throw e
+            }
+        }
+        var qualification = ""
+        if case .qualification(let i, let n) = item.kind { qualification = ",\"qualification\":{\"index\":\(i),\"total\":\(n)}" }
+        if json {
+            var s = "{\"item\":" + JSONText.quoted(item.id) + ",\"text\":" + JSONText.quoted(item.text) + qualification
+            if let m = item.metadata, m.count > 2 { s += "," + m.dropFirst().dropLast() }
+            try Console.outRaw(JSONText.escapingC1(Array((s + "}\n").utf8)))
+        } else {
+            if case .qualification(let i, let n) = item.kind { out("qualification \(i)/\(n): label it as the guideline says; your answers are scored") }
+            out("item: \(TerminalText.safeInline(item.id))")
+            if let m = item.metadata { out("metadata: \(m)") }
+            out(item.text)
+        }
+        // An item that could not be printed was never handed over: give the claim back.
+        do { try Console.flush() } catch {
+            try? ws.release(project: project, annotator: user.annotator, item: item.id)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import CursesTerminal
+import Foundation
+import MeowApp
+import MeowCore
+import MeowStore
+import MeowTerminal
+
+struct Review: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Review disputed and low-confidence items in the terminal: one key sets the final label.")
+    @Argument(help: "Project name.") var project: String
+    @OptionGroup var user: AnnotatorOption
+    @Option(help: "Items whose consensus confidence is below this are reviewed.") var below: Double = 0.7
+    @Flag(help: "List the review queue instead of opening the screen.") var list = false
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func run() throws {
+        let ws = try workspace.open()
+        let p = try ws.project(project)
+        let role = try ws.role(of: user.annotator, in: p)
+        guard role == .reviewer || role == .admin else {
+            throw UserFacingError("\(user.annotator) is not a reviewer of \(project) (an admin can run `meow annotators role \(project) \(user.annotator) reviewer`)")
+        }
+        if list {
+            for r in try ws.reviewQueue(project: project, below: below) {
+                out("\(r.id)\t\(r.suggested ?? "(tie)")\t\(String(format: "%.2f", r.confidence))\t" + r.answers.map { "\($0.annotator)=\($0.label)" }.joined(separator: " "))
+            }
+            return
+        }
+        let backend = ReviewBackend(workspace: ws, project: p, reviewer: user.annotator, threshold: below)
+        try Console.flush()   // what was said before the screen opens is shown first
+        let terminal = try CursesTerminal()
+        defer { terminal.restore() }
+        var g = p.guideline
+        g.enforcement = Enforcement()   // reviewers are not timed or qualified
+        let size = terminal.size
+        let state = LabelingState(project: "\(p.name) (review)", annotator: user.annotator, guideline: g, width: size.width, height: size.height)
+        let session = LabelingSession(state: state, terminal: terminal, backend: backend)
+        try session.run()
+        terminal.restore()
+        out("\(user.annotator): \(try backend.progress().mine) final labels decided this session")
+    }
+}
