@@ -3,12 +3,7 @@ import MeowCore
 
 /// An item handed to an annotator.
 public struct ClaimedItem: Sendable, Equatable {
-    /// What kind of item this is, as far as the annotator may know: gold checks look like
-    /// any other item; qualification items are announced.
-    public enum Kind: Sendable, Equatable {
-        case item
-        case qualification(index: Int, total: Int)
-    }
+    public typealias Kind = ItemKind
     public var id: String
     public var text: String
     /// Metadata as a JSON object text.

@@ -113,7 +113,7 @@ extension LabelingState {
                 return [.undo]
             case .skip?:
                 guard let item else { return [] }
-                if item.banner?.hasPrefix("qualification") == true {
+                if !item.kind.canSkip {
                     message = ("qualification items cannot be skipped: give your best answer", true)
                     return []
                 }

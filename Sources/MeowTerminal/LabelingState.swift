@@ -5,17 +5,18 @@ import MeowCore
 public struct ScreenItem: Sendable, Equatable {
     public var id: String
     public var text: String
-    /// Announced kinds of item, e.g. "qualification 3/8" (nil for ordinary items).
-    public var banner: String?
+    /// What kind of item this is (announced above the text unless ordinary).
+    public var kind: ItemKind
+    public var banner: String? { kind.banner }
     /// Lines shown under the text (the review screen lists every answer here).
     public var context: [String] = []
     /// Metadata fields the guideline asks to show, in its order.
     public var fields: [(name: String, value: String)]
-    public init(id: String, text: String, fields: [(name: String, value: String)] = [], banner: String? = nil, context: [String] = []) {
-        self.id = id; self.text = text; self.fields = fields; self.banner = banner; self.context = context
+    public init(id: String, text: String, fields: [(name: String, value: String)] = [], kind: ItemKind = .item, context: [String] = []) {
+        self.id = id; self.text = text; self.fields = fields; self.kind = kind; self.context = context
     }
     public static func == (a: ScreenItem, b: ScreenItem) -> Bool {
-        a.id == b.id && a.text == b.text && a.banner == b.banner && a.context == b.context && a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value)
+        a.id == b.id && a.text == b.text && a.kind == b.kind && a.context == b.context && a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value)
     }
 }
 

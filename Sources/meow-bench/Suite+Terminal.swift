@@ -23,7 +23,7 @@ extension Suite {
         defer { Files.removeDB(db) }
         let keys = o.quick ? 1_000 : 2_000
         var firstStartup: Double?
-        let e2eName = "key → next item drawn, end to end (`LabelingSession` + `WorkspaceBackend`: submit + claim next + progress + render), \(fmtCount(large))-item workspace, new annotator"
+        let e2eName = "key → next item drawn, end to end (`LabelingSession` + `QueueScreenAdapter`: submit + claim next + progress + render), \(fmtCount(large))-item workspace, new annotator"
         attempt("terminal", e2eName) {
             let e2e = try TerminalBench.session(db: db, annotator: "term-1", keys: keys)
             guard e2e.answers == keys, e2e.lastScreenShowsItem else { throw BenchFailure("terminal session: \(e2e.answers) answers of \(keys)") }

@@ -81,7 +81,7 @@ enum TerminalBench {
         var lastScreenShowsItem: Bool
     }
 
-    /// The real `LabelingSession` with `WorkspaceBackend` on a workspace file: startup is open
+    /// The real `LabelingSession` with `QueueScreenAdapter` on a workspace file: startup is open
     /// workspace + project + claim + progress + first render; each frame is submit + claim next
     /// + progress + canUndo + render (exactly what `meow label` does per key).
     static func session(db: String, annotator: String, keys: Int) throws -> SessionResult {
@@ -90,7 +90,7 @@ enum TerminalBench {
         let t0 = nowNs()
         let ws = try Workspace(path: db)
         let project = try ws.project(BenchData.project)
-        let backend = WorkspaceBackend(workspace: ws, project: project, annotator: annotator)
+        let backend = QueueScreenAdapter(workspace: ws, project: project, annotator: annotator)
         let terminal = TimingTerminal(width: width, height: height, key: .character(BenchData.hotkeys[0]), keys: keys)
         let state = LabelingState(project: project.name, annotator: annotator, guideline: project.guideline, width: width, height: height)
         let session = LabelingSession(state: state, terminal: terminal, backend: backend)

@@ -29,7 +29,7 @@ enum LabelScreen {
     /// Opens the labeling screen on a project and runs it until the annotator quits.
     static func run(workspace ws: Workspace, project name: String, annotator: String) throws {
         let project = try ws.project(name)
-        let backend = WorkspaceBackend(workspace: ws, project: project, annotator: annotator)
+        let backend = QueueScreenAdapter(workspace: ws, project: project, annotator: annotator)
         try Console.flush()   // what was said before the screen opens is shown first
         let terminal = try CursesTerminal()
         defer { terminal.restore() }

@@ -28,7 +28,7 @@ struct Review: ParsableCommand {
             }
             return
         }
-        let backend = ReviewBackend(workspace: ws, project: p, reviewer: user.annotator, threshold: below)
+        let backend = ReviewScreenAdapter(workspace: ws, project: p, reviewer: user.annotator, threshold: below)
         try Console.flush()   // what was said before the screen opens is shown first
         let terminal = try CursesTerminal()
         defer { terminal.restore() }

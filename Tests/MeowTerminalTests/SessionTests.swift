@@ -26,7 +26,7 @@ struct SessionTests {
         let project = try ws.project("reviews")
         let terminal = InMemoryTerminal(width: width, height: height, keys: Key.sequence(keys))
         let state = LabelingState(project: "reviews", annotator: who, guideline: project.guideline, width: width, height: height)
-        let session = LabelingSession(state: state, terminal: terminal, backend: WorkspaceBackend(workspace: ws, project: project, annotator: who))
+        let session = LabelingSession(state: state, terminal: terminal, backend: QueueScreenAdapter(workspace: ws, project: project, annotator: who))
         try session.run()
         return (session, terminal)
     }
@@ -88,9 +88,9 @@ struct SessionTests {
         /// Delegates to the real backend; before the first submit, an hour passes and bob's
         /// claim reaps alice's expired lease.
         final class LateBackend: LabelingBackend {
-            let inner: WorkspaceBackend, ws: Workspace
+            let inner: QueueScreenAdapter, ws: Workspace
             var expired = false
-            init(_ inner: WorkspaceBackend, _ ws: Workspace) { self.inner = inner; self.ws = ws }
+            init(_ inner: QueueScreenAdapter, _ ws: Workspace) { self.inner = inner; self.ws = ws }
             func next() throws -> ScreenItem? { try inner.next() }
             func submit(item: String, answer: AnswerDraft) throws -> QualificationSummary? {
                 if !expired {
@@ -110,7 +110,7 @@ struct SessionTests {
             func canUndo() throws -> Bool { try inner.canUndo() }
         }
         try ws.acknowledge(project: "reviews", annotator: "cy")
-        let backend = LateBackend(WorkspaceBackend(workspace: ws, project: project, annotator: "alice"), ws)
+        let backend = LateBackend(QueueScreenAdapter(workspace: ws, project: project, annotator: "alice"), ws)
         let terminal = InMemoryTerminal(keys: Key.sequence("pq"))
         let state = LabelingState(project: "reviews", annotator: "alice", guideline: project.guideline, width: 80, height: 24)
         try LabelingSession(state: state, terminal: terminal, backend: backend).run()

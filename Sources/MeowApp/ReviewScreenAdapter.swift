@@ -6,7 +6,7 @@ import MeowTerminal
 /// The review queue on the labeling screen: each item shows every annotator's label and
 /// comment, the consensus so far and the definitions of the labels in play; a label key sets
 /// the final label (with the comment as the reviewer's note).
-public final class ReviewBackend: LabelingBackend {
+public final class ReviewScreenAdapter: LabelingBackend {
     let ws: Workspace
     let project: Project
     let reviewer: String
@@ -85,6 +85,6 @@ public final class ReviewBackend: LabelingBackend {
         if let m = r.metadata, let obj = try? JSONSerialization.jsonObject(with: Data(m.utf8)) as? [String: Any] {
             for name in project.guideline.show { if let v = obj[name], !(v is NSNull) { fields.append((name, "\(v)")) } }
         }
-        return ScreenItem(id: r.id, text: r.text, fields: fields, banner: "review · \(left) left", context: context)
+        return ScreenItem(id: r.id, text: r.text, fields: fields, kind: .review(left: left), context: context)
     }
 }

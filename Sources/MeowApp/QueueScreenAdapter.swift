@@ -3,8 +3,9 @@ import MeowCore
 import MeowStore
 import MeowTerminal
 
-/// Adapts the workspace to what the labeling screen needs.
-public final class WorkspaceBackend: LabelingBackend {
+/// An annotator's queue in a workspace, as the labeling screen sees it: claims, answers,
+/// undo and progress go to the store; items come back as `ScreenItem`s.
+public final class QueueScreenAdapter: LabelingBackend {
     let ws: Workspace
     let project: Project
     let annotator: String
@@ -86,8 +87,6 @@ public final class WorkspaceBackend: LabelingBackend {
                 fields.append((name, "\(v)"))
             }
         }
-        var banner: String?
-        if case .qualification(let i, let n) = item.kind { banner = "qualification \(i)/\(n)" }
-        return ScreenItem(id: item.id, text: item.text, fields: fields, banner: banner)
+        return ScreenItem(id: item.id, text: item.text, fields: fields, kind: item.kind)
     }
 }
