@@ -50,7 +50,9 @@ public struct Guideline: Sendable, Equatable {
     public func label(_ value: String) -> Label? { labels.first { $0.value == value } }
 
     /// Keys the labeling screen uses itself; a label hotkey may not take one.
-    public static let reservedKeys: Set<Character> = ["u", "s", "f", "c", "q", "?", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
+    /// The labeling screen's own command keys and the digits (which pick labels by position):
+    /// derived from `ScreenCommand`, the same table the screen's keymap binds.
+    public static let reservedKeys: Set<Character> = Set(ScreenCommand.allCases.map(\.key)).union("0123456789")
     /// Upper bounds that keep a typo from making a project unusable.
     public static let maxOverlapLimit = 50
     public static let maxLeaseMinutes: Double = 7 * 24 * 60

@@ -1,34 +1,6 @@
 import Foundation
 import MeowCore
 
-/// The keymap as data: each command with its keys and what the key line says.
-public enum Command: String, Sendable, CaseIterable {
-    case undo, skip, unsure, comment, guideline, quit, submit
-    public var key: Character? {
-        switch self {
-        case .undo: return "u"
-        case .skip: return "s"
-        case .unsure: return "f"
-        case .comment: return "c"
-        case .guideline: return "?"
-        case .quit: return "q"
-        case .submit: return nil
-        }
-    }
-    public var help: String {
-        switch self {
-        case .undo: return "undo"
-        case .skip: return "skip"
-        case .unsure: return "unsure"
-        case .comment: return "comment"
-        case .guideline: return "guideline"
-        case .quit: return "quit"
-        case .submit: return "submit"
-        }
-    }
-    static func forKey(_ c: Character) -> Command? { allCases.first { $0.key == c } }
-}
-
 extension LabelingState {
     /// The label a key chooses: its hotkey, or 1-9 in guideline order.
     public func label(forKey c: Character) -> Guideline.Label? {
@@ -37,7 +9,8 @@ extension LabelingState {
         return nil
     }
 
-    /// Handles one key press; returns what the session must do.
+    /// Handles one key press; returns what the session must do. What each key does comes
+    /// from the mode's table in `Keymap`; label keys (hotkeys and digits) come from the guideline.
     public mutating func handle(_ key: Key, now: Date = Date()) -> [Effect] {
         if case .resize(let w, let h) = key { width = w; height = h; return [] }
         if key == .ctrlC { mode = .quitting; return [.quit] }
@@ -46,99 +19,122 @@ extension LabelingState {
             if key == .character("q") { mode = .quitting; return [.quit] }
             return []
         }
+        if case .labeling = mode, case .character(let c) = key, let l = label(forKey: c) { return choose(l, now: now) }
+        guard let action = Keymap.action(for: key, in: self) else {
+            if case .typing(let field) = mode, case .character(let c) = key { return type(c, into: field) }
+            if case .labeling = mode, case .character(let c) = key {
+                message = ("'\(c)' is not a key here — press ? for the guideline", true)
+            }
+            return []
+        }
+        return perform(action, now: now)
+    }
+
+    private mutating func choose(_ l: Guideline.Label, now: Date) -> [Effect] {
+        if guideline.task == .multilabel {
+            if selected.contains(l.value) { selected.remove(l.value) } else { selected.insert(l.value) }
+            message = nil
+            return []
+        }
+        return submit([l.value], now: now)
+    }
+
+    private mutating func perform(_ action: KeyAction, now: Date) -> [Effect] {
+        switch action {
+        case .quit:
+            mode = .quitting
+            return [.quit]
+        case .scroll(let lines): move(by: lines)
+        case .page(let pages): move(by: pages * pageSize)
+        case .top: move(to: 0)
+        case .bottom: move(to: Int.max / 2)
+        case .openGuideline:
+            if case .empty = mode {} else { returnMode = mode }
+            mode = .guideline(scroll: 0)
+        case .closeGuideline:
+            mode = returnMode ?? (item == nil ? .empty : .labeling)
+            returnMode = nil
+        case .acknowledge:
+            guard case .acknowledge(_, true) = mode else { message = ("scroll to the end of the guideline first (Space or PgDn)", true); return [] }
+            message = nil
+            mode = .loading
+            return [.acknowledge]
+        case .retryQualification:
+            message = nil; mode = .loading
+            return [.retryQualification]
+        case .startLabeling:
+            message = nil; mode = .loading
+            return [.loadNext]
+        case .submitSelection:
+            return submit(Array(selected), now: now)
+        case .clearDraft:
+            selected = []; comment = ""; unsure = false; unsureNote = ""; message = nil
+        case .saveText, .cancelText, .deleteChar:
+            if case .typing(let field) = mode { return edit(field, action) }
+        case .command(let command):
+            return run(command)
+        }
+        return []
+    }
+
+    private mutating func run(_ command: ScreenCommand) -> [Effect] {
+        switch command {
+        case .undo:
+            guard canUndo else { message = ("nothing to undo yet", true); return [] }
+            message = nil
+            return [.undo]
+        case .skip:
+            guard let item else { return [] }
+            if !item.kind.canSkip {
+                message = ("qualification items cannot be skipped: give your best answer", true)
+                return []
+            }
+            message = nil
+            return [.skip(item: item.id)]
+        case .unsure:
+            if guideline.enforcement.unsure == .forbid { message = ("this guideline does not allow unsure answers: choose the label you think is right", true); return [] }
+            if unsure { unsure = false; unsureNote = ""; message = ("unsure flag removed", false); return [] }
+            mode = .typing(.unsureNote(unsureNote))
+        case .comment:
+            mode = .typing(.comment(comment))
+        case .guideline:
+            mode = .guideline(scroll: 0)
+        case .quit:
+            mode = .quitting
+            return [.quit]
+        }
+        return []
+    }
+
+    /// Lines a page moves in the current mode.
+    private var pageSize: Int {
         switch mode {
-        case .quitting, .loading:
-            if key == .character("q") { mode = .quitting; return [.quit] }
-            return []
-        case .typing(let field): return handleTyping(field, key)
-        case .guideline(let scroll): return handleGuideline(scroll, key)
-        case .acknowledge(let scroll, let reachedEnd): return handleAcknowledge(scroll, reachedEnd, key)
-        case .qualificationResult(let summary, let scroll):
-            switch key {
-            case .character("q"): mode = .quitting; return [.quit]
-            case .up, .character("k"): mode = .qualificationResult(summary, scroll: max(0, scroll - 1))
-            case .down, .character("j"): mode = .qualificationResult(summary, scroll: scroll + 1)
-            case .pageDown, .character(" "): mode = .qualificationResult(summary, scroll: scroll + max(1, height - 8))
-            case .pageUp: mode = .qualificationResult(summary, scroll: max(0, scroll - max(1, height - 8)))
-            case .character("?"): returnMode = mode; mode = .guideline(scroll: 0)
-            case .character("r") where !summary.passed: message = nil; mode = .loading; return [.retryQualification]
-            case .enter where summary.passed: message = nil; mode = .loading; return [.loadNext]
-            default: break
-            }
-            return []
-        case .blocked:
-            switch key {
-            case .character("q"): mode = .quitting; return [.quit]
-            case .character("?"): returnMode = mode; mode = .guideline(scroll: 0)
-            default: break
-            }
-            return []
-        case .empty:
-            switch key {
-            case .character("q"): mode = .quitting; return [.quit]
-            case .character("u") where canUndo: message = nil; return [.undo]
-            case .character("?"): mode = .guideline(scroll: 0); return []
-            default: return []
-            }
-        case .labeling: return handleLabeling(key, now: now)
+        case .guideline: return max(1, height - 4)
+        case .acknowledge: return max(1, guidelineRows - 1)
+        case .qualificationResult: return max(1, height - 8)
+        default: return max(1, textRows - 1)
         }
     }
 
-    private mutating func handleLabeling(_ key: Key, now: Date) -> [Effect] {
-        switch key {
-        case .up: scroll = max(0, scroll - 1); return []
-        case .down: scroll += 1; return []
-        case .pageUp: scroll = max(0, scroll - max(1, textRows - 1)); return []
-        case .pageDown: scroll += max(1, textRows - 1); return []
-        case .home: scroll = 0; return []
-        case .enter:
-            guard guideline.task == .multilabel else { return [] }
-            return submit(Array(selected), now: now)
-        case .escape:
-            selected = []; comment = ""; unsure = false; unsureNote = ""; message = nil
-            return []
-        case .character(let c):
-            if let l = label(forKey: c) {
-                if guideline.task == .multilabel {
-                    if selected.contains(l.value) { selected.remove(l.value) } else { selected.insert(l.value) }
-                    message = nil
-                    return []
-                }
-                return submit([l.value], now: now)
-            }
-            switch Command.forKey(c) {
-            case .undo?:
-                guard canUndo else { message = ("nothing to undo yet", true); return [] }
-                message = nil
-                return [.undo]
-            case .skip?:
-                guard let item else { return [] }
-                if !item.kind.canSkip {
-                    message = ("qualification items cannot be skipped: give your best answer", true)
-                    return []
-                }
-                message = nil
-                return [.skip(item: item.id)]
-            case .unsure?:
-                if guideline.enforcement.unsure == .forbid { message = ("this guideline does not allow unsure answers: choose the label you think is right", true); return [] }
-                if unsure { unsure = false; unsureNote = ""; message = ("unsure flag removed", false); return [] }
-                mode = .typing(.unsureNote(unsureNote))
-                return []
-            case .comment?:
-                mode = .typing(.comment(comment))
-                return []
-            case .guideline?:
-                mode = .guideline(scroll: 0)
-                return []
-            case .quit?:
-                mode = .quitting
-                return [.quit]
-            default:
-                message = ("'\(c)' is not a key here — press ? for the guideline", true)
-                return []
-            }
-        default:
-            return []
+    private mutating func move(by delta: Int) {
+        switch mode {
+        case .guideline(let s): move(to: max(0, s + delta))
+        case .acknowledge(let s, _): move(to: max(0, s + delta))
+        case .qualificationResult(_, let s): move(to: max(0, s + delta))
+        default: move(to: max(0, scroll + delta))
+        }
+    }
+
+    /// Scrolls whatever the mode shows to line `target` (clamped where the mode knows its end).
+    private mutating func move(to target: Int) {
+        switch mode {
+        case .guideline: mode = .guideline(scroll: target)
+        case .acknowledge(_, let reachedEnd):
+            let maxScroll = max(0, guidelineLines().count - guidelineRows)
+            let s = min(target, maxScroll)
+            mode = .acknowledge(scroll: s, reachedEnd: reachedEnd || s >= maxScroll)
+        case .qualificationResult(let summary, _): mode = .qualificationResult(summary, scroll: target)
+        default: scroll = target == Int.max / 2 ? scroll : target
         }
     }
 
@@ -160,72 +156,38 @@ extension LabelingState {
         return [.submit(item: item.id, answer: draft)]
     }
 
-    private mutating func handleTyping(_ field: TextField, _ key: Key) -> [Effect] {
+    private mutating func edit(_ field: TextField, _ action: KeyAction) -> [Effect] {
         var text = field.text
-        switch key {
-        case .enter:
+        switch action {
+        case .saveText:
             switch field {
             case .comment: comment = text; message = text.isEmpty ? nil : ("comment added", false)
             case .unsureNote: unsure = true; unsureNote = text; message = ("flagged as unsure — now choose the label you lean to", false)
             }
             mode = .labeling
             return []
-        case .escape:
+        case .cancelText:
             mode = .labeling
             return []
-        case .backspace:
-            if !text.isEmpty { text.removeLast() }
-        case .character(let c):
-            if text.count < 500 { text.append(c) }
         default:
-            return []
+            if !text.isEmpty { text.removeLast() }
         }
+        setText(text, of: field)
+        return []
+    }
+
+    private mutating func type(_ c: Character, into field: TextField) -> [Effect] {
+        var text = field.text
+        if text.count < 500 { text.append(c) }
+        setText(text, of: field)
+        return []
+    }
+
+    private mutating func setText(_ text: String, of field: TextField) {
         switch field {
         case .comment: mode = .typing(.comment(text))
         case .unsureNote: mode = .typing(.unsureNote(text))
         }
-        return []
-    }
-
-    private mutating func handleGuideline(_ scroll: Int, _ key: Key) -> [Effect] {
-        let page = max(1, height - 4)
-        switch key {
-        case .character("?"), .character("q"), .escape:
-            mode = returnMode ?? (item == nil ? .empty : .labeling)
-            returnMode = nil
-        case .up, .character("k"): mode = .guideline(scroll: max(0, scroll - 1))
-        case .down, .character("j"): mode = .guideline(scroll: scroll + 1)
-        case .pageUp, .character("b"): mode = .guideline(scroll: max(0, scroll - page))
-        case .pageDown, .character(" "): mode = .guideline(scroll: scroll + page)
-        case .home, .character("g"): mode = .guideline(scroll: 0)
-        case .end, .character("G"): mode = .guideline(scroll: Int.max / 2)
-        default: break
-        }
-        return []
-    }
-
-    private mutating func handleAcknowledge(_ scroll: Int, _ reachedEnd: Bool, _ key: Key) -> [Effect] {
-        let page = max(1, guidelineRows - 1)
-        let maxScroll = max(0, guidelineLines().count - guidelineRows)
-        var s = scroll
-        switch key {
-        case .character("q"): mode = .quitting; return [.quit]
-        case .up, .character("k"): s = max(0, s - 1)
-        case .down, .character("j"): s += 1
-        case .pageUp, .character("b"): s = max(0, s - page)
-        case .pageDown, .character(" "): s += page
-        case .home, .character("g"): s = 0
-        case .end, .character("G"): s = maxScroll
-        case .enter:
-            guard reachedEnd else { message = ("scroll to the end of the guideline first (Space or PgDn)", true); return [] }
-            message = nil
-            mode = .loading
-            return [.acknowledge]
-        default: return []
-        }
-        s = min(s, maxScroll)
-        mode = .acknowledge(scroll: s, reachedEnd: reachedEnd || s >= maxScroll)
-        return []
     }
 
     static func seconds(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }

@@ -238,27 +238,8 @@ extension LabelingState {
         }
     }
 
-    /// What the key line shows in the current mode.
-    func keyLine() -> [(String, String)] {
-        switch mode {
-        case .acknowledge(_, let end):
-            return (end ? [("⏎", "acknowledge: I have read it")] : [("Space PgDn", "read on to the end")]) + [("↑↓ j k", "scroll"), ("q", "quit")]
-        case .qualificationResult(let s, _):
-            return (s.passed ? [("⏎", "start labeling")] : [("r", "try again")]) + [("↑↓", "scroll"), ("?", "guideline"), ("q", "quit")]
-        case .blocked: return [("?", "guideline"), ("q", "quit")]
-        case .typing: return [("⏎", "save"), ("Esc", "cancel"), ("⌫", "delete")]
-        case .guideline: return [("↑↓ j k", "scroll"), ("PgUp PgDn", "page"), ("g G", "top/end"), ("? q Esc", "back to labeling")]
-        case .empty: return (canUndo ? [("u", "undo last answer")] : []) + [("?", "guideline"), ("q", "quit")]
-        case .loading, .quitting: return [("q", "quit")]
-        case .labeling:
-            let keys = guideline.labels.compactMap { $0.hotkey.map(String.init) }.joined()
-            let digits = guideline.labels.count > 1 ? "1-\(min(9, guideline.labels.count))" : "1"
-            var line: [(String, String)] = [(keys.isEmpty ? digits : "\(keys) \(digits)", guideline.task == .multilabel ? "toggle" : "label")]
-            if guideline.task == .multilabel { line.append(("⏎", "submit")) }
-            line += [("u", "undo"), ("s", "skip"), ("f", "unsure"), ("c", "comment"), ("?", "guideline"), ("q", "quit")]
-            return line
-        }
-    }
+    /// What the key line shows in the current mode (from the mode's table in `Keymap`).
+    func keyLine() -> [(String, String)] { Keymap.keyLine(for: self) }
 
     private func renderLabelChips(into screen: inout Screen, rows: [Int]) {
         var row = 0

@@ -3,7 +3,9 @@ import Testing
 @testable import MeowTerminal
 
 /// Whole-screen snapshots, compared line by line with files in `Snapshots/` (reviewed by eye
-/// when recorded). Record again with `MEOW_RECORD_SNAPSHOTS=1 swift test --filter Snapshot`.
+/// when recorded): the text in `NAME.txt` and each cell's style in `NAME.style.txt` (one
+/// letter per cell, see `styleLetter`), as ratatui's buffer assertions compare both.
+/// Record again with `MEOW_RECORD_SNAPSHOTS=1 swift test --filter Snapshot`.
 @Suite("Screen snapshots")
 struct SnapshotTests {
     static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
@@ -17,6 +19,30 @@ struct SnapshotTests {
             let cells = (0..<screen.width).map { screen[$0, y] }
             #expect(cells.reduce(0) { $0 + ($1.isContinuation ? 0 : max(1, DisplayWidth.of($1.character))) } == screen.width)
         }
+        let styles = (0..<screen.height).map { y in String((0..<screen.width).map { Self.styleLetter(screen[$0, y].style) }) }.joined(separator: "\n") + "\n"
+        try compare(name + ".style", styles)
+        try compare(name, text)
+    }
+
+    /// One letter per style: . plain, d dim, B bold, T title, a accent, h hotkey, s selected,
+    /// E error, S success, W warning, x escaped.
+    static func styleLetter(_ s: Style) -> Character {
+        switch s {
+        case .plain: return "."
+        case .dim: return "d"
+        case .bold: return "B"
+        case .title: return "T"
+        case .accent: return "a"
+        case .hotkey: return "h"
+        case .selected: return "s"
+        case .error: return "E"
+        case .success: return "S"
+        case .warning: return "W"
+        case .escaped: return "x"
+        }
+    }
+
+    func compare(_ name: String, _ text: String) throws {
         let file = Self.dir.appendingPathComponent(name + ".txt")
         if ProcessInfo.processInfo.environment["MEOW_RECORD_SNAPSHOTS"] != nil {
             try FileManager.default.createDirectory(at: Self.dir, withIntermediateDirectories: true)
@@ -78,5 +104,26 @@ struct SnapshotTests {
         var s = Fixtures.state()
         _ = s.press("fnot sure if sarcastic")
         try check("unsure-note-80x24", s)
+    }
+
+    @Test func acknowledgeAt80x24() throws {
+        var s = Fixtures.state()
+        s.apply(.blocked(.acknowledge(version: 2)))
+        try check("acknowledge-80x24", s)
+    }
+
+    @Test func failedQualificationAt80x24() throws {
+        var s = Fixtures.state()
+        s.apply(.qualificationFinished(QualificationSummary(correct: 3, total: 6, passMark: 0.8, passed: false, misses: [
+            .init(text: "Arrived broken, but support replaced it the next day.", given: "neg", correct: "pos",
+                  explanation: "The reviewer ends satisfied.", definition: "pos: Positive."),
+        ])))
+        try check("qualification-failed-80x24", s)
+    }
+
+    @Test func pausedAt80x24() throws {
+        var s = Fixtures.state()
+        s.apply(.blocked(.paused("gold-check accuracy 40% over the last 5 checks is below 60%")))
+        try check("paused-80x24", s)
     }
 }
