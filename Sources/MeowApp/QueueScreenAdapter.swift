@@ -29,7 +29,7 @@ public final class QueueScreenAdapter: LabelingBackend {
         }
     }
 
-    public func submit(item: String, answer: AnswerDraft) throws -> QualificationSummary? {
+    public func submit(item: String, answer: Answer) throws -> QualificationSummary? {
         let outcome = try lostIfNotHeld { try ws.submit(project: project.name, annotator: annotator, item: item,
                                     answer: Answer(labels: answer.labels, comment: answer.comment, unsure: answer.unsure,
                                                    unsureNote: answer.unsureNote, seconds: answer.seconds)) }

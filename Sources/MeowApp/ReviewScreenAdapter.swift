@@ -32,9 +32,9 @@ public final class ReviewScreenAdapter: LabelingBackend {
         return q.first.map { screenItem($0, left: q.count) }
     }
 
-    public func submit(item: String, answer: AnswerDraft) throws -> QualificationSummary? {
+    public func submit(item: String, answer: Answer) throws -> QualificationSummary? {
         let note = [answer.comment, answer.unsureNote].compactMap { $0 }.joined(separator: " — ")
-        try ws.decide(project: project.name, item: item, label: answer.labels.joined(separator: ","), note: note.isEmpty ? nil : note, by: reviewer)
+        try ws.decide(project: project.name, item: item, label: answer.value.labelColumn, note: note.isEmpty ? nil : note, by: reviewer)
         decided.append(item)
         return nil
     }
@@ -75,7 +75,7 @@ public final class ReviewScreenAdapter: LabelingBackend {
         } else if !r.answers.isEmpty {
             context.append("Consensus so far: none (a tie)")
         }
-        let inPlay = Set(r.answers.flatMap { $0.label.split(separator: ",").map(String.init) })
+        let inPlay = Set(r.answers.flatMap { AnswerValue.labels(inColumn: $0.label) })
         let defs = project.guideline.labels.filter { inPlay.contains($0.value) }
         if !defs.isEmpty {
             context.append("Definitions:")

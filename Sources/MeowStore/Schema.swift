@@ -329,6 +329,26 @@ enum Schema {
             SELECT RAISE(ABORT, 'history is append-only');
         END;
         """),
+        ("v5-typed-answer-values", """
+        -- What an answer says as JSON ({"labels":[...]} today; spans, ratings and pairwise
+        -- choices add their own keys), beside the comma-joined label that agreement,
+        -- consensus and exports read. Existing answers are filled in from their label: a
+        -- label value never holds a comma, and json_quote escapes everything else.
+        ALTER TABLE annotation ADD COLUMN value TEXT CHECK (value IS NULL OR json_valid(value));
+        ALTER TABLE final_label ADD COLUMN value TEXT CHECK (value IS NULL OR json_valid(value));
+        DROP TRIGGER frozen_annotation_update;
+        DROP TRIGGER frozen_final_update;
+        UPDATE annotation SET value = '{"labels":[' || replace(json_quote(label), ',', '","') || ']}';
+        UPDATE final_label SET value = '{"labels":[' || replace(json_quote(label), ',', '","') || ']}' WHERE label IS NOT NULL;
+        CREATE TRIGGER frozen_annotation_update BEFORE UPDATE ON annotation
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.item_id) BEGIN
+            SELECT RAISE(ABORT, 'answers to a frozen item cannot change');
+        END;
+        CREATE TRIGGER frozen_final_update BEFORE UPDATE ON final_label
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.item_id) BEGIN
+            SELECT RAISE(ABORT, 'the final label of a frozen item cannot change');
+        END;
+        """),
     ]
 
     /// The triggers that protect frozen sets and the history: `meow doctor` reports any that

@@ -47,7 +47,7 @@ extension Workspace {
               AND NOT EXISTS (SELECT 1 FROM frozen_record f WHERE f.item_id = i.id)
             ORDER BY i.id, a.annotator
             """, .int(p.id)).map { r in
-            let label = r.text(2).split(separator: ",").map { renames[String($0)] ?? String($0) }.joined(separator: ",")
+            let label = AnswerValue.labels(AnswerValue.labels(inColumn: r.text(2)).map { renames[$0] ?? $0 }).labelColumn
             return (r.text(0), r.text(1), label)
         }
     }
@@ -67,11 +67,11 @@ extension Workspace {
                                   action: action, actor: actor, reason: "\(method) consensus")
             }
             try db.run("""
-                INSERT INTO final_label(item_id, project_id, label, decision, method, confidence, decided_by, note, decided_at)
-                VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)
-                ON CONFLICT(item_id) DO UPDATE SET label = excluded.label, decision = excluded.decision, method = excluded.method,
+                INSERT INTO final_label(item_id, project_id, label, value, decision, method, confidence, decided_by, note, decided_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+                ON CONFLICT(item_id) DO UPDATE SET label = excluded.label, value = excluded.value, decision = excluded.decision, method = excluded.method,
                     confidence = excluded.confidence, decided_by = NULL, note = excluded.note, decided_at = excluded.decided_at
-                """, .int(itemID), .int(p.id), .of(c.label), .of(c.decision?.rawValue), .text(method), .double(c.confidence),
+                """, .int(itemID), .int(p.id), .of(c.label), .of(c.label.map { AnswerValue.labels(AnswerValue.labels(inColumn: $0)).json }), .of(c.decision?.rawValue), .text(method), .double(c.confidence),
                        c.tied.isEmpty ? .null : .text("tie: " + c.tied.joined(separator: ", ")), .text(now))
             stored += 1
         }
@@ -155,7 +155,7 @@ extension Workspace {
             throw StoreError.notAllowed(user: reviewer, action: "review", admins: try db.rows("SELECT name FROM member WHERE project_id = ? AND role IN ('admin', 'reviewer') ORDER BY name", .int(p.id)).map { $0.text(0) })
         }
         let labels: [String]
-        do { labels = try p.guideline.validate(labels: label.split(separator: ",").map(String.init), comment: note ?? "review") }
+        do { labels = try p.guideline.validate(labels: AnswerValue.labels(inColumn: label), comment: note ?? "review") }
         catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
         try db.write {
             guard let itemID = try db.scalarInt("SELECT id FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(externalID)) else {
@@ -163,14 +163,14 @@ extension Workspace {
             }
             let old = try finalLabelValue(itemID: itemID)
             try recordHistory(projectID: p.id, itemID: itemID, subject: .finalLabel, annotator: nil, old: old?.json,
-                              new: FinalLabelValue(label: labels.joined(separator: ","), decision: "reviewer", method: "review", decidedBy: reviewer, note: note).json,
+                              new: FinalLabelValue(label: AnswerValue.labels(labels).labelColumn, decision: "reviewer", method: "review", decidedBy: reviewer, note: note).json,
                               action: "review", actor: reviewer, reason: note)
             try db.run("""
-                INSERT INTO final_label(item_id, project_id, label, decision, method, confidence, decided_by, note, decided_at)
-                VALUES (?, ?, ?, 'reviewer', 'review', 1.0, ?, ?, ?)
-                ON CONFLICT(item_id) DO UPDATE SET label = excluded.label, decision = 'reviewer', method = 'review', confidence = 1.0,
+                INSERT INTO final_label(item_id, project_id, label, value, decision, method, confidence, decided_by, note, decided_at)
+                VALUES (?, ?, ?, ?, 'reviewer', 'review', 1.0, ?, ?, ?)
+                ON CONFLICT(item_id) DO UPDATE SET label = excluded.label, value = excluded.value, decision = 'reviewer', method = 'review', confidence = 1.0,
                     decided_by = excluded.decided_by, note = excluded.note, decided_at = excluded.decided_at
-                """, .int(itemID), .int(p.id), .text(labels.joined(separator: ",")), .text(reviewer), .of(note.flatMap { $0.isEmpty ? nil : $0 }), .text(Workspace.now()))
+                """, .int(itemID), .int(p.id), .text(AnswerValue.labels(labels).labelColumn), .text(AnswerValue.labels(labels).json), .text(reviewer), .of(note.flatMap { $0.isEmpty ? nil : $0 }), .text(Workspace.now()))
         }
     }
 

@@ -173,7 +173,7 @@ extension Workspace {
             """, .int(p.id), .text(annotator), .int(Int64(attempt)))
         let misses = rows.filter { $0.int(4) == 0 }.map { r in
             QualificationResult.Miss(itemText: r.text(0), given: r.text(1), correct: r.text(2), explanation: r.text(3),
-                                     definition: r.text(2).split(separator: ",").compactMap { p.guideline.label(String($0)).map { "\($0.value): \($0.definition)" } }.joined(separator: "\n"))
+                                     definition: AnswerValue.labels(inColumn: r.text(2)).compactMap { p.guideline.label(String($0)).map { "\($0.value): \($0.definition)" } }.joined(separator: "\n"))
         }
         let correct = rows.count - misses.count
         let rule = p.guideline.enforcement.qualification
@@ -307,7 +307,7 @@ extension Workspace {
     /// Routes a submit for an item that is not a queue item: a held gold check or a
     /// qualification item. Returns nil when `externalID` is neither.
     func submitGold(_ p: Project, _ annotator: String, _ externalID: String, labels: [String], seconds: Double?) throws -> SubmitOutcome? {
-        let given = labels.joined(separator: ",")
+        let given = AnswerValue.labels(labels).labelColumn
         if let g = try db.row("SELECT c.gold_id, g.label FROM gold_claim c JOIN gold_item g ON g.id = c.gold_id WHERE c.project_id = ? AND c.annotator = ? AND c.disguised = ?",
                               .int(p.id), .text(annotator), .text(externalID)) {
             try recordGoldCheck(p, annotator, goldID: g.int(0), expected: g.text(1), given: given, seconds: seconds)

@@ -51,7 +51,7 @@ extension Workspace {
         let renames = try labelRenames(project: name)
         var stale = 0
         for r in try db.rows("SELECT label, count(*) FROM annotation WHERE project_id = ? GROUP BY label", .int(p.id)) {
-            if r.text(0).split(separator: ",").contains(where: { !current.contains(renames[String($0)] ?? String($0)) }) { stale += Int(r.int(1)) }
+            if AnswerValue.labels(inColumn: r.text(0)).contains(where: { !current.contains(renames[$0] ?? $0) }) { stale += Int(r.int(1)) }
         }
         return stale
     }

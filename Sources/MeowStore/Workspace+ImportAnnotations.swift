@@ -27,9 +27,10 @@ extension Workspace {
                     throw ImportError(file: path, line: line, message: "annotator '\(TerminalText.safeInline(String(annotator.prefix(80))))': \(problem)")
                 }
                 let labels: [String]
-                do { labels = try p.guideline.validate(labels: label.split(separator: ",").map(String.init), comment: "imported") }
+                do { labels = try p.guideline.validate(labels: AnswerValue.labels(inColumn: label), comment: "imported") }
                 catch { throw ImportError(file: path, line: line, message: "\(error)") }
-                let joined = labels.joined(separator: ",")
+                let value = AnswerValue.labels(labels)
+                let joined = value.labelColumn
                 guard let itemID = try db.scalarInt("SELECT id FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(item)) else {
                     throw ImportError(file: path, line: line, message: "no item '\(item)' in project '\(p.name)' (import the items first)")
                 }
@@ -38,9 +39,9 @@ extension Workspace {
                     throw ImportError(file: path, line: line, message: "\(annotator) already labeled '\(item)' as '\(existing.text(0))', not '\(joined)'")
                 }
                 try db.run("""
-                    INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at, source, imported_by)
-                    VALUES (?, ?, ?, ?, ?, ?, 'import', ?)
-                    """, .int(itemID), .int(p.id), .text(annotator), .text(joined), .int(Int64(p.guidelineVersion)), .text(Workspace.now()), .text(user))
+                    INSERT INTO annotation(item_id, project_id, annotator, label, value, guideline_version, created_at, source, imported_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'import', ?)
+                    """, .int(itemID), .int(p.id), .text(annotator), .text(joined), .text(value.json), .int(Int64(p.guidelineVersion)), .text(Workspace.now()), .text(user))
                 summary.inserted += 1
             }
         }

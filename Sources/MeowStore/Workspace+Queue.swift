@@ -12,20 +12,6 @@ public struct ClaimedItem: Sendable, Equatable {
     public var kind: Kind = .item
 }
 
-/// An answer to record.
-public struct Answer: Sendable, Equatable {
-    public var labels: [String]
-    public var comment: String?
-    public var unsure: Bool
-    /// Why the annotator is unsure (optional).
-    public var unsureNote: String?
-    /// Seconds the annotator spent on the item, when known (the labeling screen knows).
-    public var seconds: Double?
-    public init(labels: [String], comment: String? = nil, unsure: Bool = false, unsureNote: String? = nil, seconds: Double? = nil) {
-        self.labels = labels; self.comment = comment; self.unsure = unsure; self.unsureNote = unsureNote; self.seconds = seconds
-    }
-}
-
 extension Workspace {
     /// Claims the next item for `annotator`, or returns the item they already hold. The claim
     /// is a lease: unanswered after `lease` seconds, the item returns to the queue. Returns nil
@@ -137,9 +123,9 @@ extension Workspace {
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
             try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
             try db.run("""
-                INSERT INTO annotation(item_id, project_id, annotator, label, comment, unsure, unsure_note, guideline_version, created_at, seconds, review_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, .int(item.id), .int(project.id), .text(annotator), .text(labels.joined(separator: ",")),
+                INSERT INTO annotation(item_id, project_id, annotator, label, value, comment, unsure, unsure_note, guideline_version, created_at, seconds, review_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, .int(item.id), .int(project.id), .text(annotator), .text(AnswerValue.labels(labels).labelColumn), .text(AnswerValue.labels(labels).json),
                        .of(answer.comment.flatMap { $0.isEmpty ? nil : $0 }), .int(answer.unsure ? 1 : 0),
                        .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
                        .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null,

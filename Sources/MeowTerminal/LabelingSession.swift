@@ -8,7 +8,7 @@ public protocol LabelingBackend: AnyObject {
     /// Throws `BlockedError` when the guideline's rules stand in the way.
     func next() throws -> ScreenItem?
     /// Records an answer; returns the summary when it completed a qualification round.
-    func submit(item: String, answer: AnswerDraft) throws -> QualificationSummary?
+    func submit(item: String, answer: Answer) throws -> QualificationSummary?
     func acknowledge() throws
     func retryQualification() throws
     func recordTooFast() throws

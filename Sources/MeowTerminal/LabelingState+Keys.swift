@@ -151,7 +151,7 @@ extension LabelingState {
             message = ("too fast: take at least \(Self.seconds(min)) s to read the item before answering", true)
             return [.tooFast]
         }
-        let draft = AnswerDraft(labels: ordered, comment: comment.isEmpty ? nil : comment,
+        let draft = Answer(labels: ordered, comment: comment.isEmpty ? nil : comment,
                                 unsure: unsure, unsureNote: unsureNote.isEmpty ? nil : unsureNote, seconds: shownAt.map { now.timeIntervalSince($0) })
         return [.submit(item: item.id, answer: draft)]
     }

@@ -132,7 +132,7 @@ public struct LabelingState: Sendable {
 /// an `Event`.
 public enum Effect: Sendable, Equatable {
     case loadNext
-    case submit(item: String, answer: AnswerDraft)
+    case submit(item: String, answer: Answer)
     case skip(item: String)
     case undo
     case quit
@@ -142,15 +142,6 @@ public enum Effect: Sendable, Equatable {
     case retryQualification
     /// An answer came faster than `min_seconds`: counted per annotator.
     case tooFast
-}
-
-/// An answer as the screen builds it (MeowStore turns it into a stored annotation).
-public struct AnswerDraft: Sendable, Equatable {
-    public var labels: [String]
-    public var comment: String?
-    public var unsure: Bool
-    public var unsureNote: String?
-    public var seconds: Double?
 }
 
 /// Results of effects, fed back into the state.

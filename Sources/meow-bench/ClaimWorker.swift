@@ -168,8 +168,8 @@ enum ClaimWorker {
         let insertClaim = try db.prepare("INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
         let deleteClaim = try db.prepare("DELETE FROM claim WHERE item_id = ?1 AND annotator = ?2")
         let insertAnnotation = try db.prepare("""
-            INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at, value)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
         defer { for s in [pick, insertClaim, deleteClaim, insertAnnotation] { sqlite3_finalize(s) } }
         let annotator = o.annotator
@@ -250,6 +250,8 @@ enum ClaimWorker {
             sqlite3_bind_text(insertAnnotation, 4, BenchData.labels[labelIndex], -1, meow_sqlite_transient())
             sqlite3_bind_int64(insertAnnotation, 5, guidelineVersion)
             sqlite3_bind_text(insertAnnotation, 6, nowISO(), -1, meow_sqlite_transient())
+            // The same value column the store writes (AnswerValue.json), so the loops do the same work.
+            sqlite3_bind_text(insertAnnotation, 7, "{\"labels\":[\"" + BenchData.labels[labelIndex] + "\"]}", -1, meow_sqlite_transient())
             try stepDone(insertAnnotation)
             try commit()
         }

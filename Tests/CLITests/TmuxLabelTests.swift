@@ -4,15 +4,22 @@ import Testing
 /// Drives the real `meow label` in a real terminal (tmux), as an annotator would.
 final class Tmux {
     let session = "meow-test-\(UUID().uuidString.prefix(8))"
+    /// Each terminal runs on its own tmux server: a shared server shuts down when its last
+    /// session ends, and a test starting a session at that moment saw "no server running".
+    var socket: String { session }
 
     init(command: String, width: Int = 100, height: Int = 30, env: [String: String] = [:]) throws {
         let exports = env.map { "export \($0.key)=\($0.value); " }.joined()
         // The first tmux call starts the server, which must not inherit a pipe we read to its end.
-        try Tmux.tmux(detached: true, ["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
+        try Tmux.tmux(detached: true, ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
                        "\(exports)\(command); echo \"[exit $?]\"; sleep 60"])
     }
 
-    deinit { try? Tmux.tmux(["kill-session", "-t", session]) }
+    deinit { try? Tmux.tmux(["-L", socket, "kill-server"]) }
+
+    /// A tmux command on this terminal's server.
+    @discardableResult
+    func run(_ args: [String]) throws -> String { try Tmux.tmux(["-L", socket] + args) }
 
     /// Runs a tmux command through `system()`. Foundation's `Process` watches a descriptor the
     /// child inherits to learn it exited; the tmux server daemon keeps that descriptor open, so
@@ -24,15 +31,15 @@ final class Tmux {
         let quoted = (["tmux"] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         let status = system(quoted + " </dev/null >" + out + " 2>&1")
         let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-        if status != 0 && !detached && args.first != "kill-session" {
+        if status != 0 && !detached && !args.contains("kill-session") && !args.contains("kill-server") {
             throw TmuxError(message: "tmux \(args.joined(separator: " ")) failed: \(text)")
         }
         return text
     }
 
-    func screen() throws -> String { try Tmux.tmux(["capture-pane", "-p", "-t", session]) }
+    func screen() throws -> String { try run(["capture-pane", "-p", "-t", session]) }
 
-    func send(_ keys: String...) throws { try Tmux.tmux(["send-keys", "-t", session] + keys) }
+    func send(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
 
     /// Waits until the screen contains `text`; fails the test with the screen when it does not.
     @discardableResult
@@ -92,10 +99,10 @@ struct TmuxLabelTests {
     @Test func resizeRedrawsAndATooSmallWindowSaysSo() throws {
         let t = try Tmux(command: command)
         try t.waitFor("item i1")
-        try Tmux.tmux(["resize-window", "-t", t.session, "-x", "60", "-y", "20"])
+        try t.run(["resize-window", "-t", t.session, "-x", "60", "-y", "20"])
         try t.waitFor("Window too small: 60x20")
         try t.send("p")   // ignored while nothing is drawn
-        try Tmux.tmux(["resize-window", "-t", t.session, "-x", "120", "-y", "40"])
+        try t.run(["resize-window", "-t", t.session, "-x", "120", "-y", "40"])
         let screen = try t.waitFor("item i1")
         #expect(screen.contains("text of item 1 日本語 🙂"))
         try t.send("q")
@@ -109,7 +116,7 @@ struct TmuxLabelTests {
         try t.send("p"); try t.waitFor("item i2")
         try t.send("n"); try t.waitFor("item i3")
         // The pane runs a shell whose child is meow: kill -9 exactly that process.
-        let shell = try Tmux.tmux(["list-panes", "-t", t.session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try t.run(["list-panes", "-t", t.session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         let meowPID = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8).split(separator: " ").first.map(String.init) ?? ""
         #expect(kill(pid_t(meowPID) ?? 0, SIGKILL) == 0)
         try t.waitFor("[exit 137]")
@@ -122,7 +129,7 @@ struct TmuxLabelTests {
     @Test func aKillSignalRestoresTheTerminal() throws {
         let t = try Tmux(command: command + "; stty -a | grep -o ' echo ' ; tput cnorm >/dev/null")
         try t.waitFor("item i1")
-        let shell = try Tmux.tmux(["list-panes", "-t", t.session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = try t.run(["list-panes", "-t", t.session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
         let meowPID = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8).split(separator: " ").first.map(String.init) ?? ""
         #expect(kill(pid_t(meowPID) ?? 0, SIGTERM) == 0)
         // Back on the normal screen, with echo on again (curses turned it off).

@@ -138,14 +138,21 @@ struct QueueTests {
             INSERT INTO guideline_version VALUES (1, 1, 'h', '---\nname: o\ntask: classify\nlabels: [{value: a, definition: A}, {value: b, definition: B}]\n---\nWhen unsure, skip.', '2026-01-01', 'olga');
             INSERT INTO item(id, project_id, external_id, text, text_hash, priority, qkey, need) VALUES (1, 1, 'x', 'old text', x'00', 0, 1, 1);
             INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at) VALUES (1, 1, 'ann', 'a', 1, '2026-01-02');
+            INSERT INTO item(id, project_id, external_id, text, text_hash, priority, qkey, need) VALUES (2, 1, 'y', 'other text', x'01', 0, 2, 1);
+            INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at) VALUES (2, 1, 'ann', 'a,b"q', 1, '2026-01-02');
             """)
         let ws = try Workspace(path: path)
         #expect(ws.schemaVersion == Workspace.supportedSchemaVersion)
         let p = try ws.project("old")
         #expect(try ws.role(of: "olga", in: p) == .admin)
         #expect(try ws.hasAcknowledged(project: p, annotator: "ann"))
-        #expect(try ws.status(project: "old").annotations == 1)
+        #expect(try ws.status(project: "old").annotations == 2)
         #expect(try ws.db.scalarInt("SELECT count(*) FROM final_label") == 0)
+        // Old answers get their typed value from their label (v5), exactly as new ones are written.
+        let values = try ws.db.rows("SELECT label, value FROM annotation ORDER BY id").map { ($0.text(0), $0.text(1)) }
+        for (label, value) in values {
+            #expect(value == AnswerValue.labels(AnswerValue.labels(inColumn: label)).json, "\(label) -> \(value)")
+        }
     }
 
     @Test func migratingAVersionZeroFileAndReopeningIsIdempotent() throws {

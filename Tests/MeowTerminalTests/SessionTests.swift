@@ -92,7 +92,7 @@ struct SessionTests {
             var expired = false
             init(_ inner: QueueScreenAdapter, _ ws: Workspace) { self.inner = inner; self.ws = ws }
             func next() throws -> ScreenItem? { try inner.next() }
-            func submit(item: String, answer: AnswerDraft) throws -> QualificationSummary? {
+            func submit(item: String, answer: Answer) throws -> QualificationSummary? {
                 if !expired {
                     expired = true
                     _ = try ws.claimNext(project: "reviews", annotator: "bob", now: Date().addingTimeInterval(3600))

@@ -8,12 +8,12 @@ struct StateMachineTests {
     @Test func aHotkeyAnswersASingleLabelItemAtOnce() {
         var s = Fixtures.state()
         let effects = s.press("p")
-        #expect(effects == [.submit(item: "r1", answer: AnswerDraft(labels: ["positive"], comment: nil, unsure: false, unsureNote: nil, seconds: 10))])
+        #expect(effects == [.submit(item: "r1", answer: Answer(labels: ["positive"], comment: nil, unsure: false, unsureNote: nil, seconds: 10))])
     }
 
     @Test func digitsAnswerInLabelOrder() {
         var s = Fixtures.state()
-        #expect(s.press("2") == [.submit(item: "r1", answer: AnswerDraft(labels: ["negative"], comment: nil, unsure: false, unsureNote: nil, seconds: 10))])
+        #expect(s.press("2") == [.submit(item: "r1", answer: Answer(labels: ["negative"], comment: nil, unsure: false, unsureNote: nil, seconds: 10))])
         var t = Fixtures.state()
         #expect(t.press("9").isEmpty)
         #expect(t.message?.isError == true)
@@ -25,7 +25,7 @@ struct StateMachineTests {
         #expect(s.selected == ["insult", "threat"])
         #expect(s.press("t").isEmpty)
         #expect(s.selected == ["insult"])
-        #expect(s.press("p<enter>") == [.submit(item: "r1", answer: AnswerDraft(labels: ["insult", "profanity"], comment: nil, unsure: false, unsureNote: nil, seconds: 10))])
+        #expect(s.press("p<enter>") == [.submit(item: "r1", answer: Answer(labels: ["insult", "profanity"], comment: nil, unsure: false, unsureNote: nil, seconds: 10))])
     }
 
     @Test func schemaRulesRefuseInlineAndKeepTheItem() {
@@ -47,7 +47,7 @@ struct StateMachineTests {
         #expect(s.press("a chairx<bs><enter>").isEmpty)
         #expect(s.comment == "a chair")
         #expect(s.mode == .labeling)
-        #expect(s.press("o") == [.submit(item: "r1", answer: AnswerDraft(labels: ["other"], comment: "a chair", unsure: false, unsureNote: nil, seconds: 10))])
+        #expect(s.press("o") == [.submit(item: "r1", answer: Answer(labels: ["other"], comment: "a chair", unsure: false, unsureNote: nil, seconds: 10))])
     }
 
     @Test func escCancelsTyping() {
@@ -61,7 +61,7 @@ struct StateMachineTests {
         var s = Fixtures.state()
         _ = s.press("fsarcasm?<enter>")
         #expect(s.unsure && s.unsureNote == "sarcasm?")
-        #expect(s.press("n") == [.submit(item: "r1", answer: AnswerDraft(labels: ["negative"], comment: nil, unsure: true, unsureNote: "sarcasm?", seconds: 10))])
+        #expect(s.press("n") == [.submit(item: "r1", answer: Answer(labels: ["negative"], comment: nil, unsure: true, unsureNote: "sarcasm?", seconds: 10))])
         var t = Fixtures.state()
         _ = t.press("f<enter>")
         #expect(t.unsure && t.unsureNote.isEmpty)

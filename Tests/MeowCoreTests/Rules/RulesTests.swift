@@ -59,3 +59,17 @@ struct RulesTests {
         #expect(!q.passed(correct: 0, total: 0))
     }
 }
+
+/// The one place a label column is joined and split, and the JSON value beside it.
+@Suite("AnswerValue")
+struct AnswerValueTests {
+    @Test func labelColumnRoundTripsAndJSONEscapes() {
+        for labels in [["pos"], ["insult", "threat"], ["a\"b", "c\\d"], ["😀", "漢字"]] {
+            let v = AnswerValue.labels(labels)
+            #expect(AnswerValue.labels(inColumn: v.labelColumn) == labels)
+        }
+        #expect(AnswerValue.labels(["a", "b"]).labelColumn == "a,b")
+        #expect(AnswerValue.labels(["x\"y"]).json == #"{"labels":["x\"y"]}"#)
+        #expect(Answer(labels: ["p"], comment: "c").value == .labels(["p"]))
+    }
+}
