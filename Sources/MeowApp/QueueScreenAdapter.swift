@@ -6,11 +6,11 @@ import MeowTerminal
 /// An annotator's queue in a workspace, as the labeling screen sees it: claims, answers,
 /// undo and progress go to the store; items come back as `ScreenItem`s.
 public final class QueueScreenAdapter: LabelingBackend {
-    let ws: Workspace
+    let ws: any LabelingStore
     let project: Project
     let annotator: String
 
-    public init(workspace: Workspace, project: Project, annotator: String) {
+    public init(workspace: any LabelingStore, project: Project, annotator: String) {
         ws = workspace
         self.project = project
         self.annotator = annotator
@@ -66,14 +66,14 @@ public final class QueueScreenAdapter: LabelingBackend {
         return item
     }
     public func releaseAll() throws { try ws.releaseAll(project: project.name, annotator: annotator) }
-    public func canUndo() throws -> Bool { try ws.hasUndoableAnswer(project: project, annotator: annotator) }
+    public func canUndo() throws -> Bool { try ws.hasUndoableAnswer(project: project.name, annotator: annotator) }
 
     /// The annotator's own count is read once and then kept in step with their answers, so a
     /// long history never costs a count per frame; the team's comes from trigger-kept counters.
     private var mine: Int?
 
     public func progress() throws -> MeowTerminal.Progress {
-        let p = try ws.progress(project: project, annotator: annotator, countMine: mine == nil)
+        let p = try ws.progress(project: project.name, annotator: annotator, countMine: mine == nil)
         if mine == nil { mine = p.mine }
         return MeowTerminal.Progress(mine: mine ?? 0, teamDone: p.teamDone, teamTotal: p.teamTotal)
     }

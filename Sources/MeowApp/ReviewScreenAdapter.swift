@@ -7,7 +7,7 @@ import MeowTerminal
 /// comment, the consensus so far and the definitions of the labels in play; a label key sets
 /// the final label (with the comment as the reviewer's note).
 public final class ReviewScreenAdapter: LabelingBackend {
-    let ws: Workspace
+    let ws: any LabelingStore & DatasetStore
     let project: Project
     let reviewer: String
     let threshold: Double
@@ -15,7 +15,7 @@ public final class ReviewScreenAdapter: LabelingBackend {
     private var decided: [String] = []
     private var startCount: Int?
 
-    public init(workspace: Workspace, project: Project, reviewer: String, threshold: Double = 0.7) {
+    public init(workspace: any LabelingStore & DatasetStore, project: Project, reviewer: String, threshold: Double = 0.7) {
         ws = workspace
         self.project = project
         self.reviewer = reviewer
@@ -23,7 +23,7 @@ public final class ReviewScreenAdapter: LabelingBackend {
     }
 
     private func queue() throws -> [ReviewItem] {
-        try ws.reviewQueue(project: project.name, below: threshold).filter { !skipped.contains($0.id) }
+        try ws.reviewQueue(project: project.name, below: threshold, limit: 1000).filter { !skipped.contains($0.id) }
     }
 
     public func next() throws -> ScreenItem? {

@@ -48,7 +48,7 @@ extension Workspace {
                     qualification = "not started"
                     if state == "active" { state = "qualifying" }
                 }
-                if state == "active" || state == "qualifying", !(try hasAcknowledged(project: p, annotator: n)) { state = "must acknowledge v\(p.guidelineVersion)" }
+                if state == "active" || state == "qualifying", !(try hasAcknowledged(p, annotator: n)) { state = "must acknowledge v\(p.guidelineVersion)" }
                 let secs = try db.rows("SELECT seconds FROM annotation WHERE project_id = ? AND annotator = ? AND seconds IS NOT NULL ORDER BY seconds", .int(p.id), .text(n)).map { $0.double(0) }
                 let median: Double? = secs.isEmpty ? nil : (secs.count % 2 == 1 ? secs[secs.count / 2] : (secs[secs.count / 2 - 1] + secs[secs.count / 2]) / 2)
                 out.append(AnnotatorReport(name: n, role: role, state: state, pauseReason: m?.string(2), annotations: annotations,

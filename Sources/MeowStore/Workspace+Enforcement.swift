@@ -36,13 +36,17 @@ public enum SubmitOutcome: Sendable, Equatable {
 extension Workspace {
     // MARK: Roles
 
-    public func role(of name: String, in p: Project) throws -> Role {
+    public func role(of name: String, inProject project: String) throws -> Role {
+        try role(of: name, in: try self.project(project))
+    }
+
+    func role(of name: String, in p: Project) throws -> Role {
         let r = try db.row("SELECT role FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(name))
         return r.flatMap { Role(rawValue: $0.text(0)) } ?? .annotator
     }
 
     /// Refuses `action` unless `user` is an admin of the project.
-    public func requireAdmin(_ user: String, project p: Project, to action: String) throws {
+    func requireAdmin(_ user: String, project p: Project, to action: String) throws {
         guard try role(of: user, in: p) == .admin else {
             let admins = try db.rows("SELECT name FROM member WHERE project_id = ? AND role = 'admin' ORDER BY name", .int(p.id)).map { $0.text(0) }
             throw StoreError.notAllowed(user: user, action: action, admins: admins)
@@ -71,7 +75,11 @@ extension Workspace {
 
     // MARK: Acknowledgement
 
-    public func hasAcknowledged(project p: Project, annotator: String, version: Int? = nil) throws -> Bool {
+    public func hasAcknowledged(project name: String, annotator: String, version: Int? = nil) throws -> Bool {
+        try hasAcknowledged(try project(name), annotator: annotator, version: version)
+    }
+
+    func hasAcknowledged(_ p: Project, annotator: String, version: Int? = nil) throws -> Bool {
         try db.scalarInt("SELECT 1 FROM acknowledgement WHERE project_id = ? AND annotator = ? AND guideline_version = ?",
                          .int(p.id), .text(annotator), .int(Int64(version ?? p.guidelineVersion))) != nil
     }
@@ -112,7 +120,7 @@ extension Workspace {
         // The newest version, read inside the caller's transaction: an update may have landed
         // between reading the project and taking the write lock.
         let newest = Int(try db.scalarInt("SELECT max(version) FROM guideline_version WHERE project_id = ?", .int(p.id)) ?? Int64(p.guidelineVersion))
-        if !(try hasAcknowledged(project: p, annotator: annotator, version: newest)) {
+        if !(try hasAcknowledged(p, annotator: annotator, version: newest)) {
             throw StoreError.acknowledgementNeeded(annotator: annotator, project: p.name, version: newest)
         }
         if newest != p.guidelineVersion { throw StoreError.guidelineChanged(project: p.name) }

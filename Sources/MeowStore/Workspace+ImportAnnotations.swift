@@ -20,12 +20,14 @@ extension Workspace {
         // Undo journals of the big statement stay in memory instead of a temp file
         // (measured: 20 s -> 11.5 s for 1M labels).
         try db.execute("PRAGMA temp_store = MEMORY")
+        var validNames = Set<String>()   // each name is checked once, not once per row
         try db.write {
             while let (item, annotator, label, line) = try rows.next() {
                 summary.read += 1
-                if let problem = AnnotatorName.problem(annotator) {
+                if !validNames.contains(annotator), let problem = AnnotatorName.problem(annotator) {
                     throw ImportError(file: path, line: line, message: "annotator '\(TerminalText.safeInline(String(annotator.prefix(80))))': \(problem)")
                 }
+                validNames.insert(annotator)
                 let labels: [String]
                 do { labels = try p.guideline.validate(labels: AnswerValue.labels(inColumn: label), comment: "imported") }
                 catch { throw ImportError(file: path, line: line, message: "\(error)") }

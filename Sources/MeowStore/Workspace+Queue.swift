@@ -12,16 +12,42 @@ public struct ClaimedItem: Sendable, Equatable {
     public var kind: Kind = .item
 }
 
+/// The queue's hot statements, in one place: the store runs them, and meow-bench's raw C-API
+/// reference loop prepares these same texts, so the reference does exactly the store's
+/// statement work and cannot drift from it.
+public enum QueueSQL {
+    /// The first item with room that the annotator has neither answered nor skipped, from their
+    /// cursor on. Binds: project id, cursor qkey, annotator. Columns: id, external_id, text,
+    /// metadata, qkey. The partial index `item_open` holds only items with room.
+    public static let nextOpenItem = """
+        SELECT i.id, i.external_id, i.text, i.metadata, i.qkey FROM item i INDEXED BY item_open
+        WHERE i.project_id = ?1 AND i.taken < i.need AND i.qkey >= ?2
+          AND NOT EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.annotator = ?3)
+          AND NOT EXISTS (SELECT 1 FROM skip s WHERE s.item_id = i.id AND s.annotator = ?3)
+        ORDER BY i.qkey LIMIT 1
+        """
+    /// Binds: item id, project id, annotator, claimed at, expires at (Unix seconds).
+    public static let insertClaim = "INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)"
+    /// Binds: item id, annotator.
+    public static let deleteClaim = "DELETE FROM claim WHERE item_id = ? AND annotator = ?"
+    /// Binds: item id, project id, annotator, label column, value JSON, comment, unsure (0/1),
+    /// unsure note, guideline version, created at (ISO 8601), seconds, review reason.
+    public static let insertAnswer = """
+        INSERT INTO annotation(item_id, project_id, annotator, label, value, comment, unsure, unsure_note, guideline_version, created_at, seconds, review_reason)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+}
+
 extension Workspace {
     /// Claims the next item for `annotator`, or returns the item they already hold. The claim
     /// is a lease: unanswered after `lease` seconds, the item returns to the queue. Returns nil
     /// when nothing is left for this annotator.
     public func claimNext(project name: String, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
         let project = try project(name)
-        return try claimNext(project: project, annotator: annotator, lease: lease, now: now)
+        return try claimNext(project, annotator: annotator, lease: lease, now: now)
     }
 
-    public func claimNext(project: Project, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
+    func claimNext(_ project: Project, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
         let t = now.timeIntervalSince1970
         let expires = t + (lease ?? project.leaseSeconds)
         return try db.write {
@@ -45,21 +71,14 @@ extension Workspace {
             let cursor = try db.scalarInt("SELECT qkey FROM queue_cursor WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator)) ?? 0
             // The partial index item_open holds only items with room; the cursor skips the
             // ones this annotator already passed.
-            guard let found = try db.row("""
-                SELECT i.id, i.external_id, i.text, i.metadata, i.qkey FROM item i INDEXED BY item_open
-                WHERE i.project_id = ?1 AND i.taken < i.need AND i.qkey >= ?2
-                  AND NOT EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.annotator = ?3)
-                  AND NOT EXISTS (SELECT 1 FROM skip s WHERE s.item_id = i.id AND s.annotator = ?3)
-                ORDER BY i.qkey LIMIT 1
-                """, .int(project.id), .int(cursor), .text(annotator)) else {
+            guard let found = try db.row(QueueSQL.nextOpenItem, .int(project.id), .int(cursor), .text(annotator)) else {
                 return nil
             }
             try db.run("""
                 INSERT INTO queue_cursor(project_id, annotator, qkey) VALUES (?, ?, ?)
                 ON CONFLICT(project_id, annotator) DO UPDATE SET qkey = excluded.qkey
                 """, .int(project.id), .text(annotator), .int(found.int(4)))
-            try db.run("INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                       .int(found.int(0)), .int(project.id), .text(annotator), .double(t), .double(expires))
+            try db.run(QueueSQL.insertClaim, .int(found.int(0)), .int(project.id), .text(annotator), .double(t), .double(expires))
             return ClaimedItem(id: found.text(1), text: found.text(2), metadata: found.string(3), expiresAt: Date(timeIntervalSince1970: expires))
         }
     }
@@ -121,11 +140,8 @@ extension Workspace {
             if let outcome = try submitGold(project, annotator, externalID, labels: labels, seconds: answer.seconds) { return outcome }
             try checkQualified(project, annotator)
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
-            try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(item.id), .text(annotator))
-            try db.run("""
-                INSERT INTO annotation(item_id, project_id, annotator, label, value, comment, unsure, unsure_note, guideline_version, created_at, seconds, review_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, .int(item.id), .int(project.id), .text(annotator), .text(AnswerValue.labels(labels).labelColumn), .text(AnswerValue.labels(labels).json),
+            try db.run(QueueSQL.deleteClaim, .int(item.id), .text(annotator))
+            try db.run(QueueSQL.insertAnswer, .int(item.id), .int(project.id), .text(annotator), .text(AnswerValue.labels(labels).labelColumn), .text(AnswerValue.labels(labels).json),
                        .of(answer.comment.flatMap { $0.isEmpty ? nil : $0 }), .int(answer.unsure ? 1 : 0),
                        .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
                        .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null,
@@ -172,8 +188,9 @@ extension Workspace {
     }
 
     /// Whether the annotator has an answer from the queue that `undoLast` could take back.
-    public func hasUndoableAnswer(project p: Project, annotator: String) throws -> Bool {
-        try db.scalarInt("SELECT 1 FROM annotation WHERE project_id = ? AND annotator = ? AND source = 'queue' LIMIT 1", .int(p.id), .text(annotator)) != nil
+    public func hasUndoableAnswer(project name: String, annotator: String) throws -> Bool {
+        let p = try project(name)
+        return try db.scalarInt("SELECT 1 FROM annotation WHERE project_id = ? AND annotator = ? AND source = 'queue' LIMIT 1", .int(p.id), .text(annotator)) != nil
     }
 
     /// Releases every claim the annotator holds in the project (on quitting the screen).

@@ -53,7 +53,11 @@ extension Workspace {
 
     /// How many items the annotator has answered, and how many answers the project still needs
     /// in total (for progress bars).
-    public func progress(project p: Project, annotator: String, countMine: Bool = true) throws -> (mine: Int, teamDone: Int, teamTotal: Int) {
+    public func progress(project name: String, annotator: String, countMine: Bool = true) throws -> (mine: Int, teamDone: Int, teamTotal: Int) {
+        try progress(try project(name), annotator: annotator, countMine: countMine)
+    }
+
+    func progress(_ p: Project, annotator: String, countMine: Bool = true) throws -> (mine: Int, teamDone: Int, teamTotal: Int) {
         let mine = countMine ? (try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0) : 0
         let r = try db.row("SELECT answers_done, answers_needed FROM project WHERE id = ?", .int(p.id))!
         return (Int(mine), Int(r.int(0)), Int(r.int(1)))

@@ -122,7 +122,7 @@ enum ClaimWorker {
         var labelIndex = Int(o.annotator.utf8.last ?? 0) % BenchData.labels.count
         func cycle(record: Bool) throws -> Bool {
             let t0 = nowNs()
-            guard let item = try ws.claimNext(project: project, annotator: o.annotator) else { return false }
+            guard let item = try ws.claimNext(project: project.name, annotator: o.annotator) else { return false }
             let t1 = nowNs()
             labelIndex = (labelIndex + 1) % BenchData.labels.count
             try ws.submit(project: BenchData.project, annotator: o.annotator, item: item.id,
@@ -159,18 +159,12 @@ enum ClaimWorker {
         let projectID = try db.scalar("SELECT id FROM project WHERE name = '\(BenchData.project)'")
         let guidelineVersion = try db.scalar("SELECT max(version) FROM guideline_version WHERE project_id = \(projectID)")
         let lease = 600.0
-        let pick = try db.prepare("""
-            SELECT id, qkey, external_id, text, metadata FROM item INDEXED BY item_open
-            WHERE project_id = ?1 AND taken < need AND qkey > ?2
-              AND NOT EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = item.id AND a.annotator = ?3)
-            ORDER BY qkey LIMIT 1
-            """)
-        let insertClaim = try db.prepare("INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-        let deleteClaim = try db.prepare("DELETE FROM claim WHERE item_id = ?1 AND annotator = ?2")
-        let insertAnnotation = try db.prepare("""
-            INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at, value)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-            """)
+        // The store's own statement texts (QueueSQL): the reference does the same statement work
+        // without the library around it (no cursor row, no lease reaping, no admission checks).
+        let pick = try db.prepare(QueueSQL.nextOpenItem)
+        let insertClaim = try db.prepare(QueueSQL.insertClaim)
+        let deleteClaim = try db.prepare(QueueSQL.deleteClaim)
+        let insertAnnotation = try db.prepare(QueueSQL.insertAnswer)
         defer { for s in [pick, insertClaim, deleteClaim, insertAnnotation] { sqlite3_finalize(s) } }
         let annotator = o.annotator
         var cursor: Int64 = -1
@@ -222,9 +216,9 @@ enum ClaimWorker {
                 throw BenchFailure("claim step \(rc): \(db.message)")
             }
             let id = sqlite3_column_int64(pick, 0)
-            cursor = sqlite3_column_int64(pick, 1)
+            cursor = sqlite3_column_int64(pick, 4)
             // Read what is shown (id and text), as any client would.
-            _ = sqlite3_column_text(pick, 2); _ = sqlite3_column_text(pick, 3)
+            _ = sqlite3_column_text(pick, 1); _ = sqlite3_column_text(pick, 2)
             sqlite3_reset(pick)
             let t = wallSeconds()
             sqlite3_bind_int64(insertClaim, 1, id)
@@ -248,10 +242,14 @@ enum ClaimWorker {
             sqlite3_bind_int64(insertAnnotation, 2, projectID)
             sqlite3_bind_text(insertAnnotation, 3, annotator, -1, meow_sqlite_transient())
             sqlite3_bind_text(insertAnnotation, 4, BenchData.labels[labelIndex], -1, meow_sqlite_transient())
-            sqlite3_bind_int64(insertAnnotation, 5, guidelineVersion)
-            sqlite3_bind_text(insertAnnotation, 6, nowISO(), -1, meow_sqlite_transient())
-            // The same value column the store writes (AnswerValue.json), so the loops do the same work.
-            sqlite3_bind_text(insertAnnotation, 7, "{\"labels\":[\"" + BenchData.labels[labelIndex] + "\"]}", -1, meow_sqlite_transient())
+            sqlite3_bind_text(insertAnnotation, 5, "{\"labels\":[\"" + BenchData.labels[labelIndex] + "\"]}", -1, meow_sqlite_transient())
+            sqlite3_bind_null(insertAnnotation, 6)       // comment
+            sqlite3_bind_int64(insertAnnotation, 7, 0)   // unsure
+            sqlite3_bind_null(insertAnnotation, 8)       // unsure note
+            sqlite3_bind_int64(insertAnnotation, 9, guidelineVersion)
+            sqlite3_bind_text(insertAnnotation, 10, nowISO(), -1, meow_sqlite_transient())
+            sqlite3_bind_null(insertAnnotation, 11)      // seconds
+            sqlite3_bind_null(insertAnnotation, 12)      // review reason
             try stepDone(insertAnnotation)
             try commit()
         }

@@ -48,7 +48,7 @@ struct Agreement: ParsableCommand {
         }
         let report = AgreementReport(ratings, bootstrapSamples: bootstrap, seed: seed)
         if let html {
-            let file = try OutputFile(html, protecting: [workspace.path])
+            let file = try OutputFile(html, protecting: [workspace.filePath])
             try file.write(report.html(title: title, ratings: ratings))
             try file.commit()
         }

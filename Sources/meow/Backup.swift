@@ -11,7 +11,7 @@ struct Backup: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() throws {
-        try OutputFile.refuseProtected(out, protecting: [workspace.path])
+        try OutputFile.refuseProtected(out, protecting: [workspace.filePath])
         let ws = try workspace.open()
         let start = Date()
         let bytes = try ws.backup(to: out)

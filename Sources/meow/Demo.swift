@@ -15,7 +15,7 @@ struct Demo: ParsableCommand {
     func run() throws {
         let root = try DemoFiles.root()
         let fresh = !FileManager.default.fileExists(atPath: db)
-        let ws = try Workspace(path: db, create: true)
+        let ws = try WorkspaceLocation.open(db, create: true)
         let projects = try ws.projectNames()
         if !projects.contains("reviews") {
             let (g, qualification, gold) = try GuidelineFile.loadWithGold(root + "/Guidelines/sentiment.md")

@@ -35,7 +35,7 @@ struct Export: ParsableCommand {
         // The manifest's SHA-256 is computed on the second core while the export writes.
         let hasher = BackgroundHasher()
         // Data and manifest are written to temporaries and replace the old pair together.
-        let file = try OutputFile(out, protecting: [workspace.path])
+        let file = try OutputFile(out, protecting: [workspace.filePath])
         let report = try ws.exportDataset(project: project, split: split, frozen: frozen, raw: raw, format: fmt, allowNoTestSet: noTestSet,
                                           nearDuplicateThreshold: nearDuplicates, expectedSetHash: expect, by: LoginUser.name) { bytes in
             hasher.add(bytes)
@@ -52,7 +52,7 @@ struct Export: ParsableCommand {
                                           frozenManifest: split == .test ? report.frozenSet.flatMap { FreezeManifest.decode($0.manifest) } : nil)
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-            let m = try OutputFile(out + ".manifest.json", protecting: [workspace.path])
+            let m = try OutputFile(out + ".manifest.json", protecting: [workspace.filePath])
             try m.write(JSONText.escapingC1(Array(try enc.encode(manifest))) + [0x0A])
             manifestFile = m
         }

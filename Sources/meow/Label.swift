@@ -27,7 +27,7 @@ struct Label: ParsableCommand {
 
 enum LabelScreen {
     /// Opens the labeling screen on a project and runs it until the annotator quits.
-    static func run(workspace ws: Workspace, project name: String, annotator: String) throws {
+    static func run(workspace ws: any LabelingStore, project name: String, annotator: String) throws {
         let project = try ws.project(name)
         let backend = QueueScreenAdapter(workspace: ws, project: project, annotator: annotator)
         try Console.flush()   // what was said before the screen opens is shown first

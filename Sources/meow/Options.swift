@@ -10,7 +10,11 @@ struct WorkspaceOptions: ParsableArguments {
 
     var path: String { db ?? ProcessInfo.processInfo.environment["MEOW_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "meow.sqlite" }
 
-    func open(create: Bool = false) throws -> Workspace { try Workspace(path: path, create: create) }
+    /// The workspace, through the store protocols only (SQLite today; the seam for PostgreSQL).
+    func open(create: Bool = false) throws -> any WorkspaceStore { try WorkspaceLocation.open(path, create: create) }
+
+    /// The file behind the workspace, which no output may overwrite.
+    var filePath: String { WorkspaceLocation.filePath(path) }
 }
 
 /// Who is acting. Defaults to the login user.

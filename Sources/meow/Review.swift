@@ -18,7 +18,7 @@ struct Review: ParsableCommand {
     func run() throws {
         let ws = try workspace.open()
         let p = try ws.project(project)
-        let role = try ws.role(of: user.annotator, in: p)
+        let role = try ws.role(of: user.annotator, inProject: p.name)
         guard role == .reviewer || role == .admin else {
             throw UserFacingError("\(user.annotator) is not a reviewer of \(project) (an admin can run `meow annotators role \(project) \(user.annotator) reviewer`)")
         }

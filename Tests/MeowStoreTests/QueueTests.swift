@@ -111,17 +111,17 @@ struct QueueTests {
 
     @Test func progressCountersFollowAnswersAndUndo() throws {
         let p = try ws.project("p")
-        #expect(try ws.progress(project: p, annotator: "x") == (0, 0, 40))
+        #expect(try ws.progress(project: p.name, annotator: "x") == (0, 0, 40))
         _ = try answer("x"); _ = try answer("y"); _ = try answer("x")
-        #expect(try ws.progress(project: p, annotator: "x") == (2, 3, 40))
+        #expect(try ws.progress(project: p.name, annotator: "x") == (2, 3, 40))
         _ = try ws.undoLast(project: "p", annotator: "x")
-        #expect(try ws.progress(project: p, annotator: "x") == (1, 2, 40))
+        #expect(try ws.progress(project: p.name, annotator: "x") == (1, 2, 40))
         // Answers beyond an item's need (imported labels) do not push progress past 100%.
         let item = try ws.db.row("SELECT external_id FROM item ORDER BY id LIMIT 1")!.text(0)
         let file = dir + "/extra.csv"
         try "item,annotator,label\n\(item),z1,a\n\(item),z2,b\n".write(toFile: file, atomically: true, encoding: .utf8)
         _ = try ws.importAnnotations(project: "p", path: file, format: .csv, by: "admin")
-        #expect(try ws.progress(project: p, annotator: "x").teamDone == 2)
+        #expect(try ws.progress(project: p.name, annotator: "x").teamDone == 2)
         let sum = try ws.db.scalarInt("SELECT sum(min(done_count, need)) FROM item")!
         #expect(sum == 2)
     }
@@ -145,7 +145,7 @@ struct QueueTests {
         #expect(ws.schemaVersion == Workspace.supportedSchemaVersion)
         let p = try ws.project("old")
         #expect(try ws.role(of: "olga", in: p) == .admin)
-        #expect(try ws.hasAcknowledged(project: p, annotator: "ann"))
+        #expect(try ws.hasAcknowledged(project: p.name, annotator: "ann"))
         #expect(try ws.status(project: "old").annotations == 2)
         #expect(try ws.db.scalarInt("SELECT count(*) FROM final_label") == 0)
         // Old answers get their typed value from their label (v5), exactly as new ones are written.

@@ -1,0 +1,124 @@
+import Foundation
+import MeowCore
+
+/// What the commands and the screens ask of a workspace, as protocols: the seam where a
+/// second database (PostgreSQL, issue 14) plugs in. SQL stays inside the implementation
+/// (`Workspace`, for SQLite); callers name projects, items and annotators as users do.
+
+/// The queue and the guideline's rules, as an annotator meets them (the labeling screen and
+/// `meow next`/`submit`/`skip`/`release`/`ack`).
+public protocol LabelingStore: AnyObject {
+    func project(_ name: String) throws -> Project
+    func claimNext(project: String, annotator: String, lease: Double?, now: Date) throws -> ClaimedItem?
+    func submit(project: String, annotator: String, item: String, answer: Answer) throws -> SubmitOutcome
+    func skip(project: String, annotator: String, item: String) throws
+    func release(project: String, annotator: String, item: String) throws
+    func releaseAll(project: String, annotator: String) throws
+    func undoLast(project: String, annotator: String, lease: Double?, now: Date) throws -> ClaimedItem
+    func hasUndoableAnswer(project: String, annotator: String) throws -> Bool
+    func progress(project: String, annotator: String, countMine: Bool) throws -> (mine: Int, teamDone: Int, teamTotal: Int)
+    func acknowledge(project: String, annotator: String) throws
+    func hasAcknowledged(project: String, annotator: String, version: Int?) throws -> Bool
+    func retryQualification(project: String, annotator: String) throws
+    func qualificationStatus(project: String, annotator: String) throws -> QualificationResult?
+    func recordTooFast(project: String, annotator: String) throws
+    func role(of name: String, inProject: String) throws -> Role
+}
+
+/// Projects, members and what goes in: `meow init`, `import`, `import-annotations`,
+/// `guideline update`, `annotators`, `status`.
+public protocol ProjectAdministration: AnyObject {
+    func projectNames() throws -> [String]
+    func createProject(_ name: String, guideline: Guideline, by user: String, qualification: [GoldItem], goldChecks: [GoldItem]) throws -> Project
+    func importItems(project: String, reader: ItemReader, skipInvalid: Bool, progress: ((Int) -> Void)?) throws -> ImportSummary
+    func importAnnotations(project: String, path: String, format: ItemFormat, by user: String) throws -> AnnotationImportSummary
+    func updateGuideline(project: String, guideline: Guideline, by user: String, qualification: [GoldItem], goldChecks: [GoldItem]) throws -> GuidelineUpdate
+    func setRole(project: String, member: String, role: Role, by user: String) throws
+    func reinstate(project: String, annotator: String, by user: String) throws
+    func annotators(project: String) throws -> [AnnotatorReport]
+    func status(project: String, now: Date) throws -> ProjectStatus
+    func annotationsPerVersion(project: String) throws -> [(version: Int, annotations: Int, changes: GuidelineChanges?)]
+    func staleAnnotations(project: String) throws -> Int
+}
+
+/// From answers to data: agreement, consensus, review, freezing, exports, history.
+public protocol DatasetStore: AnyObject {
+    func agreementRatings(project: String, guidelineVersion: Int?, annotators: [String]?) throws -> Ratings
+    func consensus(project: String, method: String, by user: String) throws -> ConsensusSummary
+    func reviewQueue(project: String, below threshold: Double, limit: Int) throws -> [ReviewItem]
+    func decide(project: String, item: String, label: String, note: String?, by reviewer: String) throws
+    func undoDecision(project: String, item: String, by user: String) throws
+    func freeze(project: String, setName: String, rule: FreezeRule, by user: String) throws -> FrozenSet
+    func frozenSet(project: String, named setName: String?) throws -> FrozenSet?
+    func frozenRecordHashes(project: String, set setName: String) throws -> [String: String]
+    func frozenRecords(project: String, set setName: String) throws -> [(item: String, label: String, answers: [(annotator: String, label: String)])]
+    func auditFrozenSet(project: String, set setName: String, expected: String?) throws -> FrozenSetAudit
+    func exportDataset(project: String, split: Split, frozen: String?, raw: Bool, format: ExportFormat, allowNoTestSet: Bool,
+                       nearDuplicateThreshold: Double?, expectedSetHash: String?, by user: String,
+                       sink: (inout [UInt8]) throws -> Void) throws -> ExportReport
+    func history(project: String, item: String) throws -> ItemHistory
+}
+
+/// Keeping the workspace safe: `meow doctor` and `meow backup`.
+public protocol WorkspaceMaintenance: AnyObject {
+    func doctor(now: Date) throws -> DoctorReport
+    func backup(to path: String) throws -> Int
+}
+
+/// Everything a command may ask of a workspace.
+public typealias WorkspaceStore = LabelingStore & ProjectAdministration & DatasetStore & WorkspaceMaintenance
+
+extension Workspace: LabelingStore, ProjectAdministration, DatasetStore, WorkspaceMaintenance {}
+
+/// Opens the workspace a `--db` value names. Today a path (or `sqlite:PATH`) is a SQLite file;
+/// issue 14 adds `postgresql://` here, and no caller changes.
+public enum WorkspaceLocation {
+    public static func open(_ location: String, create: Bool = false) throws -> any WorkspaceStore {
+        let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+        return try Workspace(path: path, create: create)
+    }
+
+    /// The file a location names, for the checks that keep outputs off the workspace.
+    public static func filePath(_ location: String) -> String {
+        location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+    }
+}
+
+// Defaults for the protocols' callers, as `Workspace`'s own methods have them.
+extension LabelingStore {
+    public func claimNext(project: String, annotator: String, lease: Double? = nil) throws -> ClaimedItem? {
+        try claimNext(project: project, annotator: annotator, lease: lease, now: Date())
+    }
+    public func undoLast(project: String, annotator: String, lease: Double? = nil) throws -> ClaimedItem {
+        try undoLast(project: project, annotator: annotator, lease: lease, now: Date())
+    }
+    public func progress(project: String, annotator: String) throws -> (mine: Int, teamDone: Int, teamTotal: Int) {
+        try progress(project: project, annotator: annotator, countMine: true)
+    }
+    public func hasAcknowledged(project: String, annotator: String) throws -> Bool {
+        try hasAcknowledged(project: project, annotator: annotator, version: nil)
+    }
+}
+
+extension ProjectAdministration {
+    public func status(project: String) throws -> ProjectStatus { try status(project: project, now: Date()) }
+}
+
+extension WorkspaceMaintenance {
+    public func doctor() throws -> DoctorReport { try doctor(now: Date()) }
+}
+
+extension DatasetStore {
+    public func reviewQueue(project: String, below threshold: Double = 0.7) throws -> [ReviewItem] {
+        try reviewQueue(project: project, below: threshold, limit: 1000)
+    }
+    public func auditFrozenSet(project: String, set setName: String) throws -> FrozenSetAudit {
+        try auditFrozenSet(project: project, set: setName, expected: nil)
+    }
+}
+
+extension ProjectAdministration {
+    public func importItems(project: String, reader: ItemReader, skipInvalid: Bool) throws -> ImportSummary {
+        try importItems(project: project, reader: reader, skipInvalid: skipInvalid, progress: nil)
+    }
+}
