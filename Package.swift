@@ -35,8 +35,10 @@ let package = Package(
         // The benchmark suite: `swift run -c release meow-bench` (not part of the tests).
         .executableTarget(name: "meow-bench", dependencies: ["MeowCore", "MeowStore", "MeowTerminal", "MeowApp", "CSQLite"]),
 
-        .testTarget(name: "MeowCoreTests", dependencies: ["MeowCore"]),
-        .testTarget(name: "MeowStoreTests", dependencies: ["MeowStore", "MeowCore"]),
+        // Shared by the test targets (the seeded fuzz mutator); not a product.
+        .target(name: "MeowTestSupport", dependencies: ["MeowCore"], path: "Tests/Support"),
+        .testTarget(name: "MeowCoreTests", dependencies: ["MeowCore", "MeowTestSupport"]),
+        .testTarget(name: "MeowStoreTests", dependencies: ["MeowStore", "MeowCore", "MeowTestSupport"]),
         .testTarget(name: "MeowTerminalTests", dependencies: ["MeowTerminal", "MeowCore", "MeowStore", "MeowApp"], exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["MeowCore"]),
     ]

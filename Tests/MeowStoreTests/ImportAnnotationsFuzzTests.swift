@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MeowCore
+import MeowTestSupport
 @testable import MeowStore
 
 /// Issue 10: `meow import-annotations` loads other people's label files into a workspace in

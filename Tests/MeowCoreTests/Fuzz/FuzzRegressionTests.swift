@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MeowCore
+import MeowTestSupport
 
 /// The smallest inputs behind the bugs the fuzz suites found (issue 10), kept as plain tests so
 /// they stay fixed whatever the fuzz seeds become.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MeowCore
+import MeowTestSupport
 
 /// Issue 10: guideline files are written by hand, so `Guideline.parse` sees every kind of
 /// broken YAML and Markdown. Seeded mutations of the shipped guidelines must give either a

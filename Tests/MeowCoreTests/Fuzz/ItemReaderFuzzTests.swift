@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MeowCore
+import MeowTestSupport
 
 /// Issue 10: `meow import` reads files people made by hand or exported from other tools. Seeded
 /// random mutations of valid JSONL, CSV and text files must never crash or hang the reader;

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MeowCore
+import MeowTestSupport
 
 /// Issue 10: `meow agreement --input` reads label files exported by other tools.
 /// `LongFormatReader` has a fast byte path, a slow general path and a chunked buffer; seeded
