@@ -41,149 +41,198 @@ extension Workspace {
             let audit = try auditFrozenSet(project: name, set: set.name, expected: expectedSetHash)
             if !audit.ok { throw StoreError.frozenSetAltered(set.name, problems: audit.problems) }
         }
-        return try db.read {
-            // What the frozen sets hold: items, normalized texts and groups (small: test-set sized).
-            var frozenItems = Set<Int64>()
-            for r in try db.rows("SELECT DISTINCT f.item_id FROM frozen_record f JOIN frozen_set s ON s.id = f.set_id WHERE s.project_id = ?", .int(p.id)) { frozenItems.insert(r.int(0)) }
-            var frozenNorms = Set<String>()
-            for r in try db.rows("SELECT f.record FROM frozen_record f JOIN frozen_set s ON s.id = f.set_id WHERE s.project_id = ?", .int(p.id)) {
-                if let obj = try? JSONSerialization.jsonObject(with: Data(r.text(0).utf8)) as? [String: Any], let t = obj["text"] as? String {
-                    frozenNorms.insert(TextNormalizer.normalize(t))
-                }
-            }
-            // Group values come from SQL (the expression freeze used), so numbers, booleans and
-            // nested values compare exactly as they were frozen.
-            var groupRules: [(path: String, values: Set<String>)] = []
-            for s in try db.rows("SELECT id, rule FROM frozen_set WHERE project_id = ?", .int(p.id)) {
-                guard let rule = try? JSONDecoder().decode(FreezeRule.self, from: Data(s.text(1).utf8)), let field = rule.groupBy else { continue }
-                let values = Set(try db.rows("SELECT group_value FROM frozen_record WHERE set_id = ? AND group_value IS NOT NULL", .int(s.int(0))).map { $0.text(0) })
-                groupRules.append((Workspace.groupPath(field), values))
-            }
-            let groupColumns = groupRules.map { _ in ", CAST(json_extract(i.metadata, ?) AS TEXT)" }.joined()
-            let groupArgs: [SQLValue] = groupRules.map { .text($0.path) }
-            var testIDs = Set<Int64>()
-            if let set {
-                let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(set.name))!
-                for r in try db.rows("SELECT item_id FROM frozen_record WHERE set_id = ?", .int(setID)) { testIDs.insert(r.int(0)) }
-            }
-
-            var out: [UInt8] = []
-            out.reserveCapacity(1 << 20)
-            func flush(force: Bool = false) throws { if out.count > (force ? 0 : 1 << 20) { try sink(&out); out.removeAll(keepingCapacity: true) } }
-            if format == .csv {
-                let header = raw ? "item,text,annotator,label,comment,unsure,created_at,guideline_version,split\n"
-                    : (split == .test ? "item,text,label,decision,content_hash,guideline_version\n" : "item,text,label,decision,confidence,split\n")
-                out.append(contentsOf: Array(header.utf8))
-            }
-            var trainNear: [(id: String, text: String)] = []
-            var testNear: [(id: String, text: String)] = []
+        return try withoutActuallyEscaping(sink) { sink in try db.read {
+            let frozen = try loadFrozenSide(p, testSet: set)
+            var out = ExportBuffer(format: format, sink: sink)
+            out.header(raw ? "item,text,annotator,label,comment,unsure,created_at,guideline_version,split"
+                           : (split == .test ? "item,text,label,decision,content_hash,guideline_version" : "item,text,label,decision,confidence,split"))
 
             // The test split: exactly the frozen records, byte for byte.
-            if split == .test, let set {
-                let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(set.name))!
-                for r in try db.rows("SELECT external_id, record, item_id FROM frozen_record WHERE set_id = ? ORDER BY external_id", .int(setID)) where !raw {
-                    report.items += 1
-                    if format == .jsonl {
-                        out.append(contentsOf: Array(r.text(1).utf8)); out.append(0x0A); report.rows += 1
-                    } else {
-                        let obj = (try? JSONSerialization.jsonObject(with: Data(r.text(1).utf8)) as? [String: Any]) ?? [:]
-                        let fields = [r.text(0), obj["text"] as? String ?? "", obj["label"] as? String ?? "", obj["decision"] as? String ?? "",
-                                      obj["content_hash"] as? String ?? "", String(obj["guideline_version"] as? Int ?? 0)]
-                        CSVText.appendRow(fields, to: &out); report.rows += 1
-                    }
-                    try flush()
-                }
-                if !raw {
-                    try flush(force: true)
-                    return report
-                }
-            }
-
-            let rule = LeakageRule(frozenItems: frozenItems, testItems: testIDs, frozenTexts: frozenNorms, frozenGroups: groupRules.map(\.values))
-            // Which side of the split an item falls on (the core's rule), counting what is kept out.
-            func side(_ id: Int64, _ text: String, _ groups: [String?], _ label: String?) -> String? {
-                let placement = rule.place(item: id, text: text, groups: groups, hasFinalLabel: label != nil, split: split, raw: raw)
-                let rowSplit = LeakageRule.rowSplit(placement, in: split)
-                switch placement {
-                case .withoutFinalLabel: report.withoutFinalLabel += 1
-                case .frozen, .test: if split == .train { report.excludedFrozen += 1 }
-                case .sameTextAsFrozen: if split == .train { report.excludedSameText += 1 }
-                case .sameGroupAsFrozen: if split == .train { report.excludedSameGroup += 1 }
-                case .train, .notInSplit: break
-                }
-                if rowSplit != nil { report.items += 1 }
-                return rowSplit
-            }
-
-            if raw {
-                // Every answer in one streaming pass (a query per item was a quarter of the time).
-                let s = try db.statement("""
-                    SELECT i.id, i.external_id, i.text, i.metadata, f.label, a.annotator, a.label, a.comment, a.unsure, a.created_at, a.guideline_version\(groupColumns)
-                    FROM annotation a JOIN item i ON i.id = a.item_id LEFT JOIN final_label f ON f.item_id = i.id
-                    WHERE a.project_id = ? ORDER BY i.qkey, a.annotator
-                    """)
-                try s.bind(groupArgs + [.int(p.id)])
-                var current: Int64 = -1
-                var currentSide: String?
-                while try s.step() {
-                    let id = s.int64(0)
-                    if id != current {
-                        current = id
-                        let groups = groupRules.indices.map { k in s.isNull(Int32(11 + k)) ? nil : s.string(Int32(11 + k)) }
-                        currentSide = side(id, s.string(2) ?? "", groups, s.isNull(4) ? nil : s.string(4))
-                    }
-                    guard let rowSplit = currentSide else { continue }
-                    let ext = s.string(1) ?? "", text = s.string(2) ?? ""
-                    if format == .jsonl {
-                        var line = "{\"item\":\(JSONText.quoted(ext)),\"text\":\(JSONText.quoted(text)),\"annotator\":\(JSONText.quoted(s.string(5) ?? "")),\"label\":\(JSONText.quoted(s.string(6) ?? ""))"
-                        line += ",\"comment\":\(s.isNull(7) ? "null" : JSONText.quoted(s.string(7) ?? "")),\"unsure\":\(s.int64(8) != 0),\"created_at\":\(JSONText.quoted(s.string(9) ?? "")),\"guideline_version\":\(s.int64(10)),\"split\":\(JSONText.quoted(rowSplit))"
-                        if !s.isNull(3), let m = s.string(3) { line += ",\"metadata\":" + m }
-                        out.append(contentsOf: Array((line + "}\n").utf8))
-                    } else {
-                        CSVText.appendRow([ext, text, s.string(5) ?? "", s.string(6) ?? "", s.isNull(7) ? "" : (s.string(7) ?? ""), s.int64(8) != 0 ? "true" : "false",
-                                           s.string(9) ?? "", String(s.int64(10)), rowSplit], to: &out)
-                    }
-                    report.rows += 1
-                    try flush()
-                }
-                try flush(force: true)
+            if split == .test, let set, !raw {
+                try writeTestRecords(p, set: set, to: &out, report: &report)
+                try out.flush(force: true)
                 return report
             }
 
-            // Train and all: every item with a final label, in queue order.
-            let s = try db.statement("""
-                SELECT i.id, i.external_id, i.text, i.metadata, f.label, f.decision, f.confidence\(groupColumns)
-                FROM item i LEFT JOIN final_label f ON f.item_id = i.id
-                WHERE i.project_id = ? ORDER BY i.qkey
-                """)
-            try s.bind(groupArgs + [.int(p.id)])
-            while try s.step() {
-                let id = s.int64(0), ext = s.string(1) ?? "", text = s.string(2) ?? ""
-                let metadata = s.isNull(3) ? nil : s.string(3), label = s.isNull(4) ? nil : s.string(4)
-                let groups = groupRules.indices.map { k in s.isNull(Int32(7 + k)) ? nil : s.string(Int32(7 + k)) }
-                guard let rowSplit = side(id, text, groups, label), let label else { continue }
-                if nearDuplicateThreshold != nil, rowSplit == "train" { trainNear.append((ext, text)) }
-                let decision = s.isNull(5) ? nil : s.string(5), confidence = s.double(6)
-                if format == .jsonl {
-                    var line = "{\"item\":" + JSONText.quoted(ext) + ",\"text\":" + JSONText.quoted(text) + ",\"label\":" + JSONText.quoted(label)
-                    line += ",\"decision\":" + (decision.map(JSONText.quoted) ?? "null") + ",\"confidence\":" + String(confidence)
-                    if split == .all { line += ",\"split\":" + JSONText.quoted(rowSplit) }
-                    if let metadata { line += ",\"metadata\":" + metadata }
-                    out.append(contentsOf: Array((line + "}\n").utf8)); report.rows += 1
-                } else {
-                    CSVText.appendRow([ext, text, label, decision ?? "", String(confidence), rowSplit], to: &out); report.rows += 1
+            if raw {
+                try writeAnswers(p, frozen: frozen, split: split, to: &out, report: &report)
+            } else {
+                let trainNear = try writeItems(p, frozen: frozen, split: split, keepTrainTexts: nearDuplicateThreshold != nil,
+                                               to: &out, report: &report)
+                if let threshold = nearDuplicateThreshold, !frozen.rule.frozenItems.isEmpty {
+                    let testNear = try db.rows("SELECT i.external_id, i.text FROM item i WHERE i.project_id = ? AND i.id IN (SELECT item_id FROM frozen_record)", .int(p.id))
+                        .map { (id: $0.text(0), text: $0.text(1)) }
+                    report.nearDuplicates = MeowCore.nearDuplicates(train: trainNear, test: testNear, threshold: threshold)
                 }
-                try flush()
             }
-            try flush(force: true)
-            if let threshold = nearDuplicateThreshold, !frozenItems.isEmpty {
-                for r in try db.rows("SELECT i.external_id, i.text FROM item i WHERE i.project_id = ? AND i.id IN (SELECT item_id FROM frozen_record)", .int(p.id)) {
-                    testNear.append((r.text(0), r.text(1)))
-                }
-                report.nearDuplicates = MeowCore.nearDuplicates(train: trainNear, test: testNear, threshold: threshold)
-            }
+            try out.flush(force: true)
             return report
+        } }
+    }
+
+    /// What the frozen sets hold, loaded for the leakage rule: items, normalized texts and
+    /// group values (small: test-set sized), and the SQL expressions that read an item's groups.
+    struct FrozenSide {
+        var rule: LeakageRule
+        /// `CAST(json_extract(i.metadata, ?) AS TEXT)` per group rule, and its bound paths.
+        var groupColumns: String
+        var groupArgs: [SQLValue]
+    }
+
+    func loadFrozenSide(_ p: Project, testSet: FrozenSet?) throws -> FrozenSide {
+        let frozenItems = Set(try db.rows("SELECT DISTINCT f.item_id FROM frozen_record f JOIN frozen_set s ON s.id = f.set_id WHERE s.project_id = ?", .int(p.id)).map { $0.int(0) })
+        var frozenNorms = Set<String>()
+        for r in try db.rows("SELECT f.record FROM frozen_record f JOIN frozen_set s ON s.id = f.set_id WHERE s.project_id = ?", .int(p.id)) {
+            if let obj = try? JSONSerialization.jsonObject(with: Data(r.text(0).utf8)) as? [String: Any], let t = obj["text"] as? String {
+                frozenNorms.insert(TextNormalizer.normalize(t))
+            }
         }
+        // Group values come from SQL (the expression freeze used), so numbers, booleans and
+        // nested values compare exactly as they were frozen.
+        var groupRules: [(path: String, values: Set<String>)] = []
+        for s in try db.rows("SELECT id, rule FROM frozen_set WHERE project_id = ?", .int(p.id)) {
+            guard let rule = try? JSONDecoder().decode(FreezeRule.self, from: Data(s.text(1).utf8)), let field = rule.groupBy else { continue }
+            let values = Set(try db.rows("SELECT group_value FROM frozen_record WHERE set_id = ? AND group_value IS NOT NULL", .int(s.int(0))).map { $0.text(0) })
+            groupRules.append((Workspace.groupPath(field), values))
+        }
+        var testIDs = Set<Int64>()
+        if let testSet {
+            let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(testSet.name))!
+            for r in try db.rows("SELECT item_id FROM frozen_record WHERE set_id = ?", .int(setID)) { testIDs.insert(r.int(0)) }
+        }
+        return FrozenSide(rule: LeakageRule(frozenItems: frozenItems, testItems: testIDs, frozenTexts: frozenNorms, frozenGroups: groupRules.map(\.values)),
+                          groupColumns: groupRules.map { _ in ", CAST(json_extract(i.metadata, ?) AS TEXT)" }.joined(),
+                          groupArgs: groupRules.map { .text($0.path) })
+    }
+
+    /// The frozen records of the test set, as stored (JSONL: byte for byte).
+    func writeTestRecords(_ p: Project, set: FrozenSet, to out: inout ExportBuffer, report: inout ExportReport) throws {
+        let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(set.name))!
+        for r in try db.rows("SELECT external_id, record, item_id FROM frozen_record WHERE set_id = ? ORDER BY external_id", .int(setID)) {
+            report.items += 1
+            if out.format == .jsonl {
+                out.bytes.append(contentsOf: Array(r.text(1).utf8)); out.bytes.append(0x0A)
+            } else {
+                let obj = (try? JSONSerialization.jsonObject(with: Data(r.text(1).utf8)) as? [String: Any]) ?? [:]
+                CSVText.appendRow([r.text(0), obj["text"] as? String ?? "", obj["label"] as? String ?? "", obj["decision"] as? String ?? "",
+                                   obj["content_hash"] as? String ?? "", String(obj["guideline_version"] as? Int ?? 0)], to: &out.bytes)
+            }
+            report.rows += 1
+            try out.flush()
+        }
+    }
+
+    /// Every answer, in one streaming pass (a query per item was a quarter of the time).
+    func writeAnswers(_ p: Project, frozen: FrozenSide, split: Split, to out: inout ExportBuffer, report: inout ExportReport) throws {
+        let s = try db.statement("""
+            SELECT i.id, i.external_id, i.text, i.metadata, f.label, a.annotator, a.label, a.comment, a.unsure, a.created_at, a.guideline_version\(frozen.groupColumns)
+            FROM annotation a JOIN item i ON i.id = a.item_id LEFT JOIN final_label f ON f.item_id = i.id
+            WHERE a.project_id = ? ORDER BY i.qkey, a.annotator
+            """)
+        try s.bind(frozen.groupArgs + [.int(p.id)])
+        let groupCount = frozen.rule.frozenGroups.count
+        var current: Int64 = -1
+        var currentSide: String?
+        while try s.step() {
+            let id = s.int64(0)
+            if id != current {
+                current = id
+                let groups = (0..<groupCount).map { k in s.isNull(Int32(11 + k)) ? nil : s.string(Int32(11 + k)) }
+                currentSide = report.place(id, text: s.string(2) ?? "", groups: groups, hasFinalLabel: !s.isNull(4), rule: frozen.rule, split: split, raw: true)
+            }
+            guard let rowSplit = currentSide else { continue }
+            let ext = s.string(1) ?? "", text = s.string(2) ?? ""
+            if out.format == .jsonl {
+                var line = "{\"item\":\(JSONText.quoted(ext)),\"text\":\(JSONText.quoted(text)),\"annotator\":\(JSONText.quoted(s.string(5) ?? "")),\"label\":\(JSONText.quoted(s.string(6) ?? ""))"
+                line += ",\"comment\":\(s.isNull(7) ? "null" : JSONText.quoted(s.string(7) ?? "")),\"unsure\":\(s.int64(8) != 0),\"created_at\":\(JSONText.quoted(s.string(9) ?? "")),\"guideline_version\":\(s.int64(10)),\"split\":\(JSONText.quoted(rowSplit))"
+                if !s.isNull(3), let m = s.string(3) { line += ",\"metadata\":" + m }
+                out.bytes.append(contentsOf: Array((line + "}\n").utf8))
+            } else {
+                CSVText.appendRow([ext, text, s.string(5) ?? "", s.string(6) ?? "", s.isNull(7) ? "" : (s.string(7) ?? ""), s.int64(8) != 0 ? "true" : "false",
+                                   s.string(9) ?? "", String(s.int64(10)), rowSplit], to: &out.bytes)
+            }
+            report.rows += 1
+            try out.flush()
+        }
+    }
+
+    /// Train and all: every item with a final label, in queue order. Returns the train items'
+    /// texts when asked (for the near-duplicate report).
+    func writeItems(_ p: Project, frozen: FrozenSide, split: Split, keepTrainTexts: Bool, to out: inout ExportBuffer,
+                    report: inout ExportReport) throws -> [(id: String, text: String)] {
+        var trainTexts: [(id: String, text: String)] = []
+        let s = try db.statement("""
+            SELECT i.id, i.external_id, i.text, i.metadata, f.label, f.decision, f.confidence\(frozen.groupColumns)
+            FROM item i LEFT JOIN final_label f ON f.item_id = i.id
+            WHERE i.project_id = ? ORDER BY i.qkey
+            """)
+        try s.bind(frozen.groupArgs + [.int(p.id)])
+        let groupCount = frozen.rule.frozenGroups.count
+        while try s.step() {
+            let id = s.int64(0), ext = s.string(1) ?? "", text = s.string(2) ?? ""
+            let metadata = s.isNull(3) ? nil : s.string(3), label = s.isNull(4) ? nil : s.string(4)
+            let groups = (0..<groupCount).map { k in s.isNull(Int32(7 + k)) ? nil : s.string(Int32(7 + k)) }
+            guard let rowSplit = report.place(id, text: text, groups: groups, hasFinalLabel: label != nil, rule: frozen.rule, split: split, raw: false),
+                  let label else { continue }
+            if keepTrainTexts, rowSplit == "train" { trainTexts.append((ext, text)) }
+            let decision = s.isNull(5) ? nil : s.string(5), confidence = s.double(6)
+            if out.format == .jsonl {
+                var line = "{\"item\":" + JSONText.quoted(ext) + ",\"text\":" + JSONText.quoted(text) + ",\"label\":" + JSONText.quoted(label)
+                line += ",\"decision\":" + (decision.map(JSONText.quoted) ?? "null") + ",\"confidence\":" + String(confidence)
+                if split == .all { line += ",\"split\":" + JSONText.quoted(rowSplit) }
+                if let metadata { line += ",\"metadata\":" + metadata }
+                out.bytes.append(contentsOf: Array((line + "}\n").utf8))
+            } else {
+                CSVText.appendRow([ext, text, label, decision ?? "", String(confidence), rowSplit], to: &out.bytes)
+            }
+            report.rows += 1
+            try out.flush()
+        }
+        return trainTexts
+    }
+}
+
+/// Export bytes gathered into blocks of about a megabyte before they go to the sink.
+struct ExportBuffer {
+    let format: ExportFormat
+    let sink: (inout [UInt8]) throws -> Void
+    var bytes: [UInt8] = []
+
+    init(format: ExportFormat, sink: @escaping (inout [UInt8]) throws -> Void) {
+        self.format = format
+        self.sink = sink
+        bytes.reserveCapacity(1 << 20)
+    }
+
+    /// The CSV header (JSONL has none).
+    mutating func header(_ columns: String) {
+        if format == .csv { bytes.append(contentsOf: Array((columns + "\n").utf8)) }
+    }
+
+    mutating func flush(force: Bool = false) throws {
+        if bytes.count > (force ? 0 : 1 << 20) { try sink(&bytes); bytes.removeAll(keepingCapacity: true) }
+    }
+}
+
+extension ExportReport {
+    /// Places an item with the core's leakage rule, counts what that keeps out, and returns the
+    /// row's split column (nil: not in this export).
+    mutating func place(_ id: Int64, text: String, groups: [String?], hasFinalLabel: Bool, rule: LeakageRule, split: Split, raw: Bool) -> String? {
+        let placement = rule.place(item: id, text: text, groups: groups, hasFinalLabel: hasFinalLabel, split: split, raw: raw)
+        count(placement, in: split)
+        return LeakageRule.rowSplit(placement, in: split)
+    }
+
+    /// Counts what an item's placement keeps out of an export of `split`.
+    mutating func count(_ placement: LeakageRule.Placement, in split: Split) {
+        switch placement {
+        case .withoutFinalLabel: withoutFinalLabel += 1
+        case .frozen, .test: if split == .train { excludedFrozen += 1 }
+        case .sameTextAsFrozen: if split == .train { excludedSameText += 1 }
+        case .sameGroupAsFrozen: if split == .train { excludedSameGroup += 1 }
+        case .train, .notInSplit: break
+        }
+        if LeakageRule.rowSplit(placement, in: split) != nil { items += 1 }
     }
 }
 
