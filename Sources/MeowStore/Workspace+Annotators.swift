@@ -42,8 +42,8 @@ extension Workspace {
                 }
                 var qualification: String?
                 if let st = try qualificationState(p, n) {
-                    qualification = st.state == "in_progress" ? "in progress (round \(st.attempt))" : "\(st.state) (round \(st.attempt))"
-                    if st.state != "passed", state == "active" { state = "qualifying" }
+                    qualification = st.state == .inProgress ? "in progress (round \(st.attempt))" : "\(st.state.rawValue) (round \(st.attempt))"
+                    if st.state != .passed, state == "active" { state = "qualifying" }
                 } else if p.guideline.enforcement.qualification != nil {
                     qualification = "not started"
                     if state == "active" { state = "qualifying" }

@@ -33,6 +33,16 @@ public enum SubmitOutcome: Sendable, Equatable {
     case qualification(answered: Int, total: Int, result: QualificationResult?)
 }
 
+/// Where an annotator's qualification round stands (the `qualification.state` column).
+enum QualificationState: String {
+    case inProgress = "in_progress", passed, failed
+}
+
+/// Whether a member may work (the `member.state` column).
+enum MemberState: String {
+    case active, paused
+}
+
 extension Workspace {
     // MARK: Roles
 
@@ -114,7 +124,7 @@ extension Workspace {
     /// the reason an annotator may not work yet.
     func checkAdmission(_ p: Project, _ annotator: String) throws {
         if let m = try db.row("SELECT state, pause_reason FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)),
-           m.text(0) == "paused" {
+           MemberState(rawValue: m.text(0)) == .paused {
             throw StoreError.paused(annotator: annotator, reason: m.text(1))
         }
         // The newest version, read inside the caller's transaction: an update may have landed
@@ -127,11 +137,14 @@ extension Workspace {
     }
 
     /// The annotator's qualification state for the current guideline version.
-    func qualificationState(_ p: Project, _ annotator: String) throws -> (attempt: Int, state: String)? {
+    func qualificationState(_ p: Project, _ annotator: String) throws -> (attempt: Int, state: QualificationState)? {
         guard p.guideline.enforcement.qualification != nil else { return nil }
         guard let r = try db.row("SELECT attempt, state FROM qualification WHERE project_id = ? AND annotator = ? AND guideline_version = ? ORDER BY attempt DESC LIMIT 1",
                                  .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion))) else { return nil }
-        return (Int(r.int(0)), r.text(1))
+        guard let state = QualificationState(rawValue: r.text(1)) else {
+            throw SQLiteError(code: 0, message: "unknown qualification state '\(r.text(1))' for \(annotator)", sql: nil)
+        }
+        return (Int(r.int(0)), state)
     }
 
     /// Serves the next qualification item when the annotator has not passed yet; nil when
@@ -139,8 +152,8 @@ extension Workspace {
     func nextQualificationItem(_ p: Project, _ annotator: String) throws -> ClaimedItem? {
         guard p.guideline.enforcement.qualification != nil else { return nil }
         var st = try qualificationState(p, annotator)
-        if st?.state == "passed" { return nil }
-        if st?.state == "failed" {
+        if st?.state == .passed { return nil }
+        if st?.state == .failed {
             throw StoreError.qualificationFailed(try qualificationResult(p, annotator, attempt: st!.attempt))
         }
         if st == nil {
@@ -148,7 +161,7 @@ extension Workspace {
             let attempt = try nextAttempt(p, annotator)
             try db.run("INSERT INTO qualification(project_id, annotator, attempt, guideline_version, state) VALUES (?, ?, ?, ?, 'in_progress')",
                        .int(p.id), .text(annotator), .int(Int64(attempt)), .int(Int64(p.guidelineVersion)))
-            st = (attempt, "in_progress")
+            st = (attempt, .inProgress)
         }
         let attempt = st!.attempt
         let items = try db.rows("SELECT id, external_id, text FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification' ORDER BY id",
@@ -169,8 +182,8 @@ extension Workspace {
     func checkQualified(_ p: Project, _ annotator: String) throws {
         guard p.guideline.enforcement.qualification != nil else { return }
         let st = try qualificationState(p, annotator)
-        if st?.state == "passed" { return }
-        if let st, st.state == "failed" { throw StoreError.qualificationFailed(try qualificationResult(p, annotator, attempt: st.attempt)) }
+        if st?.state == .passed { return }
+        if let st, st.state == .failed { throw StoreError.qualificationFailed(try qualificationResult(p, annotator, attempt: st.attempt)) }
         throw StoreError.notQualified(annotator: annotator)
     }
 
@@ -193,7 +206,7 @@ extension Workspace {
     public func retryQualification(project name: String, annotator: String) throws {
         let p = try project(name)
         try db.write {
-            guard let st = try qualificationState(p, annotator), st.state == "failed" else {
+            guard let st = try qualificationState(p, annotator), st.state == .failed else {
                 throw StoreError.nothingToRetry(annotator: annotator)
             }
             try db.run("INSERT INTO qualification(project_id, annotator, attempt, guideline_version, state) VALUES (?, ?, ?, ?, 'in_progress')",
@@ -204,7 +217,7 @@ extension Workspace {
     /// The latest qualification round of the annotator, finished or not.
     public func qualificationStatus(project name: String, annotator: String) throws -> QualificationResult? {
         let p = try project(name)
-        guard let st = try qualificationState(p, annotator), st.state != "in_progress" else { return nil }
+        guard let st = try qualificationState(p, annotator), st.state != .inProgress else { return nil }
         return try qualificationResult(p, annotator, attempt: st.attempt)
     }
 
@@ -321,7 +334,7 @@ extension Workspace {
             try recordGoldCheck(p, annotator, goldID: g.int(0), expected: g.text(1), given: given, seconds: seconds)
             return .recorded
         }
-        guard let st = try qualificationState(p, annotator), st.state == "in_progress",
+        guard let st = try qualificationState(p, annotator), st.state == .inProgress,
               let g = try db.row("SELECT id, label FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification' AND external_id = ?",
                                  .int(p.id), .int(Int64(p.guidelineVersion)), .text(externalID)) else { return nil }
         if try db.scalarInt("SELECT 1 FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = ? AND gold_id = ?",
@@ -338,7 +351,7 @@ extension Workspace {
         guard answered >= total else { return .qualification(answered: answered, total: total, result: nil) }
         let result = try qualificationResult(p, annotator, attempt: st.attempt)
         try db.run("UPDATE qualification SET state = ?, correct = ?, total = ?, finished_at = ? WHERE project_id = ? AND annotator = ? AND attempt = ?",
-                   .text(result.passed ? "passed" : "failed"), .int(Int64(result.correct)), .int(Int64(result.total)), .text(Workspace.now()),
+                   .text((result.passed ? QualificationState.passed : .failed).rawValue), .int(Int64(result.correct)), .int(Int64(result.total)), .text(Workspace.now()),
                    .int(p.id), .text(annotator), .int(Int64(st.attempt)))
         return .qualification(answered: answered, total: total, result: result)
     }
