@@ -54,7 +54,7 @@ extension Workspace {
 
     /// Stores consensus results; reviewer decisions and frozen items are left alone. A final
     /// label that changes keeps its previous value in the history.
-    func storeConsensus(_ p: Project, _ results: [Consensus], method: String, actor: String, action: String) throws -> (kept: Int, stored: Int) {
+    func storeConsensus(_ p: Project, _ results: [Consensus], method: String, actor: String, action: String, in tx: WriteTransaction) throws -> (kept: Int, stored: Int) {
         var kept = 0, stored = 0
         let now = Workspace.now()
         for c in results {
@@ -64,7 +64,7 @@ extension Workspace {
             if let old, old.label != c.label || old.decision != c.decision?.rawValue || old.method != method {
                 try recordHistory(projectID: p.id, itemID: itemID, subject: .finalLabel, annotator: nil, old: old.json,
                                   new: FinalLabelValue(label: c.label, decision: c.decision?.rawValue, method: method, decidedBy: nil, note: nil).json,
-                                  action: action, actor: actor, reason: "\(method) consensus")
+                                  action: action, actor: actor, reason: "\(method) consensus", in: tx)
             }
             try db.run("""
                 INSERT INTO final_label(item_id, project_id, label, value, decision, method, confidence, decided_by, note, decided_at)
@@ -107,8 +107,8 @@ extension Workspace {
         default:
             throw StoreError.incompatibleGuideline("unknown consensus method '\(method)' (majority or dawid-skene)")
         }
-        let stored = try db.write {
-            let r = try storeConsensus(p, results, method: method, actor: user, action: "consensus")
+        let stored = try db.write { tx in
+            let r = try storeConsensus(p, results, method: method, actor: user, action: "consensus", in: tx)
             if !accuracy.isEmpty {
                 let now = Workspace.now()
                 for (a, acc) in accuracy {
@@ -157,14 +157,14 @@ extension Workspace {
         let labels: [String]
         do { labels = try p.guideline.validate(labels: AnswerValue.labels(inColumn: label), comment: note ?? "review") }
         catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
-        try db.write {
+        try db.write { tx in
             guard let itemID = try db.scalarInt("SELECT id FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(externalID)) else {
                 throw StoreError.unknownItem(project: name, item: externalID)
             }
             let old = try finalLabelValue(itemID: itemID)
             try recordHistory(projectID: p.id, itemID: itemID, subject: .finalLabel, annotator: nil, old: old?.json,
                               new: FinalLabelValue(label: AnswerValue.labels(labels).labelColumn, decision: "reviewer", method: "review", decidedBy: reviewer, note: note).json,
-                              action: "review", actor: reviewer, reason: note)
+                              action: "review", actor: reviewer, reason: note, in: tx)
             try db.run("""
                 INSERT INTO final_label(item_id, project_id, label, value, decision, method, confidence, decided_by, note, decided_at)
                 VALUES (?, ?, ?, ?, 'reviewer', 'review', 1.0, ?, ?, ?)
@@ -177,17 +177,17 @@ extension Workspace {
     /// Takes back a reviewer's decision: the item goes back to its majority vote (and the queue).
     public func undoDecision(project name: String, item externalID: String, by user: String = "reviewer") throws {
         let p = try project(name)
-        try db.write {
+        try db.write { tx in
             guard let itemID = try db.scalarInt("SELECT id FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(externalID)) else {
                 throw StoreError.unknownItem(project: name, item: externalID)
             }
             if let old = try finalLabelValue(itemID: itemID), old.decision == "reviewer" {
                 try recordHistory(projectID: p.id, itemID: itemID, subject: .finalLabel, annotator: nil, old: old.json, new: nil,
-                                  action: "review-undo", actor: user, reason: "the reviewer took the decision back")
+                                  action: "review-undo", actor: user, reason: "the reviewer took the decision back", in: tx)
             }
             try db.run("DELETE FROM final_label WHERE item_id = ? AND decision = 'reviewer'", .int(itemID))
             let votes = try db.rows("SELECT label FROM annotation WHERE item_id = ?", .int(itemID)).map { (externalID, $0.text(0)) }
-            _ = try storeConsensus(p, majorityVote(votes), method: "majority", actor: user, action: "review-undo")
+            _ = try storeConsensus(p, majorityVote(votes), method: "majority", actor: user, action: "review-undo", in: tx)
         }
     }
 

@@ -67,7 +67,7 @@ extension Workspace {
     public func setRole(project name: String, member: String, role: Role, by user: String) throws {
         let p = try project(name)
         try requireAdmin(user, project: p, to: "change roles")
-        try db.write {
+        try db.write { tx in
             if role != .admin, try self.role(of: member, in: p) == .admin,
                (try db.scalarInt("SELECT count(*) FROM member WHERE project_id = ? AND role = 'admin'", .int(p.id)) ?? 0) <= 1 {
                 throw StoreError.lastAdmin(member)
@@ -79,7 +79,7 @@ extension Workspace {
         }
     }
 
-    func ensureMember(_ p: Project, _ name: String) throws {
+    func ensureMember(_ p: Project, _ name: String, in tx: WriteTransaction) throws {
         try db.run("INSERT OR IGNORE INTO member(project_id, name) VALUES (?, ?)", .int(p.id), .text(name))
     }
 
@@ -97,8 +97,8 @@ extension Workspace {
     /// Records that the annotator read the current guideline version.
     public func acknowledge(project name: String, annotator: String) throws {
         let p = try project(name)
-        try db.write {
-            try ensureMember(p, annotator)
+        try db.write { tx in
+            try ensureMember(p, annotator, in: tx)
             try db.run("INSERT OR IGNORE INTO acknowledgement(project_id, annotator, guideline_version, acknowledged_at) VALUES (?, ?, ?, ?)",
                        .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion)), .text(Workspace.now()))
         }
@@ -122,7 +122,7 @@ extension Workspace {
 
     /// Checks, in order: paused by gold checks, acknowledgement of the current version. Throws
     /// the reason an annotator may not work yet.
-    func checkAdmission(_ p: Project, _ annotator: String) throws {
+    func checkAdmission(_ p: Project, _ annotator: String, in tx: WriteTransaction) throws {
         if let m = try db.row("SELECT state, pause_reason FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)),
            MemberState(rawValue: m.text(0)) == .paused {
             throw StoreError.paused(annotator: annotator, reason: m.text(1))
@@ -149,7 +149,7 @@ extension Workspace {
 
     /// Serves the next qualification item when the annotator has not passed yet; nil when
     /// qualified (or no qualification is configured). Throws when the last round failed.
-    func nextQualificationItem(_ p: Project, _ annotator: String) throws -> ClaimedItem? {
+    func nextQualificationItem(_ p: Project, _ annotator: String, in tx: WriteTransaction) throws -> ClaimedItem? {
         guard p.guideline.enforcement.qualification != nil else { return nil }
         var st = try qualificationState(p, annotator)
         if st?.state == .passed { return nil }
@@ -205,7 +205,7 @@ extension Workspace {
     /// After reviewing a failed round, start a new one.
     public func retryQualification(project name: String, annotator: String) throws {
         let p = try project(name)
-        try db.write {
+        try db.write { tx in
             guard let st = try qualificationState(p, annotator), st.state == .failed else {
                 throw StoreError.nothingToRetry(annotator: annotator)
             }
@@ -232,7 +232,7 @@ extension Workspace {
 
     /// Picks a check item (the one this annotator answered least often, then the oldest) and
     /// claims it under a disguised id.
-    func claimGoldCheck(_ p: Project, _ annotator: String, now: Double) throws -> ClaimedItem? {
+    func claimGoldCheck(_ p: Project, _ annotator: String, now: Double, in tx: WriteTransaction) throws -> ClaimedItem? {
         guard let r = try db.row("""
             SELECT g.id, g.external_id, g.text FROM gold_item g
             WHERE g.project_id = ? AND g.guideline_version = ? AND g.purpose = 'check'
@@ -274,13 +274,13 @@ extension Workspace {
 
     /// Records a gold-check answer and pauses the annotator when their rolling accuracy falls
     /// below the threshold; their answers since the last passing check are flagged for review.
-    func recordGoldCheck(_ p: Project, _ annotator: String, goldID: Int64, expected: String, given: String, seconds: Double?) throws {
+    func recordGoldCheck(_ p: Project, _ annotator: String, goldID: Int64, expected: String, given: String, seconds: Double?, in tx: WriteTransaction) throws {
         guard let gold = p.guideline.enforcement.gold else { return }
         let correct = given == expected
         try db.run("DELETE FROM gold_claim WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator))
         try db.run("INSERT INTO gold_answer(project_id, annotator, gold_id, attempt, label, correct, seconds, created_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)",
                    .int(p.id), .text(annotator), .int(goldID), .text(given), .int(correct ? 1 : 0), seconds.map { .double($0) } ?? .null, .text(Workspace.now()))
-        try ensureMember(p, annotator)
+        try ensureMember(p, annotator, in: tx)
         let from = try db.scalarInt("SELECT checks_from FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)) ?? 0
         let recent = try db.rows("SELECT correct FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = 0 AND id > ? ORDER BY id DESC LIMIT ?",
                                  .int(p.id), .text(annotator), .int(from), .int(Int64(gold.window)))
@@ -291,7 +291,7 @@ extension Workspace {
             try db.run("UPDATE annotation SET review_reason = coalesce(review_reason, 'gold checks') WHERE project_id = ? AND annotator = ? AND source = 'queue' AND id > ?",
                        .int(p.id), .text(annotator), .int(through))
             // Held claims go back to the queue for others.
-            try releaseClaims(projectID: p.id, annotator: annotator)
+            try releaseClaims(projectID: p.id, annotator: annotator, in: tx)
         case .clean:
             // Answers up to here are trusted; a later pause flags only what came after.
             let last = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0
@@ -305,7 +305,7 @@ extension Workspace {
     public func reinstate(project name: String, annotator: String, by user: String) throws {
         let p = try project(name)
         try requireAdmin(user, project: p, to: "reinstate annotators")
-        try db.write {
+        try db.write { tx in
             guard try db.scalarInt("SELECT 1 FROM member WHERE project_id = ? AND name = ? AND state = 'paused'", .int(p.id), .text(annotator)) != nil else {
                 throw StoreError.notPaused(annotator)
             }
@@ -319,19 +319,19 @@ extension Workspace {
     /// Counts an answer the labeling screen refused as faster than `min_seconds`.
     public func recordTooFast(project name: String, annotator: String) throws {
         let p = try project(name)
-        try db.write {
-            try ensureMember(p, annotator)
+        try db.write { tx in
+            try ensureMember(p, annotator, in: tx)
             try db.run("UPDATE member SET too_fast = too_fast + 1 WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator))
         }
     }
 
     /// Routes a submit for an item that is not a queue item: a held gold check or a
     /// qualification item. Returns nil when `externalID` is neither.
-    func submitGold(_ p: Project, _ annotator: String, _ externalID: String, labels: [String], seconds: Double?) throws -> SubmitOutcome? {
+    func submitGold(_ p: Project, _ annotator: String, _ externalID: String, labels: [String], seconds: Double?, in tx: WriteTransaction) throws -> SubmitOutcome? {
         let given = AnswerValue.labels(labels).labelColumn
         if let g = try db.row("SELECT c.gold_id, g.label FROM gold_claim c JOIN gold_item g ON g.id = c.gold_id WHERE c.project_id = ? AND c.annotator = ? AND c.disguised = ?",
                               .int(p.id), .text(annotator), .text(externalID)) {
-            try recordGoldCheck(p, annotator, goldID: g.int(0), expected: g.text(1), given: given, seconds: seconds)
+            try recordGoldCheck(p, annotator, goldID: g.int(0), expected: g.text(1), given: given, seconds: seconds, in: tx)
             return .recorded
         }
         guard let st = try qualificationState(p, annotator), st.state == .inProgress,

@@ -26,7 +26,7 @@ extension Workspace {
         if try db.scalarInt("SELECT 1 FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(setName)) != nil {
             throw StoreError.frozenSetExists(setName)
         }
-        return try db.write {
+        return try db.write { tx in
             // Candidates: items with a resolved final label.
             var groupSQL = "NULL"
             var args: [SQLValue] = [.int(p.id)]

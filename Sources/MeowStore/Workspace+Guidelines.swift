@@ -24,7 +24,7 @@ extension Workspace {
         let changes = GuidelineChanges.between(p.guideline, new)
         let version = p.guidelineVersion + 1
         let json = String(decoding: try JSONEncoder().encode(changes), as: UTF8.self)
-        try db.write {
+        try db.write { tx in
             try db.run("INSERT INTO guideline_version(project_id, version, content_hash, source, created_at, created_by, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        .int(p.id), .int(Int64(version)), .text(new.contentHash), .text(new.source), .text(Workspace.now()), .text(user), .text(json))
             try storeGold((p.id, version), qualification: qualification, checks: goldChecks)

@@ -39,7 +39,7 @@ struct FinalLabelValue {
 extension Workspace {
     /// Appends a history row (inside the caller's write transaction).
     func recordHistory(projectID: Int64, itemID: Int64, subject: HistorySubject, annotator: String?, old: String?, new: String?,
-                       action: String, actor: String, reason: String?) throws {
+                       action: String, actor: String, reason: String?, in tx: WriteTransaction) throws {
         try db.run("""
             INSERT INTO history(project_id, item_id, subject, annotator, old_value, new_value, action, actor, reason, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

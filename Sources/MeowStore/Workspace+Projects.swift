@@ -18,7 +18,7 @@ extension Workspace {
     @discardableResult
     public func createProject(_ name: String, guideline: Guideline, by user: String,
                               qualification: [GoldItem] = [], goldChecks: [GoldItem] = []) throws -> Project {
-        try db.write {
+        try db.write { tx in
             if try db.scalarInt("SELECT id FROM project WHERE name = ?", .text(name)) != nil {
                 throw StoreError.projectExists(name)
             }

@@ -50,11 +50,11 @@ extension Workspace {
     func claimNext(_ project: Project, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
         let t = now.timeIntervalSince1970
         let expires = t + (lease ?? project.leaseSeconds)
-        return try db.write {
-            try reapExpiredClaims(projectID: project.id, now: t)
-            try checkAdmission(project, annotator)
-            try ensureMember(project, annotator)
-            if let q = try nextQualificationItem(project, annotator) { return q }
+        return try db.write { tx in
+            try reapExpiredClaims(projectID: project.id, now: t, in: tx)
+            try checkAdmission(project, annotator, in: tx)
+            try ensureMember(project, annotator, in: tx)
+            if let q = try nextQualificationItem(project, annotator, in: tx) { return q }
             if let g = try heldGoldCheck(project, annotator) { return g }
             // Already holding one: the same item again, with a fresh lease.
             if let held = try db.row("""
@@ -65,7 +65,7 @@ extension Workspace {
                 return ClaimedItem(id: held.text(1), text: held.text(2), metadata: held.string(3), expiresAt: Date(timeIntervalSince1970: expires))
             }
             if let gold = project.guideline.enforcement.gold, try isGoldTurn(project, annotator, checks: gold),
-               let g = try claimGoldCheck(project, annotator, now: t) {
+               let g = try claimGoldCheck(project, annotator, now: t, in: tx) {
                 return g
             }
             let cursor = try db.scalarInt("SELECT qkey FROM queue_cursor WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator)) ?? 0
@@ -84,32 +84,32 @@ extension Workspace {
     }
 
     /// Removes leases that ran out, so their items have room again.
-    private func reapExpiredClaims(projectID: Int64, now: Double) throws {
+    private func reapExpiredClaims(projectID: Int64, now: Double, in tx: WriteTransaction) throws {
         let expired = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.expires_at <= ?",
                                   .int(projectID), .double(now))
         guard !expired.isEmpty else { return }
         try db.run("DELETE FROM claim WHERE project_id = ? AND expires_at <= ?", .int(projectID), .double(now))
-        for r in expired { try lowerCursors(projectID: projectID, to: r.int(1)) }
+        for r in expired { try lowerCursors(projectID: projectID, to: r.int(1), in: tx) }
     }
 
     /// An item before some annotators' cursors regained room: move those cursors back.
-    private func lowerCursors(projectID: Int64, to qkey: Int64) throws {
+    private func lowerCursors(projectID: Int64, to qkey: Int64, in tx: WriteTransaction) throws {
         try db.run("UPDATE queue_cursor SET qkey = ?2 WHERE project_id = ?1 AND qkey > ?2", .int(projectID), .int(qkey))
     }
 
     /// Gives one held item back to the queue: the lease goes and cursors behind it move back.
-    private func releaseClaim(projectID: Int64, itemID: Int64, qkey: Int64, annotator: String) throws {
+    private func releaseClaim(projectID: Int64, itemID: Int64, qkey: Int64, annotator: String, in tx: WriteTransaction) throws {
         try db.run("DELETE FROM claim WHERE item_id = ? AND annotator = ?", .int(itemID), .text(annotator))
-        try lowerCursors(projectID: projectID, to: qkey)
+        try lowerCursors(projectID: projectID, to: qkey, in: tx)
     }
 
     /// Gives every item the annotator holds in the project back to the queue (quitting the
     /// screen, an undo, a pause).
-    func releaseClaims(projectID: Int64, annotator: String) throws {
+    func releaseClaims(projectID: Int64, annotator: String, in tx: WriteTransaction) throws {
         let held = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.annotator = ?",
                                .int(projectID), .text(annotator))
         try db.run("DELETE FROM claim WHERE project_id = ? AND annotator = ?", .int(projectID), .text(annotator))
-        for r in held { try lowerCursors(projectID: projectID, to: r.int(1)) }
+        for r in held { try lowerCursors(projectID: projectID, to: r.int(1), in: tx) }
     }
 
     private func heldItem(project: Project, annotator: String, item externalID: String) throws -> (id: Int64, qkey: Int64) {
@@ -135,9 +135,9 @@ extension Workspace {
         catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
         let policy = project.guideline.enforcement.unsure
         if answer.unsure && policy == .forbid { throw StoreError.unsureForbidden }
-        return try db.write {
-            try checkAdmission(project, annotator)
-            if let outcome = try submitGold(project, annotator, externalID, labels: labels, seconds: answer.seconds) { return outcome }
+        return try db.write { tx in
+            try checkAdmission(project, annotator, in: tx)
+            if let outcome = try submitGold(project, annotator, externalID, labels: labels, seconds: answer.seconds, in: tx) { return outcome }
             try checkQualified(project, annotator)
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
             try db.run(QueueSQL.deleteClaim, .int(item.id), .text(annotator))
@@ -146,14 +146,14 @@ extension Workspace {
                        .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
                        .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null,
                        answer.unsure && policy == .review ? .text("unsure") : .null)
-            try extendOverlapIfDisputed(project, itemID: item.id, qkey: item.qkey)
+            try extendOverlapIfDisputed(project, itemID: item.id, qkey: item.qkey, in: tx)
             return .recorded
         }
     }
 
     /// Adaptive overlap: when an item has all the answers it needs but no label has a majority,
     /// it asks for one more annotator (up to the guideline's `max_overlap`).
-    func extendOverlapIfDisputed(_ p: Project, itemID: Int64, qkey: Int64) throws {
+    func extendOverlapIfDisputed(_ p: Project, itemID: Int64, qkey: Int64, in tx: WriteTransaction) throws {
         guard p.guideline.maxOverlap > p.overlap,
               let r = try db.row("SELECT done_count, need FROM item WHERE id = ?", .int(itemID)),
               r.int(0) >= r.int(1), r.int(1) < Int64(p.guideline.maxOverlap) else { return }
@@ -161,29 +161,29 @@ extension Workspace {
         guard !hasStrictMajority(labels) else { return }
         try db.run("UPDATE item SET need = need + 1 WHERE id = ?", .int(itemID))
         try db.run("UPDATE project SET answers_needed = answers_needed + 1 WHERE id = ?", .int(p.id))
-        try lowerCursors(projectID: p.id, to: qkey)
+        try lowerCursors(projectID: p.id, to: qkey, in: tx)
     }
 
     /// Gives a held item back without answering; it goes to others and never back to this annotator.
     public func skip(project name: String, annotator: String, item externalID: String) throws {
         let project = try project(name)
-        try db.write {
+        try db.write { tx in
             // A gold check is skipped like any item (no answer, nothing revealed): its claim goes.
             if try db.run("DELETE FROM gold_claim WHERE project_id = ? AND annotator = ? AND disguised = ?", .int(project.id), .text(annotator), .text(externalID)) > 0 {
                 return
             }
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
             try db.run("INSERT OR IGNORE INTO skip(item_id, annotator, created_at) VALUES (?, ?, ?)", .int(item.id), .text(annotator), .text(Workspace.now()))
-            try releaseClaim(projectID: project.id, itemID: item.id, qkey: item.qkey, annotator: annotator)
+            try releaseClaim(projectID: project.id, itemID: item.id, qkey: item.qkey, annotator: annotator, in: tx)
         }
     }
 
     /// Gives a held item back to the queue, for anyone including this annotator.
     public func release(project name: String, annotator: String, item externalID: String) throws {
         let project = try project(name)
-        try db.write {
+        try db.write { tx in
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
-            try releaseClaim(projectID: project.id, itemID: item.id, qkey: item.qkey, annotator: annotator)
+            try releaseClaim(projectID: project.id, itemID: item.id, qkey: item.qkey, annotator: annotator, in: tx)
         }
     }
 
@@ -196,7 +196,7 @@ extension Workspace {
     /// Releases every claim the annotator holds in the project (on quitting the screen).
     public func releaseAll(project name: String, annotator: String) throws {
         let project = try project(name)
-        try db.write { try releaseClaims(projectID: project.id, annotator: annotator) }
+        try db.write { tx in try releaseClaims(projectID: project.id, annotator: annotator, in: tx) }
     }
 
     /// Takes back the annotator's most recent answer: the annotation is deleted and the item is
@@ -204,8 +204,8 @@ extension Workspace {
     public func undoLast(project name: String, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem {
         let project = try project(name)
         let t = now.timeIntervalSince1970
-        return try db.write {
-            try checkAdmission(project, annotator)
+        return try db.write { tx in
+            try checkAdmission(project, annotator, in: tx)
             try checkQualified(project, annotator)
             guard let last = try db.row("""
                 SELECT a.id, i.id, i.external_id, i.text, i.metadata, i.qkey FROM annotation a JOIN item i ON i.id = a.item_id
@@ -213,11 +213,11 @@ extension Workspace {
                 """, .int(project.id), .text(annotator)) else {
                 throw StoreError.nothingToUndo(annotator: annotator)
             }
-            try releaseClaims(projectID: project.id, annotator: annotator)
+            try releaseClaims(projectID: project.id, annotator: annotator, in: tx)
             if let a = try db.row("SELECT label, comment, unsure, guideline_version, created_at FROM annotation WHERE id = ?", .int(last.int(0))) {
                 let old = "{\"label\":\(JSONText.quoted(a.text(0))),\"comment\":\(a.string(1).map(JSONText.quoted) ?? "null"),\"unsure\":\(a.int(2) != 0),\"guideline_version\":\(a.int(3)),\"created_at\":\(JSONText.quoted(a.text(4)))}"
                 try recordHistory(projectID: project.id, itemID: last.int(1), subject: .answer, annotator: annotator, old: old, new: nil,
-                                  action: "undo", actor: annotator, reason: "taken back by the annotator (undo)")
+                                  action: "undo", actor: annotator, reason: "taken back by the annotator (undo)", in: tx)
             }
             try db.run("DELETE FROM annotation WHERE id = ?", .int(last.int(0)))
             let expires = t + (lease ?? project.leaseSeconds)

@@ -76,7 +76,7 @@ public final class Workspace {
             throw StoreError.newerSchema(path: path, found: version, supported: Schema.version)
         }
         guard version < Schema.version else { return }
-        try db.write {
+        try db.write { tx in
             // Re-read inside the write lock: another process may have migrated meanwhile.
             let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
             for (_, sql) in Schema.migrations.dropFirst(current) { try db.execute(sql) }

@@ -12,6 +12,13 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
 }
 
+/// Proof that a write transaction is open: only `Connection.write` makes one and hands it to
+/// its body, so a helper that must run inside a transaction takes one and cannot be called
+/// outside it (as GRDB's `write { db in }` hands its body the database).
+public struct WriteTransaction {
+    fileprivate init() {}
+}
+
 /// A thin wrapper over one sqlite3 connection: prepared-statement cache, typed binds,
 /// and write transactions that retry lock waits within a bound.
 ///
@@ -119,7 +126,7 @@ public final class Connection {
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction, retrying lock waits (with jittered
     /// backoff) up to `lockWaitLimit`, so users never see "database is locked" under normal load.
-    public func write<T>(_ body: () throws -> T) throws -> T {
+    public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
         let start = Date()
         var delay: UInt32 = 1_000
         while true {
@@ -137,7 +144,7 @@ public final class Connection {
             }
         }
         do {
-            let result = try body()
+            let result = try body(WriteTransaction())
             try commitRetrying(start: start)
             return result
         } catch let e as SQLiteError where [SQLITE_READONLY, SQLITE_FULL, SQLITE_CANTOPEN].contains(e.code & 0xff) {
