@@ -12,17 +12,28 @@ extension Workspace {
     /// label is checked against the guideline; items must already be in the project. A label
     /// that differs from one the annotator already gave the item is an error, not an overwrite.
     /// Answers in other people's names: an admin action, and each row records who loaded it.
-    public func importAnnotations(project name: String, path: String, format: ItemFormat, by user: String) throws -> AnnotationImportSummary {
+    ///
+    /// The file is read by `LongFormatRowReader`, the reader behind `meow agreement --input`:
+    /// both accept and refuse the same files with the same messages. `format` nil: from the
+    /// extension, else from the first byte (`{` is JSONL). A row repeating an answer already
+    /// stored (from this file or before) with the same label counts as already present.
+    public func importAnnotations(project name: String, path: String, format: LongFormat? = nil, by user: String) throws -> AnnotationImportSummary {
         let p = try project(name)
         try requireAdmin(user, project: p, to: "import answers in other annotators' names")
         var summary = AnnotationImportSummary()
-        let rows = try LongFormatRows(path: path, format: format)
+        let rows: LongFormatRowReader
+        do { rows = try LongFormatRowReader(path: path, format: format) } catch { throw error.importError }
+        /// A problem in the file is an `ImportError`, as every other problem a row can have here.
+        func nextRow() throws(ImportError) -> LongFormatRow? {
+            do { return try rows.next() } catch { throw error.importError }
+        }
         // Undo journals of the big statement stay in memory instead of a temp file
         // (measured: 20 s -> 11.5 s for 1M labels).
         try db.execute("PRAGMA temp_store = MEMORY")
         var validNames = Set<String>()   // each name is checked once, not once per row
         try db.write { tx in
-            while let (item, annotator, label, line) = try rows.next() {
+            while let row = try nextRow() {
+                let (item, annotator, label, line) = (row.item, row.annotator, row.label, row.line)
                 summary.read += 1
                 if !validNames.contains(annotator), let problem = AnnotatorName.problem(annotator) {
                     throw ImportError(file: path, line: line, message: "annotator '\(TerminalText.safeInline(String(annotator.prefix(80))))': \(problem)")
@@ -48,68 +59,5 @@ extension Workspace {
             }
         }
         return summary
-    }
-}
-
-/// Long-format label rows from JSONL (`{"item","annotator","label"}`) or CSV (`item,annotator,label`).
-final class LongFormatRows {
-    let path: String
-    let format: ItemFormat
-    var lines: LineReader?
-    var csv: CSVReader?
-    var columns = (item: 0, annotator: 1, label: 2)
-
-    init(path: String, format: ItemFormat) throws {
-        self.path = path
-        self.format = format
-        switch format {
-        case .jsonl: lines = try LineReader(path: path)
-        case .csv:
-            let r = try CSVReader(path: path)
-            csv = r
-            // The header is the first record, after any blank lines: errors name its line.
-            guard let (h, headerLine) = try r.next() else { throw ImportError(file: path, line: 1, message: "CSV: empty file (header item,annotator,label expected)") }
-            guard let i = h.firstIndex(of: "item"), let a = h.firstIndex(of: "annotator"), let l = h.firstIndex(of: "label") else {
-                throw ImportError(file: path, line: headerLine, message: "CSV: the header needs columns item, annotator and label (found: \(h.joined(separator: ", ")))")
-            }
-            columns = (i, a, l)
-        case .text: throw ImportError(file: path, line: nil, message: "annotations must be JSONL or CSV")
-        }
-    }
-
-    func next() throws -> (String, String, String, Int)? {
-        if let csv {
-            guard let (f, line) = try csv.next() else { return nil }
-            guard f.count > max(columns.item, columns.annotator, columns.label) else {
-                throw ImportError(file: path, line: line, message: "CSV: too few fields")
-            }
-            let row = (f[columns.item], f[columns.annotator], f[columns.label], line)
-            if row.0.isEmpty || row.1.isEmpty || row.2.isEmpty { throw ImportError(file: path, line: line, message: "empty item, annotator or label") }
-            return row
-        }
-        while true {
-            let lineNo = lines!.lineNumber + 1
-            guard let r = try lines!.next({ bytes -> Result<(String, String, String, Int)?, ImportError> in
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .success(nil) }
-                var scanner = JSONScanner(bytes)
-                let fields: [JSONScanner.Field]
-                do { fields = try scanner.object() } catch let e as JSONScanner.Failure {
-                    return .failure(ImportError(file: path, line: lineNo, message: "invalid JSON at column \(e.column): \(e.message)"))
-                } catch { return .failure(ImportError(file: path, line: lineNo, message: "invalid JSON")) }
-                func value(_ key: String) -> String? {
-                    guard let f = fields.last(where: { $0.key == key }) else { return nil }
-                    switch f.value { case .string(let s): return s; case .number(let n): return n; default: return nil }
-                }
-                for key in ["item", "annotator", "label"] where (value(key) ?? "").isEmpty {
-                    return .failure(ImportError(file: path, line: lineNo, message: "missing \"\(key)\" (a string)"))
-                }
-                return .success((value("item")!, value("annotator")!, value("label")!, lineNo))
-            }) else { return nil }
-            switch r {
-            case .success(let row?): return row
-            case .success(nil): continue
-            case .failure(let e): throw e
-            }
-        }
     }
 }

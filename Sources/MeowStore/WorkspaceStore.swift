@@ -31,7 +31,7 @@ public protocol ProjectAdministration: AnyObject {
     func projectNames() throws -> [String]
     func createProject(_ name: String, guideline: Guideline, by user: String, qualification: [GoldItem], goldChecks: [GoldItem]) throws -> Project
     func importItems(project: String, reader: ItemReader, skipInvalid: Bool, progress: ((Int) -> Void)?) throws -> ImportSummary
-    func importAnnotations(project: String, path: String, format: ItemFormat, by user: String) throws -> AnnotationImportSummary
+    func importAnnotations(project: String, path: String, format: LongFormat?, by user: String) throws -> AnnotationImportSummary
     func updateGuideline(project: String, guideline: Guideline, by user: String, qualification: [GoldItem], goldChecks: [GoldItem]) throws -> GuidelineUpdate
     func setRole(project: String, member: String, role: Role, by user: String) throws
     func reinstate(project: String, annotator: String, by user: String) throws

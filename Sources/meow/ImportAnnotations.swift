@@ -3,6 +3,8 @@ import Foundation
 import MeowCore
 import MeowStore
 
+extension LongFormat: ExpressibleByArgument {}
+
 struct ImportAnnotations: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-annotations",
@@ -10,15 +12,13 @@ struct ImportAnnotations: ParsableCommand {
 
     @Argument(help: "Project name.") var project: String
     @Argument(help: "The file to import.") var file: String
-    @Option(help: "Input format: jsonl or csv (default: from the extension).") var format: ItemFormat?
+    @Option(help: "Input format: jsonl or csv (default: from the extension, else JSONL when the file starts with '{').")
+    var format: LongFormat?
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() throws {
-        guard let fmt = format ?? ItemFormat.from(path: file), fmt != .text else {
-            throw UserFacingError("\(file): annotations must be .jsonl or .csv (or pass --format)")
-        }
         let ws = try workspace.open()
-        let s = try ws.importAnnotations(project: project, path: file, format: fmt, by: try LoginUser.name)
+        let s = try ws.importAnnotations(project: project, path: file, format: format, by: try LoginUser.name)
         out("imported \(s.inserted) annotations into \(project) (\(s.read) rows read, \(s.alreadyPresent) already present)")
     }
 }

@@ -370,7 +370,7 @@ struct ReliabilityCLITests {
         }
         _ = try dir.write("dup.csv", "item,annotator,label\na,x,1\nb,x,2\na,x,2\n")
         let dup = try Meow.run(["agreement", "--input", "dup.csv"], in: dir.path)
-        #expect(dup.status != 0 && dup.stderr.contains("line 4") && dup.stderr.contains("first on line 2"), "\(dup.stderr)")
+        #expect(dup.status != 0 && dup.stderr.contains("dup.csv:4:") && dup.stderr.contains("first on line 2"), "\(dup.stderr)")
     }
 
     // MARK: Backup, doctor, history

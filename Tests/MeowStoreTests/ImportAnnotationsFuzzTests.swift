@@ -24,7 +24,7 @@ struct ImportAnnotationsFuzzTests {
         return Array(all.split(separator: 0x0A, omittingEmptySubsequences: false).prefix(lines).joined(separator: [0x0A])) + [0x0A]
     }
 
-    static let seeds: [ItemFormat: [[UInt8]]] = [
+    static let seeds: [LongFormat: [[UInt8]]] = [
         .jsonl: [
             sample("review-annotations.jsonl", lines: 25),
             Array("\u{FEFF}{\"item\": \"r0001\", \"annotator\": \"caf\\u00e9\", \"label\": \"mixed\", \"note\": [1, {}]}\r\n\r\n{\"item\": \"r0002\", \"annotator\": \"z\", \"label\": \"neutral\"}\r\n".utf8),
@@ -53,13 +53,13 @@ struct ImportAnnotationsFuzzTests {
         let path = NSTemporaryDirectory() + "meow-fuzz-ann-header-" + UUID().uuidString + ".csv"
         try "\n\nitem,who,label\nr0001,a,positive\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(throws: ImportError(file: path, line: 3, message: "CSV: the header needs columns item, annotator and label (found: item, who, label)")) {
+        #expect(throws: ImportError(file: path, line: 3, message: "missing column \"annotator\" in the header (expected item,annotator,label; found item,who,label)")) {
             try ws.importAnnotations(project: "reviews", path: path, format: .csv, by: "admin")
         }
     }
 
-    @Test(arguments: [ItemFormat.jsonl, .csv])
-    func mutatedLabelFilesImportWhollyOrNotAtAll(format: ItemFormat) throws {
+    @Test(arguments: LongFormat.allCases)
+    func mutatedLabelFilesImportWhollyOrNotAtAll(format: LongFormat) throws {
         let dir = NSTemporaryDirectory() + "meow-fuzz-ann-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }

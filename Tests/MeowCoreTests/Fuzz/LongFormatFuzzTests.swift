@@ -6,8 +6,8 @@ import MeowTestSupport
 /// Issue 10: `meow agreement --input` reads label files exported by other tools.
 /// `LongFormatReader` has a fast byte path, a slow general path and a chunked buffer; seeded
 /// mutations must end in `Ratings` that hold together or a `LongFormatError` naming a line, and
-/// the chunk size must never change the outcome (a record split across reads is the classic
-/// streaming bug).
+/// neither the chunk size (a record split across reads is the classic streaming bug) nor the
+/// path a line takes may change the outcome.
 @Suite("Fuzz: long-format label reader")
 struct LongFormatFuzzTests {
     static let casesPerFormat = 600 * Fuzz.scale
@@ -78,11 +78,23 @@ struct LongFormatFuzzTests {
                 first = .error(error)
                 failed += 1
                 check.expect(error.line >= 1, "error without a line: \(error)")
-                check.expect(error.description.hasPrefix("\(path): line \(error.line): "), "description does not name the line: \(error)")
+                check.expect(error.description.hasPrefix("\(path):\(error.line): "), "description does not name the line: \(error)")
                 if let why = FuzzLines(bytes).problem(withErrorLine: error.line) { check.expect(false, "\(why): \(error)") }
             }
             do { second = .ratings(Self.triples(try tiny.read(path: path))) } catch { second = .error(error) }
             check.expect(first == second, "chunk size \(small) changed the outcome:\n  1 MiB: \(first)\n  \(small): \(second)")
+            // The fast byte paths must read exactly what the general paths (JSONScanner, the
+            // quote-aware CSV scan) read. Only the wording of invalid UTF-8 may differ (the
+            // scanner says where in the line), never the verdict or the line.
+            var general = big
+            general.generalPathsOnly = true
+            let third: Outcome
+            do { third = .ratings(Self.triples(try general.read(path: path))) } catch { third = .error(error) }
+            if case .error(let f) = first, case .error(let g) = third, f.message.contains("invalid UTF-8"), g.message.contains("invalid UTF-8") {
+                check.expect(f.line == g.line, "the fast and general paths name different lines:\n  fast: \(f)\n  general: \(g)")
+            } else {
+                check.expect(first == third, "the fast and general paths disagree:\n  fast: \(first)\n  general: \(third)")
+            }
             if k < seeds.count, order == nil { check.expect(failed == 0, "a seed label file does not read: \(first)") }
         }
         #expect(read > Self.casesPerFormat / 20, "\(format): only \(read) mutated files read")

@@ -3,7 +3,9 @@ import Foundation
 /// A problem in a long-format label file, with where it is.
 ///
 /// Why file and line: label files are edited by hand and exported by other
-/// tools; "line 17: missing \"annotator\"" lets a person fix the file at once.
+/// tools; "labels.csv:17: missing \"annotator\"" lets a person fix the file at once.
+/// `meow agreement --input` and `meow import-annotations` read through the same
+/// `LongFormatParser`, so they refuse the same file with the same text.
 public struct LongFormatError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// The file being read.
     public let path: String
@@ -19,10 +21,15 @@ public struct LongFormatError: Error, Sendable, Equatable, CustomStringConvertib
         self.message = message
     }
 
-    /// `path: line 17: missing "annotator"`.
+    /// `path:17: missing "annotator"`, the form every meow importer uses (`ImportError`).
     public var description: String {
-        line > 0 ? "\(path): line \(line): \(message)" : "\(path): \(message)"
+        line > 0 ? "\(path):\(line): \(message)" : "\(path): \(message)"
     }
 
     public var errorDescription: String? { description }
+
+    /// The same problem as the item importers' error type, for callers that report both.
+    public var importError: ImportError {
+        ImportError(file: path, line: line > 0 ? line : nil, message: message)
+    }
 }

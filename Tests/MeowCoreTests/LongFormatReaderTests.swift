@@ -106,7 +106,7 @@ import MeowCore
         var error = try #require(Self.failure(good + "\n" + "{\"item\":\"a\",\"label\":\"l\"}\n", ext: "jsonl"))
         #expect(error.line == 3)
         #expect(error.message == "missing \"annotator\"")
-        #expect(error.description.hasSuffix(": line 3: missing \"annotator\""))
+        #expect(error.description.hasSuffix(":3: missing \"annotator\""))
         #expect(error.errorDescription == error.description)
 
         error = try #require(Self.failure(good + good + "{\"item\":\"a\",\"annotator\":\"x\",\"label\":}\n", ext: "jsonl"))
@@ -132,11 +132,63 @@ import MeowCore
 
         error = try #require(Self.failure("item,annotator,label\na,x,l\nb,\"y,l\n", ext: "csv"))
         #expect(error.line == 3)
-        #expect(error.message == "unterminated quoted field")
+        #expect(error.message == "CSV: a quoted field is never closed")
 
         error = try #require(Self.failure("item,rater,label\na,x,l\n", ext: "csv"))
         #expect(error.line == 1)
         #expect(error.message.hasPrefix("missing column \"annotator\""))
+    }
+
+    /// JSONSerialization (the old general JSON path) dropped U+FEFF, so the same name read as
+    /// two items depending on whether its line had an escape; `JSONScanner` keeps every
+    /// character, and a number keeps its text on either path.
+    @Test func escapedLinesReadTheSameNamesAsPlainOnes() throws {
+        let text = """
+        {"item":"\u{FEFF}a","annotator":"x","label":2.50}
+        {"item":"\\ufeffa","annotator":"y","label":2.50,"note":"\\n"}
+        """
+        let r = try Self.read(text, ext: "jsonl")
+        #expect(r.items == ["\u{FEFF}a"])
+        #expect(r.labels == ["2.50"])
+        #expect(Self.triples(r) == [["\u{FEFF}a", "x", "2.50"], ["\u{FEFF}a", "y", "2.50"]])
+    }
+
+    /// Rules the two old readers disagreed on, now one: a raw control character in a JSON
+    /// string is refused (RFC 8259), text after a closing CSV quote is refused, and a record
+    /// that is one blank field is a blank line.
+    @Test func strictWhereTheScannersAreStrict() throws {
+        var error = try #require(Self.failure("{\"item\":\"a\tb\",\"annotator\":\"x\",\"label\":\"l\"}\n", ext: "jsonl"))
+        #expect(error.line == 1)
+        #expect(error.message == "invalid JSON at column 11: control character in a string (escape it)")
+        error = try #require(Self.failure("item,annotator,label\na,\"x\"y,l\n", ext: "csv"))
+        #expect(error.line == 2)
+        #expect(error.message == "CSV: text after a closing quote (a quote inside a quoted field must be doubled)")
+        error = try #require(Self.failure("item,annotator,label\n\"a\nb\"c,x,l\n", ext: "csv"))
+        #expect(error.line == 3) // the line of the stray text, as CSVReader says
+        let r = try Self.read("item,annotator,label\n\"\"\n  \t\n\"  \"\na,x,l\n", ext: "csv")
+        #expect(Self.triples(r) == [["a", "x", "l"]])
+    }
+
+    @Test func rowsComeWithTheirLines() throws {
+        let path = agreementTempFile("\u{FEFF}label,Item , annotator\r\n\r\nyes,\"a\r\nb\",x\r\nno,c,y\r\n", ext: "csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let rows = try LongFormatRowReader(path: path)
+        var all: [LongFormatRow] = []
+        while let row = try rows.next() { all.append(row) }
+        #expect(all == [LongFormatRow(item: "a\r\nb", annotator: "x", label: "yes", line: 3),
+                        LongFormatRow(item: "c", annotator: "y", label: "no", line: 5)])
+        #expect(try rows.next() == nil)
+    }
+
+    /// A bad line comes after the rows before it, so an importer that checks rows as they come
+    /// reports whichever problem is first in the file.
+    @Test func rowsBeforeABadLineComeFirst() throws {
+        let path = agreementTempFile("{\"item\":\"a\",\"annotator\":\"x\",\"label\":\"l\"}\n{\"item\":\"b\"}\n", ext: "jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let rows = try LongFormatRowReader(path: path)
+        #expect(try rows.next()?.line == 1)
+        #expect(throws: LongFormatError(path: path, line: 2, message: "missing \"annotator\"")) { try rows.next() }
+        #expect(throws: LongFormatError(path: path, line: 2, message: "missing \"annotator\"")) { try rows.next() }
     }
 
     @Test func missingFile() {

@@ -1,0 +1,91 @@
+/// Interns the rows `LongFormatParser` reads straight into a `RatingsBuilder`, for
+/// `LongFormatReader` (`meow agreement --input`).
+///
+/// Why a byte cache per column: making a `String` and hashing it for each of three million
+/// fields would be the slowest part of reading a big file; `LongFormatNameCache` finds a name
+/// seen before from its bytes without allocating, and only a new name becomes a `String` (and
+/// only it needs its UTF-8 checked: the cache holds valid names alone).
+struct LongFormatRatingsSink: LongFormatSink {
+    let path: String
+    private(set) var builder: RatingsBuilder
+    private var itemCache = LongFormatNameCache()
+    private var annotatorCache = LongFormatNameCache()
+    private var labelCache = LongFormatNameCache()
+    /// Label codes allowed by a label order; nil when any label is allowed.
+    private let allowedLabels: [Bool]?
+    private let orderList: [String]
+    /// The line of each annotation appended (to name both lines of a repeat).
+    private(set) var lineOfRow: [Int32] = []
+
+    /// Labels of `order` are interned first, in its order, so their codes follow it.
+    init(path: String, builder: RatingsBuilder, order: [String]?) {
+        self.path = path
+        var builder = builder
+        if let order {
+            var allowed = [Bool]()
+            for name in order {
+                let code = Int(builder.internLabel(name))
+                if code >= allowed.count { allowed += [Bool](repeating: false, count: code + 1 - allowed.count) }
+                allowed[code] = true
+            }
+            allowedLabels = allowed
+            orderList = order
+        } else {
+            allowedLabels = nil
+            orderList = []
+        }
+        self.builder = builder
+    }
+
+    private enum Column { case item, annotator, label }
+
+    @inline(__always)
+    private mutating func intern(_ column: Column, _ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(LongFormatError) -> Int32 {
+        let p = bytes.baseAddress!, n = bytes.count
+        let h = LongFormatNameCache.hash(p, n)
+        switch column {
+        case .item:
+            if let code = itemCache.find(p, n, hash: h) { return code }
+            let code = builder.internItem(try LongFormatField.text(bytes, "item", path: path, line: line))
+            itemCache.insert(p, n, hash: h, code: code)
+            return code
+        case .annotator:
+            if let code = annotatorCache.find(p, n, hash: h) { return code }
+            let code = builder.internAnnotator(try LongFormatField.text(bytes, "annotator", path: path, line: line))
+            annotatorCache.insert(p, n, hash: h, code: code)
+            return code
+        case .label:
+            if let code = labelCache.find(p, n, hash: h) { return code }
+            let code = builder.internLabel(try LongFormatField.text(bytes, "label", path: path, line: line))
+            labelCache.insert(p, n, hash: h, code: code)
+            return code
+        }
+    }
+
+    @inline(__always)
+    mutating func row(item: UnsafeBufferPointer<UInt8>, annotator: UnsafeBufferPointer<UInt8>,
+                      label: UnsafeBufferPointer<UInt8>, line: Int) throws(LongFormatError) {
+        let i = try intern(.item, item, line: line)
+        let a = try intern(.annotator, annotator, line: line)
+        let l = try intern(.label, label, line: line)
+        try append(i, a, l, line: line)
+    }
+
+    mutating func row(item: String, annotator: String, label: String, line: Int) throws(LongFormatError) {
+        let i = builder.internItem(item), a = builder.internAnnotator(annotator), l = builder.internLabel(label)
+        try append(i, a, l, line: line)
+    }
+
+    @inline(__always)
+    private mutating func append(_ item: Int32, _ annotator: Int32, _ label: Int32, line: Int) throws(LongFormatError) {
+        if let allowed = allowedLabels {
+            let c = Int(label)
+            if !(c < allowed.count && allowed[c]) {
+                let shown = orderList.prefix(10).joined(separator: ", ") + (orderList.count > 10 ? ", …" : "")
+                throw LongFormatError(path: path, line: line, message: "label \"\(builder.labels[c])\" is not in the label order (\(shown))")
+            }
+        }
+        builder.append(itemCode: item, annotatorCode: annotator, labelCode: label)
+        lineOfRow.append(Int32(truncatingIfNeeded: line))
+    }
+}

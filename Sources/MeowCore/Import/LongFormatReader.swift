@@ -1,0 +1,285 @@
+import Foundation
+
+/// The two long-format layouts: one annotation per line or record.
+public enum LongFormat: String, Sendable, CaseIterable {
+    /// JSON Lines: `{"item": …, "annotator": …, "label": …}` per line; values
+    /// are strings or numbers (a number keeps its textual form); other keys are
+    /// ignored.
+    case jsonl
+    /// CSV with a header naming the columns `item`, `annotator` and `label`
+    /// (any order, other columns ignored), RFC 4180 quoting.
+    case csv
+
+    /// The format named by a file's extension (`.jsonl`, `.ndjson`, `.json`, `.csv`).
+    public init?(path: String) {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "jsonl", "ndjson", "json": self = .jsonl
+        case "csv": self = .csv
+        default: return nil
+        }
+    }
+}
+
+/// One annotation of a long-format file, with the line it is on (the first line of a CSV
+/// record spanning lines).
+public struct LongFormatRow: Sendable, Equatable {
+    public var item: String
+    public var annotator: String
+    public var label: String
+    public var line: Int
+
+    public init(item: String, annotator: String, label: String, line: Int) {
+        self.item = item
+        self.annotator = annotator
+        self.label = label
+        self.line = line
+    }
+}
+
+/// Streams a long-format label file (JSONL or CSV) into `RatingsBuilder`.
+///
+/// Why streaming: label exports grow to millions of lines; the file is read
+/// in chunks (1 MiB by default) and only the annotation codes are kept, so
+/// memory follows the number of annotations, not the file size. The rules for
+/// the file are `LongFormatParser`'s, shared with `LongFormatRowReader` (what
+/// `meow import-annotations` reads with), so both commands accept the same files.
+///
+/// Label values: with `order`, label k of the order gets the value k (its
+/// position), labels are coded in that order, and a label outside the order
+/// is an error naming it. Otherwise, when `detectNumericLabels` is on and
+/// every label is a plain decimal number, the numbers are the values
+/// (`Ratings.numericValues(of:)`); else there are none (nominal labels).
+public struct LongFormatReader: Sendable {
+    /// The layout; nil = from the file extension, else from the first byte
+    /// (`{` means JSONL).
+    public var format: LongFormat?
+    /// Ordered labels giving each label its value by position.
+    public var order: [String]?
+    /// Use numeric labels as values when every label is a number.
+    public var detectNumericLabels: Bool
+    /// Bytes read at a time.
+    public var chunkSize: Int
+    /// Tests: no fast paths (see `LongFormatParser.generalPathsOnly`).
+    var generalPathsOnly = false
+
+    public init(format: LongFormat? = nil, order: [String]? = nil, detectNumericLabels: Bool = true,
+                chunkSize: Int = 1 << 20) {
+        self.format = format
+        self.order = order
+        self.detectNumericLabels = detectNumericLabels
+        self.chunkSize = max(chunkSize, 16)
+    }
+
+    /// Reads a file of labels into new `Ratings`. The same annotator labeling the same item
+    /// twice is an error naming both lines: which answer counts is for the user to decide,
+    /// not the reader.
+    public func read(path: String) throws(LongFormatError) -> Ratings {
+        var builder = RatingsBuilder()
+        let lines = try readLines(path: path, into: &builder)
+        let ratings = builder.build()
+        if ratings.count != builder.count, let (a, b) = builder.firstRepeat() {
+            let (item, annotator) = builder.names(at: a)
+            throw LongFormatError(path: path, line: Int(lines[b]),
+                                  message: "\"\(annotator)\" labels item \"\(item)\" a second time (first on line \(lines[a])); keep one answer per annotator and item")
+        }
+        return ratings
+    }
+
+    /// Appends the file's annotations to `builder` and sets its `labelValues`
+    /// (from `order` or numeric detection) for all its labels.
+    public func read(path: String, into builder: inout RatingsBuilder) throws(LongFormatError) {
+        _ = try readLines(path: path, into: &builder)
+    }
+
+    /// `read(path:into:)`, returning the line of each annotation appended (in order).
+    private func readLines(path: String, into builder: inout RatingsBuilder) throws(LongFormatError) -> [Int32] {
+        if let order {
+            let allowed = Set(order)
+            if let stray = builder.labels.first(where: { !allowed.contains($0) }) {
+                throw LongFormatError(path: path, line: 0, message: "label \"\(stray)\" (read before this file) is not in the label order")
+            }
+        }
+        let file = try LongFormatFile(path: path, chunkSize: chunkSize)
+        var parser = LongFormatParser(path: path, format: format ?? LongFormat(path: path),
+                                      sink: LongFormatRatingsSink(path: path, builder: builder, order: order),
+                                      generalPathsOnly: generalPathsOnly)
+        builder = RatingsBuilder() // so the parser holds the only reference (no copy on append)
+        do {
+            while try file.step(&parser) {}
+        } catch {
+            builder = parser.sink.builder
+            throw error
+        }
+        builder = parser.sink.builder
+        if let order {
+            var values = [Double](repeating: 0, count: builder.labels.count)
+            for (position, name) in order.enumerated().reversed() {
+                if let code = builder.labelCode(name) { values[Int(code)] = Double(position) }
+            }
+            builder.labelValues = values
+        } else if detectNumericLabels {
+            builder.labelValues = Ratings.numericValues(of: builder.labels)
+        }
+        return parser.sink.lineOfRow
+    }
+}
+
+/// The rows of a long-format file one at a time, for an importer that checks each row against
+/// something else (`meow import-annotations` against a workspace). Same file rules and
+/// messages as `LongFormatReader` (one `LongFormatParser`); repeats are for the caller to judge.
+///
+/// Rows come a chunk at a time (1 MiB of file), so memory stays flat. When a line is bad, the
+/// rows before it are still returned first, then the error: a caller that stops at the first
+/// problem names the earliest line, as a line-by-line reader would.
+public final class LongFormatRowReader {
+    public let path: String
+    private let file: LongFormatFile
+    private var parser: LongFormatParser<LongFormatRowCollector>
+    private var index = 0
+    private var failure: LongFormatError?
+    private var done = false
+
+    /// Opens `path`; `format` nil = from the extension, else from the first byte (`{` is JSONL).
+    public convenience init(path: String, format: LongFormat? = nil, chunkSize: Int = 1 << 20) throws(LongFormatError) {
+        try self.init(path: path, format: format, chunkSize: chunkSize, generalPathsOnly: false)
+    }
+
+    init(path: String, format: LongFormat?, chunkSize: Int, generalPathsOnly: Bool) throws(LongFormatError) {
+        self.path = path
+        file = try LongFormatFile(path: path, chunkSize: max(chunkSize, 16))
+        parser = LongFormatParser(path: path, format: format ?? LongFormat(path: path),
+                                  sink: LongFormatRowCollector(path: path), generalPathsOnly: generalPathsOnly)
+    }
+
+    /// File bytes read so far (for progress bars).
+    public var bytesRead: Int { file.bytesRead }
+
+    /// The next row, or nil at the end of the file.
+    public func next() throws(LongFormatError) -> LongFormatRow? {
+        while true {
+            if index < parser.sink.rows.count {
+                index += 1
+                return parser.sink.rows[index - 1]
+            }
+            if let failure { throw failure }
+            if done { return nil }
+            parser.sink.rows.removeAll(keepingCapacity: true)
+            index = 0
+            do {
+                done = !(try file.step(&parser))
+            } catch {
+                failure = error
+            }
+        }
+    }
+}
+
+/// Makes `LongFormatRow`s: one `String` per field (short names are stored inline by Swift).
+struct LongFormatRowCollector: LongFormatSink {
+    let path: String
+    var rows: [LongFormatRow] = []
+
+    init(path: String) { self.path = path }
+
+    @inline(__always)
+    mutating func row(item: UnsafeBufferPointer<UInt8>, annotator: UnsafeBufferPointer<UInt8>,
+                      label: UnsafeBufferPointer<UInt8>, line: Int) throws(LongFormatError) {
+        rows.append(LongFormatRow(item: try LongFormatField.text(item, "item", path: path, line: line),
+                                  annotator: try LongFormatField.text(annotator, "annotator", path: path, line: line),
+                                  label: try LongFormatField.text(label, "label", path: path, line: line), line: line))
+    }
+
+    mutating func row(item: String, annotator: String, label: String, line: Int) throws(LongFormatError) {
+        rows.append(LongFormatRow(item: item, annotator: annotator, label: label, line: line))
+    }
+}
+
+/// A file read a chunk at a time into a `LongFormatBuffer` and handed to a parser: the loop
+/// `LongFormatReader` and `LongFormatRowReader` share.
+final class LongFormatFile {
+    let path: String
+    private let fd: Int32
+    private let buffer: LongFormatBuffer
+    private let chunkSize: Int
+    private var finished = false
+    private(set) var bytesRead = 0
+
+    init(path: String, chunkSize: Int) throws(LongFormatError) {
+        self.path = path
+        self.chunkSize = chunkSize
+        fd = open(path, O_RDONLY)
+        if fd < 0 { throw LongFormatError(path: path, line: 0, message: "cannot open the file for reading") }
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw LongFormatError(path: path, line: 0, message: "is a directory, not a file")
+        }
+        buffer = LongFormatBuffer(capacity: chunkSize * 2)
+    }
+
+    deinit { close(fd) }
+
+    /// Reads the next chunk and lets `parser` take the complete lines or records in the
+    /// buffer. Returns false once the whole file has been parsed.
+    func step<Sink>(_ parser: inout LongFormatParser<Sink>) throws(LongFormatError) -> Bool {
+        if finished { return false }
+        buffer.compact()
+        buffer.reserve(chunkSize)
+        var n: Int
+        repeat { n = read(fd, buffer.base + buffer.end, chunkSize) } while n < 0 && errno == EINTR
+        if n < 0 {
+            throw LongFormatError(path: path, line: 0, message: "read failed: \(String(cString: strerror(errno)))")
+        }
+        buffer.end += n
+        bytesRead += n
+        let final = n == 0
+        buffer.start += try parser.consume(buffer.base + buffer.start, buffer.end - buffer.start, final: final)
+        if final { finished = true }
+        return !final
+    }
+}
+
+/// A growable byte window over the file: unread bytes live in
+/// `base[start ..< end]`. Why not `[UInt8]`: the parser works on raw pointers
+/// in its hot loop, and a manually managed buffer avoids re-borrowing an array.
+final class LongFormatBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    var start = 0
+    var end = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Moves the unread bytes to the front.
+    func compact() {
+        if start == 0 { return }
+        let n = end - start
+        if n > 0 { memmove(base, base + start, n) }
+        start = 0
+        end = n
+    }
+
+    /// Makes room for `n` more bytes after `end`.
+    func reserve(_ n: Int) {
+        if capacity - end >= n { return }
+        let bigger = max(capacity * 2, end + n)
+        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        fresh.update(from: base, count: end)
+        base.deallocate()
+        base = fresh
+        capacity = bigger
+    }
+
+    /// Appends one byte after `end`.
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        if end == capacity { reserve(1) }
+        base[end] = byte
+        end += 1
+    }
+}
