@@ -296,8 +296,9 @@ enum Schema {
         END;
         """),
         ("v4-history-imports-protection", """
-        -- The text hash defines a frozen item's data as much as its text does.
-        DROP TRIGGER frozen_item_text;
+        -- The text hash defines a frozen item's data as much as its text does. (IF EXISTS: a
+        -- workspace whose trigger was dropped by hand still upgrades, and gets it back.)
+        DROP TRIGGER IF EXISTS frozen_item_text;
         CREATE TRIGGER frozen_item_text BEFORE UPDATE OF text, text_hash, external_id, metadata, project_id ON item
         WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.id) BEGIN
             SELECT RAISE(ABORT, 'this item is in a frozen test set and cannot change');
@@ -333,13 +334,17 @@ enum Schema {
         -- What an answer says as JSON ({"labels":[...]} today; spans, ratings and pairwise
         -- choices add their own keys), beside the comma-joined label that agreement,
         -- consensus and exports read. Existing answers are filled in from their label: a
-        -- label value never holds a comma, and json_quote escapes everything else.
+        -- label value never holds a comma, and json_quote escapes everything else; an empty
+        -- multi-label answer (min_labels: 0) is an empty list. A protection trigger someone
+        -- dropped is recreated here rather than failing the upgrade.
         ALTER TABLE annotation ADD COLUMN value TEXT CHECK (value IS NULL OR json_valid(value));
         ALTER TABLE final_label ADD COLUMN value TEXT CHECK (value IS NULL OR json_valid(value));
-        DROP TRIGGER frozen_annotation_update;
-        DROP TRIGGER frozen_final_update;
-        UPDATE annotation SET value = '{"labels":[' || replace(json_quote(label), ',', '","') || ']}';
-        UPDATE final_label SET value = '{"labels":[' || replace(json_quote(label), ',', '","') || ']}' WHERE label IS NOT NULL;
+        DROP TRIGGER IF EXISTS frozen_annotation_update;
+        DROP TRIGGER IF EXISTS frozen_final_update;
+        UPDATE annotation SET value = CASE WHEN label = '' THEN '{"labels":[]}'
+            ELSE '{"labels":[' || replace(json_quote(label), ',', '","') || ']}' END;
+        UPDATE final_label SET value = CASE WHEN label = '' THEN '{"labels":[]}'
+            ELSE '{"labels":[' || replace(json_quote(label), ',', '","') || ']}' END WHERE label IS NOT NULL;
         CREATE TRIGGER frozen_annotation_update BEFORE UPDATE ON annotation
         WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.item_id) BEGIN
             SELECT RAISE(ABORT, 'answers to a frozen item cannot change');

@@ -9,6 +9,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case cannotOpen(path: String, reason: String)
     case readOnly(path: String, reason: String)
     case diskFull(path: String)
+    case backupRefused(path: String, reason: String)
     case newerSchema(path: String, found: Int, supported: Int)
     case busy(path: String, seconds: Double)
     case unknownProject(String, known: [String])
@@ -42,6 +43,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .notSQLite(let p): return "\(p) is not a SQLite database"
         case .foreignDatabase(let p): return "\(p) is a SQLite database but not a meow workspace (it has other tables); refusing to touch it"
         case .emptyFile(let p): return "\(p) is an empty file, not a meow workspace; left as it is (create a workspace with `meow init PROJECT --guideline FILE --db \(p)`)"
+        case .backupRefused(let p, let r): return "cannot back up to \(p): \(r)"
         case .diskFull(let p): return "the disk holding \(p) is full: nothing of this command was written (free some space and run it again)"
         case .cannotOpen(let p, let r): return "cannot open the workspace \(p): \(r)"
         case .readOnly(let p, let r): return "cannot write to the workspace \(p): \(r); meow needs to write the file and its directory (it keeps \(p)-wal and \(p)-shm beside it)"

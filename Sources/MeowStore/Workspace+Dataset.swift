@@ -145,7 +145,7 @@ extension Workspace {
             if out.format == .jsonl {
                 var line = "{\"item\":\(JSONText.quoted(ext)),\"text\":\(JSONText.quoted(text)),\"annotator\":\(JSONText.quoted(s.string(5) ?? "")),\"label\":\(JSONText.quoted(s.string(6) ?? ""))"
                 line += ",\"comment\":\(s.isNull(7) ? "null" : JSONText.quoted(s.string(7) ?? "")),\"unsure\":\(s.int64(8) != 0),\"created_at\":\(JSONText.quoted(s.string(9) ?? "")),\"guideline_version\":\(s.int64(10)),\"split\":\(JSONText.quoted(rowSplit))"
-                if !s.isNull(3), let m = s.string(3) { line += ",\"metadata\":" + m }
+                if !s.isNull(3), let m = s.string(3) { line += ",\"metadata\":" + JSONText.escapingC1(m) }
                 out.bytes.append(contentsOf: Array((line + "}\n").utf8))
             } else {
                 CSVText.appendRow([ext, text, s.string(5) ?? "", s.string(6) ?? "", s.isNull(7) ? "" : (s.string(7) ?? ""), s.int64(8) != 0 ? "true" : "false",
@@ -180,7 +180,7 @@ extension Workspace {
                 var line = "{\"item\":" + JSONText.quoted(ext) + ",\"text\":" + JSONText.quoted(text) + ",\"label\":" + JSONText.quoted(label)
                 line += ",\"decision\":" + (decision.map(JSONText.quoted) ?? "null") + ",\"confidence\":" + String(confidence)
                 if split == .all { line += ",\"split\":" + JSONText.quoted(rowSplit) }
-                if let metadata { line += ",\"metadata\":" + metadata }
+                if let metadata { line += ",\"metadata\":" + JSONText.escapingC1(metadata) }
                 out.bytes.append(contentsOf: Array((line + "}\n").utf8))
             } else {
                 CSVText.appendRow([ext, text, label, decision ?? "", String(confidence), rowSplit], to: &out.bytes)

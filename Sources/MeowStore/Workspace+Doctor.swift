@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import MeowCore
 
@@ -78,26 +79,42 @@ extension Workspace {
     /// only then renamed into place. Returns the copy's size in bytes.
     public func backup(to path: String) throws -> Int {
         var st = stat()
-        if stat(path, &st) == 0 {
-            throw StoreError.cannotOpen(path: path, reason: "the backup target already exists; choose a new file name (a backup never overwrites a file)")
+        if lstat(path, &st) == 0 {
+            throw StoreError.backupRefused(path: path, reason: "it already exists; a backup never overwrites a file (choose a new name)")
         }
         let dir = WorkspaceFile.directory(of: path)
         var dst = stat()
         guard stat(dir, &dst) == 0, dst.st_mode & S_IFMT == S_IFDIR else {
-            throw StoreError.cannotOpen(path: path, reason: "the directory \(dir) does not exist")
+            throw StoreError.backupRefused(path: path, reason: "the directory \(dir) does not exist")
         }
+        // The copy gets the workspace's permissions (a 0600 workspace gives a 0600 backup): the
+        // temporary is created empty with that mode (O_EXCL: never through someone's symlink),
+        // and VACUUM INTO fills an empty file.
+        var wst = stat()
+        let mode: mode_t = stat(self.path, &wst) == 0 ? wst.st_mode & 0o666 : 0o600
         let tmp = path + ".tmp-\(getpid())"
         unlink(tmp)
+        let created = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard created >= 0 else {
+            throw StoreError.backupRefused(path: path, reason: "cannot create a file in \(dir): \(WorkspaceFile.cause(errno))")
+        }
+        _ = fchmod(created, mode)
+        close(created)
+        // A name SQLite would read as a URI ("file:x") is made a plain path first.
+        let sqlitePath = tmp.hasPrefix("/") ? tmp : "./" + tmp
         do {
-            try db.run("VACUUM INTO ?", .text(tmp))
+            try db.run("VACUUM INTO ?", .text(sqlitePath))
         } catch let e as SQLiteError {
             unlink(tmp)
-            throw WorkspaceFile.explain(e, path: path)
+            if e.code & 0xff == SQLITE_FULL { throw StoreError.backupRefused(path: path, reason: "the disk is full") }
+            throw StoreError.backupRefused(path: path, reason: "SQLite could not write the copy: \(e.message)")
         }
         do {
-            let copy = try Connection(path: tmp, readOnly: true, create: false)
+            let copy = try Connection(path: sqlitePath, readOnly: true, create: false)
             let result = try copy.rows("PRAGMA integrity_check").map { $0.text(0) }
-            guard result == ["ok"] else { throw StoreError.cannotOpen(path: path, reason: "the copy failed its integrity check: \(result.prefix(3).joined(separator: "; "))") }
+            guard result == ["ok"] else {
+                throw StoreError.backupRefused(path: path, reason: "the copy failed its integrity check: \(result.prefix(3).joined(separator: "; "))")
+            }
         } catch {
             unlink(tmp)
             throw error
@@ -108,7 +125,7 @@ extension Workspace {
             // link(2) never replaces: a file that appeared meanwhile is kept.
             let e = errno
             unlink(tmp)
-            throw StoreError.cannotOpen(path: path, reason: "cannot put the copy in place: \(WorkspaceFile.cause(e))")
+            throw StoreError.backupRefused(path: path, reason: "cannot put the copy in place: \(WorkspaceFile.cause(e))")
         }
         unlink(tmp)
         stat(path, &st)

@@ -29,8 +29,11 @@ public final class Workspace {
             try retryingBusy { try migrate() }
         } catch let e as SQLiteError where e.code & 0xff == SQLITE_NOTADB {
             throw StoreError.notSQLite(path: path)
-        } catch let e as SQLiteError {
+        } catch let e as SQLiteError where [SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_FULL, SQLITE_IOERR].contains(e.code & 0xff) {
             throw WorkspaceFile.explain(e, path: path)
+        } catch let e as SQLiteError {
+            // Anything else while opening or upgrading: say which file, without the SQL.
+            throw StoreError.cannotOpen(path: path, reason: "SQLite refused to open or upgrade it: \(e.message)")
         }
     }
 

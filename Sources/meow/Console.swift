@@ -29,6 +29,8 @@ enum Console {
     /// One line on standard error, sanitized. Failures to write stderr are ignored: there is
     /// nowhere left to report them.
     static func err(_ line: String) {
+        // What stdout holds so far goes first, so the two streams keep their order on a terminal.
+        try? drain()
         var bytes = Array(TerminalText.safe(line).utf8)
         bytes.append(0x0A)
         bytes.withUnsafeBytes { writeAll(2, $0) }

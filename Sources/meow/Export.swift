@@ -52,7 +52,7 @@ struct Export: ParsableCommand {
                                           frozenManifest: split == .test ? report.frozenSet.flatMap { FreezeManifest.decode($0.manifest) } : nil)
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-            let m = try OutputFile(out + ".manifest.json", protecting: [workspace.filePath])
+            let m = try OutputFile(out + ".manifest.json", protecting: [workspace.filePath], newFileMode: file.existingMode ?? 0o666)
             try m.write(JSONText.escapingC1(Array(try enc.encode(manifest))) + [0x0A])
             manifestFile = m
         }

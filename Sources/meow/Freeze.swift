@@ -29,7 +29,7 @@ struct Freeze: ParsableCommand {
         out("froze \(set.count) items of \(project) as '\(set.name)' (\(rule.description))")
         out("  set SHA-256: \(set.setHash)")
         out("  record this hash outside the workspace (a commit message, the model card): `meow verify \(project) \(set.name) FILE --expect HASH`")
-        out("  and `meow export \(project) --split test --expect HASH` then prove the set is still the one frozen today")
+        out("  and `meow export \(project) --split test --out test.jsonl --expect HASH` then prove the set is still the one frozen today")
         out("  export it with `meow export \(project) --split test --out test.jsonl`; check a copy with `meow verify \(project) \(set.name) test.jsonl`")
     }
 }

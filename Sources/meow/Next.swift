@@ -39,20 +39,22 @@ struct Next: ParsableCommand {
             default: throw e
             }
         }
-        var qualification = ""
-        if case .qualification(let i, let n) = item.kind { qualification = ",\"qualification\":{\"index\":\(i),\"total\":\(n)}" }
-        if json {
-            var s = "{\"item\":" + JSONText.quoted(item.id) + ",\"text\":" + JSONText.quoted(item.text) + qualification
-            if let m = item.metadata, m.count > 2 { s += "," + m.dropFirst().dropLast() }
-            try Console.outRaw(JSONText.escapingC1(Array((s + "}\n").utf8)))
-        } else {
-            if case .qualification(let i, let n) = item.kind { out("qualification \(i)/\(n): label it as the guideline says; your answers are scored") }
-            out("item: \(TerminalText.safeInline(item.id))")
-            if let m = item.metadata { out("metadata: \(m)") }
-            out(item.text)
-        }
         // An item that could not be printed was never handed over: give the claim back.
-        do { try Console.flush() } catch {
+        do {
+            var qualification = ""
+            if case .qualification(let i, let n) = item.kind { qualification = ",\"qualification\":{\"index\":\(i),\"total\":\(n)}" }
+            if json {
+                var s = "{\"item\":" + JSONText.quoted(item.id) + ",\"text\":" + JSONText.quoted(item.text) + qualification
+                if let m = item.metadata, m.count > 2 { s += "," + m.dropFirst().dropLast() }
+                try Console.outRaw(JSONText.escapingC1(Array((s + "}\n").utf8)))
+            } else {
+                if case .qualification(let i, let n) = item.kind { out("qualification \(i)/\(n): label it as the guideline says; your answers are scored") }
+                out("item: \(TerminalText.safeInline(item.id))")
+                if let m = item.metadata { out("metadata: \(m)") }
+                out(item.text)
+            }
+            try Console.flush()
+        } catch {
             try? ws.release(project: project, annotator: user.annotator, item: item.id)
             throw error
         }

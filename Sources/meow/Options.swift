@@ -45,7 +45,7 @@ enum LoginUser {
             if let u = ProcessInfo.processInfo.environment["USER"], !u.isEmpty { n = u }
             else if let pw = getpwuid(getuid()), let c = pw.pointee.pw_name { n = String(cString: c) }
             if let problem = AnnotatorName.problem(n) {
-                throw ValidationError("the login name '\(TerminalText.safeInline(n))' (from $USER) cannot be used: \(problem); pass --as NAME or set USER")
+                throw ValidationError("the login name '\(TerminalText.safeInline(n))' (from $USER) cannot be used: \(problem); set USER to a valid name (commands that act as an annotator also take --as NAME)")
             }
             return n
         }

@@ -409,3 +409,102 @@ struct ReliabilityCLITests {
         #expect((j["problems"] as? [String])?.contains { $0.contains("counter drift") } == true)
     }
 }
+
+/// Fixes from a review of issue 10's work, each tried as it was found.
+@Suite("Reliability: review findings")
+struct ReliabilityReviewTests {
+    let dir: TempDir
+    init() throws {
+        dir = try TempDir()
+        chmod(dir.path, 0o755)
+        _ = try dir.write("g.md", simpleGuidelineForReview)
+        #expect(try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path).status == 0)
+        _ = try dir.write("items.jsonl", (1...5).map { #"{"id":"i\#($0)","text":"item \#($0)"}"# }.joined(separator: "\n"))
+        #expect(try Meow.run(["import", "p", "items.jsonl"], in: dir.path).status == 0)
+        _ = try dir.write("ann.csv", "item,annotator,label\ni1,a,pos\ni1,b,pos\n")
+        #expect(try Meow.run(["import-annotations", "p", "ann.csv"], in: dir.path).status == 0)
+    }
+    var db: String { dir.path + "/meow.sqlite" }
+
+    @Test func devStdoutAndProcessSubstitutionAreWrittenInPlace() throws {
+        let r = try shell("\"$MEOW\" export p --raw --out /dev/stdout | wc -l", in: dir.path)
+        #expect(r.status == 0 && r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "\(r.stdout) \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/dev/stdout.manifest.json"))
+        let p = try shell("\"$MEOW\" export p --raw --out >(wc -l > counted.txt); sleep 0.3; cat counted.txt", in: dir.path)
+        #expect(p.status == 0 && p.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2", "\(p.stdout) \(p.stderr)")
+    }
+
+    @Test func aBigItemThatCannotBePrintedIsReleased() throws {
+        let big = String(repeating: "word ", count: 20_000)
+        _ = try dir.write("big.jsonl", #"{"id":"big1","text":"\#(big)","priority":9}"#)
+        #expect(try Meow.run(["import", "p", "big.jsonl"], in: dir.path).status == 0)
+        try ack("carol", in: dir.path)
+        let r = try shell("\"$MEOW\" next p --as carol --json > /dev/full", in: dir.path)
+        #expect(r.status == 1)
+        #expect(try sqlite(db, "SELECT count(*) FROM claim WHERE annotator = 'carol'") == "0")
+    }
+
+    @Test func backupsAndManifestsKeepTheOwnersPermissions() throws {
+        chmod(db, 0o600)
+        #expect(try Meow.run(["backup", "--out", "bk.sqlite"], in: dir.path).status == 0)
+        var st = stat()
+        #expect(stat(dir.path + "/bk.sqlite", &st) == 0 && st.st_mode & 0o777 == 0o600, "a 0600 workspace gives a 0600 backup")
+        _ = try dir.write("private.jsonl", "old\n")
+        chmod(dir.path + "/private.jsonl", 0o600)
+        #expect(try Meow.run(["export", "p", "--raw", "--out", "private.jsonl"], in: dir.path).status == 0)
+        #expect(stat(dir.path + "/private.jsonl.manifest.json", &st) == 0 && st.st_mode & 0o777 == 0o600, "the manifest takes the data file's mode")
+        // A name SQLite would read as a URI is a plain file name here.
+        let uri = try Meow.run(["backup", "--out", "file:bk2.sqlite"], in: dir.path)
+        #expect(uri.status == 0, "\(uri.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/file:bk2.sqlite"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+        let again = try Meow.run(["backup", "--out", "bk.sqlite"], in: dir.path)
+        #expect(again.status != 0 && again.stderr.contains("cannot back up to bk.sqlite") && !again.stderr.contains("open the workspace"))
+    }
+
+    @Test func storedMetadataIsEscapedInExports() throws {
+        _ = try sqlite(db, "UPDATE item SET metadata = '{\"k\":\"x' || char(155) || '2J' || char(8238) || 'y\"}' WHERE external_id = 'i1'")
+        let r = try Meow.run(["export", "p", "--raw", "--out", "-"], in: dir.path)
+        #expect(r.status == 0)
+        #expect(!hasTerminalControl(r.stdout), "\(r.stdout.debugDescription)")
+        #expect(r.stdout.contains("\\u009b2J\\u202ey"))
+    }
+
+    /// Replacing a file needs only the directory's permission; meow still refuses a file the
+    /// user could not write, or could not give back to its owner.
+    @Test func othersFilesAreNotTakenOver() throws {
+        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
+        let shared = try TempDir()
+        chmod(shared.path, 0o777)
+        _ = try shared.write("roots.jsonl", "root's data\n")
+        chmod(shared.path + "/roots.jsonl", 0o666)
+        let probe = try shell("setpriv --reuid=65534 --regid=65534 --clear-groups \"$MEOW\" --version", in: "/tmp")
+        guard probe.status == 0 else { return }   // the binary is not reachable for nobody here
+        try FileManager.default.copyItem(atPath: dir.path + "/ann.csv", toPath: shared.path + "/ann.csv")
+        chmod(shared.path + "/ann.csv", 0o644)
+        let r = try shell("setpriv --reuid=65534 --regid=65534 --clear-groups \"$MEOW\" agreement --input ann.csv --html roots.jsonl", in: shared.path)
+        #expect(r.status != 0 && r.stderr.contains("belongs to another user"), "\(r.stderr)")
+        #expect(try String(contentsOfFile: shared.path + "/roots.jsonl", encoding: .utf8) == "root's data\n")
+        var st = stat()
+        #expect(stat(shared.path + "/roots.jsonl", &st) == 0 && st.st_uid == 0)
+        let ro = try TempDir()
+        chmod(ro.path, 0o555)
+        let d = try shell("setpriv --reuid=65534 --regid=65534 --clear-groups \"$MEOW\" agreement --input \(dir.path)/ann.csv --html \(ro.path)/r.html", in: "/tmp")
+        #expect(d.status != 0 && d.stderr.contains("is not writable"), "\(d.stderr)")
+    }
+}
+
+private let simpleGuidelineForReview = """
+---
+name: t
+title: T
+task: classify
+overlap: 2
+labels:
+  - {value: pos, hotkey: p, definition: Positive., examples: [great]}
+  - {value: neg, hotkey: n, definition: Negative., examples: [awful]}
+---
+# T
+Label it.
+"""

@@ -124,3 +124,38 @@ extension Workspace {
         return try importAnnotations(project: "p", path: dir + "/a.csv", format: .csv, by: "admin")
     }
 }
+
+/// Upgrades of workspaces written before issue 10, including ones someone tampered with.
+@Suite("Upgrading older workspaces")
+struct UpgradeTests {
+    /// A v3 workspace (before history and typed values) with a protection trigger dropped by
+    /// hand and an empty multi-label answer still opens: the trigger comes back, the empty
+    /// answer's value is an empty list, and `doctor` is healthy.
+    @Test func aTamperedV3WorkspaceUpgradesAndHeals() throws {
+        let dir = NSTemporaryDirectory() + "meow-up-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/v3.sqlite"
+        let c = try Connection(path: path)
+        for m in Schema.migrations.prefix(3) { try c.execute(m.sql) }
+        try c.execute("""
+            PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 3;
+            INSERT INTO project(id, name, overlap, lease_seconds, answers_needed, created_at, created_by) VALUES (1, 'old', 1, 600, 1, '2026-01-01', 'olga');
+            INSERT INTO guideline_version(project_id, version, content_hash, source, created_at, created_by) VALUES (1, 1, 'h', '---\nname: o\ntask: multilabel\nmin_labels: 0\nlabels: [{value: a, definition: A}, {value: b, definition: B}]\n---\nBody.', '2026-01-01', 'olga');
+            INSERT INTO item(id, project_id, external_id, text, text_hash, priority, qkey, need) VALUES (1, 1, 'x', 'old text', x'00', 0, 1, 1);
+            INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at) VALUES (1, 1, 'ann', '', 1, '2026-01-02');
+            DROP TRIGGER frozen_final_update;
+            """)
+        let ws = try Workspace(path: path)
+        #expect(ws.schemaVersion == Workspace.supportedSchemaVersion)
+        #expect(try ws.db.row("SELECT value FROM annotation")?.text(0) == #"{"labels":[]}"#)
+        let report = try ws.doctor()
+        #expect(report.ok, "\(report.problems)")
+        // Tampering with v4's own trigger before its upgrade is healed the same way.
+        let path2 = dir + "/v3b.sqlite"
+        let c2 = try Connection(path: path2)
+        for m in Schema.migrations.prefix(3) { try c2.execute(m.sql) }
+        try c2.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = 3; DROP TRIGGER frozen_item_text;")
+        #expect(try Workspace(path: path2).doctor().ok)
+    }
+}

@@ -7,9 +7,7 @@ public enum JSONText {
     public static func quoted(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
-        var needs = false
-        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || b == 0xC2 || b == 0xE2 || b == 0xD8 { needs = true; break }
-        if !needs { out += s; out += "\""; return out }
+        if !needsEscaping(s) { out += s; out += "\""; return out }
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
@@ -81,6 +79,32 @@ public enum JSONText {
     static func unicodeEscape(_ v: UInt32) -> [UInt8] {
         let hex = Array("0123456789abcdef".utf8)
         return [0x5C, UInt8(ascii: "u"), hex[Int(v >> 12 & 0xF)], hex[Int(v >> 8 & 0xF)], hex[Int(v >> 4 & 0xF)], hex[Int(v & 0xF)]]
+    }
+
+    /// Whether `s` holds anything `quoted` escapes. Exact for multi-byte characters, so text
+    /// with ’ “ — € or Arabic letters (which share lead bytes with C1 and bidi controls) stays
+    /// on the fast path.
+    @inline(__always)
+    static func needsEscaping(_ s: String) -> Bool {
+        var it = s.utf8.makeIterator()
+        while let b = it.next() {
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { return true }
+            if b == 0xC2 || b == 0xE2 || b == 0xD8 { return controlAfterLead(b, s) }
+        }
+        return false
+    }
+
+    /// The slow, exact check once a lead byte of a possible C1 or bidi control is seen.
+    static func controlAfterLead(_ lead: UInt8, _ s: String) -> Bool {
+        s.unicodeScalars.contains { u in
+            u.value < 0x20 || u == "\"" || u == "\\" || (0x7F...0x9F).contains(u.value) || isBidiControl(u.value)
+        }
+    }
+
+    /// A JSON text made elsewhere (stored metadata), with DEL, C1 and bidi controls escaped.
+    public static func escapingC1(_ json: String) -> String {
+        guard json.utf8.contains(where: { $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0xD8 }) else { return json }
+        return String(decoding: escapingC1(Array(json.utf8)), as: UTF8.self)
     }
 
     /// Escapes DEL, the C1 controls and the bidi controls in JSON produced elsewhere

@@ -26,46 +26,72 @@ public final class OutputFile {
     private var finished = false
 
     /// Opens `path` for writing. `protected` lists files that must never be written (the
-    /// workspace); their SQLite companions are protected with them.
-    public init(_ path: String, protecting protected: [String] = []) throws {
+    /// workspace); their SQLite companions are protected with them. `newFileMode` is the mode of
+    /// a file that does not exist yet (a manifest takes its data file's), before the umask.
+    public init(_ path: String, protecting protected: [String] = [], newFileMode: mode_t = 0o666) throws {
         self.path = path
         if path == "-" { kind = .standardOutput; return }
         guard !path.isEmpty else { throw OutputFileError(path: path, reason: "empty file name") }
-        let target = try OutputFile.resolvingSymlinks(path)
-        try OutputFile.refuseProtected(target, shownAs: path, protected: protected)
         var st = stat()
-        if stat(target, &st) == 0 {
+        // What the kernel reaches through every link (`/dev/stdout`, `/dev/fd/3`, `>(cmd)`): a
+        // device, FIFO or socket is written in place, exactly where the user pointed.
+        if stat(path, &st) == 0 {
             let type = st.st_mode & S_IFMT
             if type == S_IFDIR { throw OutputFileError(path: path, reason: "is a directory") }
             if type == S_IFCHR || type == S_IFIFO || type == S_IFSOCK || type == S_IFBLK {
-                let fd = open(target, O_WRONLY | O_CLOEXEC)
+                let fd = open(path, O_WRONLY | O_CLOEXEC)
                 if fd < 0 { throw OutputFileError(path: path, errno: errno, doing: "cannot open") }
                 kind = .inPlace(fd: fd)
                 return
             }
-            if OutputFile.isSQLiteFile(target) {
-                throw OutputFileError(path: path, reason: "is a SQLite database; meow never writes over one (choose another file name)")
-            }
-        } else if errno != ENOENT {
-            throw OutputFileError(path: path, errno: errno, doing: "cannot write")
         }
+        // A regular file (or a new one): replaced atomically, so the final target of any
+        // symlinks is what gets renamed over.
+        let target = try OutputFile.resolvingSymlinks(path)
+        try OutputFile.refuseProtected(target, shownAs: path, protected: protected)
         let dir = (target as NSString).deletingLastPathComponent
         let dirPath = dir.isEmpty ? "." : dir
         var dst = stat()
         if stat(dirPath, &dst) != 0 { throw OutputFileError(path: path, reason: "the directory \(dirPath) does not exist") }
+        let exists = stat(target, &st) == 0
+        if exists {
+            if OutputFile.isSQLiteFile(target) {
+                throw OutputFileError(path: path, reason: "is a SQLite database; meow never writes over one (choose another file name)")
+            }
+            // Replacing needs only the directory's permission; a file the user may not write
+            // (or could not give back to its owner and group) is refused, as `>` would refuse it.
+            if access(target, W_OK) != 0 { throw OutputFileError(path: path, errno: errno, doing: "cannot write") }
+            if geteuid() != 0 && st.st_uid != geteuid() {
+                throw OutputFileError(path: path, reason: "belongs to another user; meow replaces files whole and would take it over (remove it first, or choose another name)")
+            }
+        }
         OutputFile.removeStaleTemporaries(of: target)
         let tmp = target + ".tmp-\(getpid())"
         unlink(tmp)   // our own leftover, should a previous OutputFile in this process have died
-        let exists = stat(target, &st) == 0
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, exists ? (st.st_mode & 0o7777) : 0o666)
-        if fd < 0 { throw OutputFileError(path: path, errno: errno, doing: "cannot write") }
-        if exists {
-            // open() applies the umask; an existing file's exact mode and owner are kept.
-            _ = fchmod(fd, st.st_mode & 0o7777)
-            if geteuid() == 0 { _ = fchown(fd, st.st_uid, st.st_gid) }
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, exists ? (st.st_mode & 0o7777) : newFileMode)
+        if fd < 0 {
+            let e = errno
+            if e == EACCES || e == EROFS || e == EPERM {
+                throw OutputFileError(path: path, reason: "its directory \(dirPath) is not writable (\(String(cString: strerror(e)))); meow writes the new file beside the old one and renames it into place")
+            }
+            throw OutputFileError(path: path, errno: e, doing: "cannot write")
         }
+        if exists {
+            // open() applies the umask; an existing file's exact mode, owner and group are kept.
+            _ = fchmod(fd, st.st_mode & 0o7777)
+            if geteuid() == 0 {
+                _ = fchown(fd, st.st_uid, st.st_gid)
+            } else if st.st_gid != getegid(), fchown(fd, uid_t.max, st.st_gid) != 0 {
+                close(fd); unlink(tmp)
+                throw OutputFileError(path: path, reason: "its group could not be kept (you are not a member of it); remove it first, or choose another name")
+            }
+        }
+        existingMode = exists ? st.st_mode & 0o7777 : nil
         kind = .replacing(fd: fd, target: target, temporary: tmp)
     }
+
+    /// The mode of the file being replaced, if it existed (a manifest beside it takes it).
+    public private(set) var existingMode: mode_t?
 
     deinit { if !finished { abandon() } }
 
@@ -189,6 +215,15 @@ public final class OutputFile {
         for _ in 0..<40 {
             var st = stat()
             guard lstat(current, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return current }
+            // The kernel's protected_symlinks rule, which following by hand would bypass: a link
+            // in a sticky, world-writable directory (/tmp) is followed only when it belongs to
+            // us or to the directory's owner.
+            var dst = stat()
+            let linkDir = (current as NSString).deletingLastPathComponent
+            if stat(linkDir.isEmpty ? "." : linkDir, &dst) == 0, dst.st_mode & S_ISVTX != 0, dst.st_mode & 0o002 != 0,
+               st.st_uid != geteuid(), st.st_uid != dst.st_uid {
+                throw OutputFileError(path: path, reason: "is a symlink another user owns in a shared directory; meow does not write through it")
+            }
             var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let n = readlink(current, &buf, buf.count - 1)
             if n < 0 { throw OutputFileError(path: path, errno: errno, doing: "cannot read the symlink") }

@@ -46,4 +46,14 @@ struct TerminalTextTests {
         Array("p\u{90}q\u{200F}".utf8).withUnsafeBytes { JSONText.appendQuoted($0, to: &out) }
         #expect(String(decoding: out, as: UTF8.self) == "\"p\\u0090q\\u200f\"")
     }
+
+    /// Typographic quotes, dashes, euro signs and Arabic share lead bytes with the C1 and bidi
+    /// controls: they must come through unescaped (and stay on the fast path).
+    @Test func jsonLeavesOrdinaryMultibyteTextAlone() {
+        let s = "it’s “fine” — 5 € · مرحبا · ° £"
+        #expect(JSONText.quoted(s) == "\"" + s + "\"")
+        #expect(!JSONText.needsEscaping(s))
+        #expect(JSONText.needsEscaping("a\u{202E}b") && JSONText.needsEscaping("a\u{85}b") && JSONText.needsEscaping("a\u{061C}b"))
+        #expect(JSONText.escapingC1("{\"k\":\"’\"}") == "{\"k\":\"’\"}")
+    }
 }
