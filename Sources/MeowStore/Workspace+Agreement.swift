@@ -50,6 +50,6 @@ extension Workspace {
         return try db.rows("""
             SELECT g.version, g.content_hash, g.created_at, (SELECT count(*) FROM annotation a WHERE a.project_id = g.project_id AND a.guideline_version = g.version)
             FROM guideline_version g WHERE g.project_id = ? ORDER BY g.version
-            """, .int(p.id)).map { (Int($0.int(0)), $0.text(1), $0.text(2), Int($0.int(3))) }
+            """, .int(p.id)).map { (Int(try $0.int(0)), try $0.text(1), try $0.text(2), Int(try $0.int(3))) }
     }
 }

@@ -52,13 +52,13 @@ extension Workspace {
 
     func role(of name: String, in p: Project) throws -> Role {
         let r = try db.row("SELECT role FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(name))
-        return r.flatMap { Role(rawValue: $0.text(0)) } ?? .annotator
+        return try r.flatMap { Role(rawValue: try $0.text(0)) } ?? .annotator
     }
 
     /// Refuses `action` unless `user` is an admin of the project.
     func requireAdmin(_ user: String, project p: Project, to action: String) throws {
         guard try role(of: user, in: p) == .admin else {
-            let admins = try db.rows("SELECT name FROM member WHERE project_id = ? AND role = 'admin' ORDER BY name", .int(p.id)).map { $0.text(0) }
+            let admins = try db.rows("SELECT name FROM member WHERE project_id = ? AND role = 'admin' ORDER BY name", .int(p.id)).map { try $0.text(0) }
             throw StoreError.notAllowed(user: user, action: action, admins: admins)
         }
     }
@@ -124,8 +124,8 @@ extension Workspace {
     /// the reason an annotator may not work yet.
     func checkAdmission(_ p: Project, _ annotator: String, in tx: WriteTransaction) throws {
         if let m = try db.row("SELECT state, pause_reason FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)),
-           MemberState(rawValue: m.text(0)) == .paused {
-            throw StoreError.paused(annotator: annotator, reason: m.text(1))
+           MemberState(rawValue: try m.text(0)) == .paused {
+            throw StoreError.paused(annotator: annotator, reason: try m.text(1))
         }
         // The newest version, read inside the caller's transaction: an update may have landed
         // between reading the project and taking the write lock.
@@ -141,10 +141,10 @@ extension Workspace {
         guard p.guideline.enforcement.qualification != nil else { return nil }
         guard let r = try db.row("SELECT attempt, state FROM qualification WHERE project_id = ? AND annotator = ? AND guideline_version = ? ORDER BY attempt DESC LIMIT 1",
                                  .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion))) else { return nil }
-        guard let state = QualificationState(rawValue: r.text(1)) else {
-            throw SQLiteError(code: 0, message: "unknown qualification state '\(r.text(1))' for \(annotator)", sql: nil)
+        guard let state = QualificationState(rawValue: try r.text(1)) else {
+            throw SQLiteError(code: 0, message: "unknown qualification state '\(try r.text(1))' for \(annotator)", sql: nil)
         }
-        return (Int(r.int(0)), state)
+        return (Int(try r.int(0)), state)
     }
 
     /// Serves the next qualification item when the annotator has not passed yet; nil when
@@ -167,10 +167,10 @@ extension Workspace {
         let items = try db.rows("SELECT id, external_id, text FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification' ORDER BY id",
                                 .int(p.id), .int(Int64(p.guidelineVersion)))
         let answered = Set(try db.rows("SELECT gold_id FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = ?",
-                                       .int(p.id), .text(annotator), .int(Int64(attempt))).map { $0.int(0) })
-        guard let next = items.firstIndex(where: { !answered.contains($0.int(0)) }) else { return nil }
+                                       .int(p.id), .text(annotator), .int(Int64(attempt))).map { try $0.int(0) })
+        guard let next = try items.firstIndex(where: { !answered.contains(try $0.int(0)) }) else { return nil }
         let r = items[next]
-        return ClaimedItem(id: r.text(1), text: r.text(2), metadata: nil, expiresAt: .distantFuture,
+        return ClaimedItem(id: try r.text(1), text: try r.text(2), metadata: nil, expiresAt: .distantFuture,
                            kind: .qualification(index: answered.count + 1, total: items.count))
     }
 
@@ -192,9 +192,9 @@ extension Workspace {
             SELECT g.text, a.label, g.label, g.explanation, a.correct FROM gold_answer a JOIN gold_item g ON g.id = a.gold_id
             WHERE a.project_id = ? AND a.annotator = ? AND a.attempt = ? AND g.purpose = 'qualification' ORDER BY g.id
             """, .int(p.id), .text(annotator), .int(Int64(attempt)))
-        let misses = rows.filter { $0.int(4) == 0 }.map { r in
-            QualificationResult.Miss(itemText: r.text(0), given: r.text(1), correct: r.text(2), explanation: r.text(3),
-                                     definition: AnswerValue.labels(inColumn: r.text(2)).compactMap { p.guideline.label(String($0)).map { "\($0.value): \($0.definition)" } }.joined(separator: "\n"))
+        let misses = try rows.filter { try $0.int(4) == 0 }.map { r in
+            QualificationResult.Miss(itemText: try r.text(0), given: try r.text(1), correct: try r.text(2), explanation: try r.text(3),
+                                     definition: AnswerValue.labels(inColumn: try r.text(2)).compactMap { p.guideline.label(String($0)).map { "\($0.value): \($0.definition)" } }.joined(separator: "\n"))
         }
         let correct = rows.count - misses.count
         let rule = p.guideline.enforcement.qualification
@@ -241,7 +241,7 @@ extension Workspace {
         let disguised = try disguisedID(p, goldKey: r.text(1))
         try db.run("INSERT OR REPLACE INTO gold_claim(project_id, annotator, gold_id, disguised, claimed_at) VALUES (?, ?, ?, ?, ?)",
                    .int(p.id), .text(annotator), .int(r.int(0)), .text(disguised), .double(now))
-        return ClaimedItem(id: disguised, text: r.text(2), metadata: nil, expiresAt: Date(timeIntervalSince1970: now + p.leaseSeconds))
+        return ClaimedItem(id: disguised, text: try r.text(2), metadata: nil, expiresAt: Date(timeIntervalSince1970: now + p.leaseSeconds))
     }
 
     /// An id for a gold check that looks like the project's own: shaped like a real item id
@@ -269,7 +269,7 @@ extension Workspace {
     func heldGoldCheck(_ p: Project, _ annotator: String) throws -> ClaimedItem? {
         guard let r = try db.row("SELECT c.disguised, g.text, c.claimed_at FROM gold_claim c JOIN gold_item g ON g.id = c.gold_id WHERE c.project_id = ? AND c.annotator = ?",
                                  .int(p.id), .text(annotator)) else { return nil }
-        return ClaimedItem(id: r.text(0), text: r.text(1), metadata: nil, expiresAt: Date(timeIntervalSince1970: r.double(2) + p.leaseSeconds))
+        return ClaimedItem(id: try r.text(0), text: try r.text(1), metadata: nil, expiresAt: Date(timeIntervalSince1970: try r.double(2) + p.leaseSeconds))
     }
 
     /// Records a gold-check answer and pauses the annotator when their rolling accuracy falls
@@ -284,7 +284,7 @@ extension Workspace {
         let from = try db.scalarInt("SELECT checks_from FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)) ?? 0
         let recent = try db.rows("SELECT correct FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = 0 AND id > ? ORDER BY id DESC LIMIT ?",
                                  .int(p.id), .text(annotator), .int(from), .int(Int64(gold.window)))
-        switch gold.verdict(recent: recent.map { $0.int(0) != 0 }) {
+        switch gold.verdict(recent: try recent.map { try $0.int(0) != 0 }) {
         case .pause(let reason):
             let through = try db.scalarInt("SELECT passed_through FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)) ?? 0
             try db.run("UPDATE member SET state = 'paused', pause_reason = ? WHERE project_id = ? AND name = ?", .text(reason), .int(p.id), .text(annotator))

@@ -45,11 +45,11 @@ extension Workspace {
             var byID: [String: Row] = [:]
             var candidates: [FreezeCandidate] = []
             for r in rows {
-                let total = r.int(7), agree = r.int(8)
-                let group: String? = rule.groupBy == nil ? nil : (r.string(6) ?? "")
-                candidates.append(FreezeCandidate(item: r.text(1), label: r.text(4), group: group == "" ? nil : group,
+                let total = try r.int(7), agree = try r.int(8)
+                let group: String? = rule.groupBy == nil ? nil : (try r.string(6) ?? "")
+                candidates.append(FreezeCandidate(item: try r.text(1), label: try r.text(4), group: group == "" ? nil : group,
                                                   agreement: total > 0 ? Double(agree) / Double(total) : 0))
-                byID[r.text(1)] = r
+                byID[try r.text(1)] = r
             }
             let picked: [String]
             do { picked = try selectTestSet(candidates, rule: rule) }
@@ -62,13 +62,13 @@ extension Workspace {
             var records: [(Int64, String, String, String, String, String?)] = []
             for id in picked {
                 let r = byID[id]!
-                let itemID = r.int(0)
+                let itemID = try r.int(0)
                 let answers = try db.rows("SELECT annotator, label, comment, guideline_version FROM annotation WHERE item_id = ? ORDER BY annotator", .int(itemID))
-                for a in answers { builder.append(item: id, annotator: a.text(0), label: a.text(1)) }
-                let group = rule.groupBy == nil ? nil : r.string(6)
-                let record = FrozenRecord(item: id, text: r.text(2), label: r.text(4), decision: r.string(5) ?? "majority",
-                                          answers: answers.map { .init(annotator: $0.text(0), label: $0.text(1), comment: $0.string(2), guidelineVersion: Int($0.int(3))) },
-                                          guidelineVersion: p.guidelineVersion, group: group, metadata: r.string(3))
+                for a in answers { builder.append(item: id, annotator: try a.text(0), label: try a.text(1)) }
+                let group = rule.groupBy == nil ? nil : try r.string(6)
+                let record = FrozenRecord(item: id, text: try r.text(2), label: try r.text(4), decision: try r.string(5) ?? "majority",
+                                          answers: try answers.map { .init(annotator: try $0.text(0), label: try $0.text(1), comment: try $0.string(2), guidelineVersion: Int(try $0.int(3))) },
+                                          guidelineVersion: p.guidelineVersion, group: group, metadata: try r.string(3))
                 hashes[id] = record.hash
                 labelCounts[record.label, default: 0] += 1
                 records.append((itemID, id, record.json, record.hash, SHA256.hex(TextNormalizer.normalize(record.text)), group))
@@ -111,14 +111,14 @@ extension Workspace {
         }
         guard let r else { return nil }
         let rule = (try? JSONDecoder().decode(FreezeRule.self, from: Data(r.text(5).utf8))) ?? FreezeRule()
-        return FrozenSet(name: r.text(0), createdAt: r.text(1), createdBy: r.text(2), setHash: r.text(3), manifest: r.text(4), count: Int(r.int(6)), rule: rule)
+        return FrozenSet(name: try r.text(0), createdAt: try r.text(1), createdBy: try r.text(2), setHash: try r.text(3), manifest: try r.text(4), count: Int(try r.int(6)), rule: rule)
     }
 
     /// The JSON path of a `--group-by` field.
     static func groupPath(_ field: String) -> String { "$.\"" + field.replacingOccurrences(of: "\"", with: "") + "\"" }
 
     func frozenSetNames(_ p: Project) throws -> [String] {
-        try db.rows("SELECT name FROM frozen_set WHERE project_id = ? ORDER BY id", .int(p.id)).map { $0.text(0) }
+        try db.rows("SELECT name FROM frozen_set WHERE project_id = ? ORDER BY id", .int(p.id)).map { try $0.text(0) }
     }
 
     /// The record hashes of a frozen set, by item.
@@ -128,7 +128,7 @@ extension Workspace {
             throw StoreError.unknownFrozenSet(setName, known: try frozenSetNames(p))
         }
         var out: [String: String] = [:]
-        for r in try db.rows("SELECT external_id, record_hash FROM frozen_record WHERE set_id = ?", .int(setID)) { out[r.text(0)] = r.text(1) }
+        for r in try db.rows("SELECT external_id, record_hash FROM frozen_record WHERE set_id = ?", .int(setID)) { out[try r.text(0)] = try r.text(1) }
         return out
     }
 
@@ -197,11 +197,11 @@ extension Workspace {
                 SELECT f.external_id, f.record, f.record_hash, i.text FROM frozen_record f LEFT JOIN item i ON i.id = f.item_id
                 WHERE f.set_id = ? ORDER BY f.external_id
                 """, .int(s.int(0)))
-            let records = rows.map { r in
-                FrozenSetAudit.Record(item: r.text(0), record: r.text(1), storedHash: r.text(2), currentItemTextHash: r.string(3).map { SHA256.hex($0) })
+            let records = try rows.map { r in
+                FrozenSetAudit.Record(item: try r.text(0), record: try r.text(1), storedHash: try r.text(2), currentItemTextHash: try r.string(3).map { SHA256.hex($0) })
             }
-            return FrozenSetAudit.check(setName: setName, records: records, storedSetHash: s.text(1),
-                                        manifestHashes: FreezeManifest.decode(s.text(2))?.recordHashes,
+            return FrozenSetAudit.check(setName: setName, records: records, storedSetHash: try s.text(1),
+                                        manifestHashes: FreezeManifest.decode(try s.text(2))?.recordHashes,
                                         contentHashOf: { record in
                                             (try? JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])?["content_hash"] as? String
                                         }, expected: expected)

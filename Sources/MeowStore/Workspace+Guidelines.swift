@@ -51,7 +51,7 @@ extension Workspace {
         let renames = try labelRenames(project: name)
         var stale = 0
         for r in try db.rows("SELECT label, count(*) FROM annotation WHERE project_id = ? GROUP BY label", .int(p.id)) {
-            if AnswerValue.labels(inColumn: r.text(0)).contains(where: { !current.contains(renames[$0] ?? $0) }) { stale += Int(r.int(1)) }
+            if AnswerValue.labels(inColumn: try r.text(0)).contains(where: { !current.contains(renames[$0] ?? $0) }) { stale += Int(try r.int(1)) }
         }
         return stale
     }
@@ -76,7 +76,7 @@ extension Workspace {
             LEFT JOIN (SELECT guideline_version AS v, count(*) AS n FROM annotation WHERE +project_id = ?1 GROUP BY guideline_version) c ON c.v = g.version
             WHERE g.project_id = ?1 ORDER BY g.version
             """, .int(p.id)).map { r in
-            (Int(r.int(0)), Int(r.int(1)), r.string(2).flatMap { try? JSONDecoder().decode(GuidelineChanges.self, from: Data($0.utf8)) })
+            (Int(try r.int(0)), Int(try r.int(1)), try r.string(2).flatMap { try? JSONDecoder().decode(GuidelineChanges.self, from: Data($0.utf8)) })
         }
     }
 }

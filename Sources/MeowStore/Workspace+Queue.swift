@@ -62,7 +62,7 @@ extension Workspace {
                 WHERE c.project_id = ? AND c.annotator = ? ORDER BY c.claimed_at LIMIT 1
                 """, .int(project.id), .text(annotator)) {
                 try db.run("UPDATE claim SET expires_at = ? WHERE item_id = ? AND annotator = ?", .double(expires), .int(held.int(0)), .text(annotator))
-                return ClaimedItem(id: held.text(1), text: held.text(2), metadata: held.string(3), expiresAt: Date(timeIntervalSince1970: expires))
+                return ClaimedItem(id: try held.text(1), text: try held.text(2), metadata: try held.string(3), expiresAt: Date(timeIntervalSince1970: expires))
             }
             if let gold = project.guideline.enforcement.gold, try isGoldTurn(project, annotator, checks: gold),
                let g = try claimGoldCheck(project, annotator, now: t, in: tx) {
@@ -79,7 +79,7 @@ extension Workspace {
                 ON CONFLICT(project_id, annotator) DO UPDATE SET qkey = excluded.qkey
                 """, .int(project.id), .text(annotator), .int(found.int(4)))
             try db.run(QueueSQL.insertClaim, .int(found.int(0)), .int(project.id), .text(annotator), .double(t), .double(expires))
-            return ClaimedItem(id: found.text(1), text: found.text(2), metadata: found.string(3), expiresAt: Date(timeIntervalSince1970: expires))
+            return ClaimedItem(id: try found.text(1), text: try found.text(2), metadata: try found.string(3), expiresAt: Date(timeIntervalSince1970: expires))
         }
     }
 
@@ -122,7 +122,7 @@ extension Workspace {
         guard try db.scalarInt("SELECT 1 FROM claim WHERE item_id = ? AND annotator = ?", .int(item.int(0)), .text(annotator)) != nil else {
             throw StoreError.notClaimed(item: externalID, annotator: annotator)
         }
-        return (item.int(0), item.int(1))
+        return (try item.int(0), try item.int(1))
     }
 
     /// Records an answer for an item the annotator holds, under the current guideline version.
@@ -156,8 +156,8 @@ extension Workspace {
     func extendOverlapIfDisputed(_ p: Project, itemID: Int64, qkey: Int64, in tx: WriteTransaction) throws {
         guard p.guideline.maxOverlap > p.overlap,
               let r = try db.row("SELECT done_count, need FROM item WHERE id = ?", .int(itemID)),
-              r.int(0) >= r.int(1), r.int(1) < Int64(p.guideline.maxOverlap) else { return }
-        let labels = try db.rows("SELECT label FROM annotation WHERE item_id = ?", .int(itemID)).map { $0.text(0) }
+              try r.int(0) >= r.int(1), try r.int(1) < Int64(p.guideline.maxOverlap) else { return }
+        let labels = try db.rows("SELECT label FROM annotation WHERE item_id = ?", .int(itemID)).map { try $0.text(0) }
         guard !hasStrictMajority(labels) else { return }
         try db.run("UPDATE item SET need = need + 1 WHERE id = ?", .int(itemID))
         try db.run("UPDATE project SET answers_needed = answers_needed + 1 WHERE id = ?", .int(p.id))
@@ -215,7 +215,7 @@ extension Workspace {
             }
             try releaseClaims(projectID: project.id, annotator: annotator, in: tx)
             if let a = try db.row("SELECT label, comment, unsure, guideline_version, created_at FROM annotation WHERE id = ?", .int(last.int(0))) {
-                let old = "{\"label\":\(JSONText.quoted(a.text(0))),\"comment\":\(a.string(1).map(JSONText.quoted) ?? "null"),\"unsure\":\(a.int(2) != 0),\"guideline_version\":\(a.int(3)),\"created_at\":\(JSONText.quoted(a.text(4)))}"
+                let old = "{\"label\":\(JSONText.quoted(try a.text(0))),\"comment\":\(try a.string(1).map(JSONText.quoted) ?? "null"),\"unsure\":\(try a.int(2) != 0),\"guideline_version\":\(try a.int(3)),\"created_at\":\(JSONText.quoted(try a.text(4)))}"
                 try recordHistory(projectID: project.id, itemID: last.int(1), subject: .answer, annotator: annotator, old: old, new: nil,
                                   action: "undo", actor: annotator, reason: "taken back by the annotator (undo)", in: tx)
             }
@@ -223,7 +223,7 @@ extension Workspace {
             let expires = t + (lease ?? project.leaseSeconds)
             try db.run("INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                        .int(last.int(1)), .int(project.id), .text(annotator), .double(t), .double(expires))
-            return ClaimedItem(id: last.text(2), text: last.text(3), metadata: last.string(4), expiresAt: Date(timeIntervalSince1970: expires))
+            return ClaimedItem(id: try last.text(2), text: try last.text(3), metadata: try last.string(4), expiresAt: Date(timeIntervalSince1970: expires))
         }
     }
 }

@@ -92,7 +92,7 @@ struct ImportAnnotationsFuzzTests {
                 if s.read > lineCount { fail("\(s.read) rows read from \(lineCount) lines") }
                 let labels = try ws.db.scalarInt("SELECT count(*) FROM annotation WHERE label NOT IN ('positive', 'negative', 'neutral', 'mixed')")!
                 if labels != 0 { fail("\(labels) stored labels are not the guideline's") }
-                let names = try ws.db.rows("SELECT DISTINCT annotator FROM annotation").map { $0.text(0) }
+                let names = try ws.db.rows("SELECT DISTINCT annotator FROM annotation").map { try $0.text(0) }
                 if let bad = names.first(where: { AnnotatorName.problem($0) != nil }) { fail("stored annotator \(bad.debugDescription) is not a valid name") }
             } catch let e as ImportError {
                 failed += 1

@@ -74,7 +74,7 @@ struct IntegrityTests {
         #expect(throws: (any Error).self) { try ws.db.execute("UPDATE item SET text_hash = x'00' WHERE id IN (SELECT item_id FROM frozen_record)") }
 
         let row = try #require(try ws.db.row("SELECT item_id, record FROM frozen_record LIMIT 1"))
-        let forged = row.text(1).replacingOccurrences(of: "\"label\":\"", with: "\"label\":\"x")
+        let forged = try row.text(1).replacingOccurrences(of: "\"label\":\"", with: "\"label\":\"x")
         try ws.db.execute("DROP TRIGGER frozen_record_immutable")
         try ws.db.run("UPDATE frozen_record SET record = ?, record_hash = ? WHERE item_id = ?", .text(forged), .text(SHA256.hex(forged)), .int(row.int(0)))
         let audit = try ws.auditFrozenSet(project: "p", set: "t1")

@@ -102,7 +102,7 @@ struct LongFormatCommandsTests {
             let s = try ws.importAnnotations(project: "reviews", path: path, by: "admin")
             #expect(s.read == s.inserted)
             imported = .success(try ws.db.rows("SELECT i.external_id, a.annotator, a.label FROM annotation a JOIN item i ON i.id = a.item_id ORDER BY a.id")
-                .map { [$0.text(0), $0.text(1), $0.text(2)] })
+                .map { [try $0.text(0), try $0.text(1), try $0.text(2)] })
         } catch let e as ImportError {
             imported = .failure(e)
         }

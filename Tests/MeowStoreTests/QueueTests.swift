@@ -149,7 +149,7 @@ struct QueueTests {
         #expect(try ws.status(project: "old").annotations == 2)
         #expect(try ws.db.scalarInt("SELECT count(*) FROM final_label") == 0)
         // Old answers get their typed value from their label (v5), exactly as new ones are written.
-        let values = try ws.db.rows("SELECT label, value FROM annotation ORDER BY id").map { ($0.text(0), $0.text(1)) }
+        let values = try ws.db.rows("SELECT label, value FROM annotation ORDER BY id").map { (try $0.text(0), try $0.text(1)) }
         for (label, value) in values {
             #expect(value == AnswerValue.labels(AnswerValue.labels(inColumn: label)).json, "\(label) -> \(value)")
         }

@@ -17,14 +17,73 @@ extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
     public init(floatLiteral v: Double) { self = .double(v) }
 }
 
-/// A row copied out of a statement.
+/// A row copied out of a statement. Reads are typed and loud: a NULL where a value is
+/// expected, or a value of another type, throws an error naming the column and the statement,
+/// instead of reading as 0 or "" and shifting silently when a SELECT changes. Nullable columns
+/// are read with `string(_:)` / `optionalInt(_:)`.
 public struct Row: Sendable {
     public var values: [SQLValue]
+    /// Column names (as the SELECT names them), shared by every row of a statement.
+    public var names: [String] = []
+    var sql: String = ""
     public subscript(i: Int) -> SQLValue { values[i] }
-    public func int(_ i: Int) -> Int64 { if case .int(let v) = values[i] { return v }; if case .double(let d) = values[i] { return Int64(d) }; return 0 }
-    public func double(_ i: Int) -> Double { if case .double(let v) = values[i] { return v }; if case .int(let v) = values[i] { return Double(v) }; return 0 }
-    public func string(_ i: Int) -> String? { if case .text(let v) = values[i] { return v }; if case .int(let v) = values[i] { return String(v) }; return nil }
-    public func text(_ i: Int) -> String { string(i) ?? "" }
+
+    public init(values: [SQLValue], names: [String] = [], sql: String = "") {
+        self.values = values; self.names = names; self.sql = sql
+    }
+
+    func mismatch(_ i: Int, _ expected: String) -> SQLiteError {
+        let name = i < names.count ? " (\(names[i]))" : ""
+        let found: String
+        switch values[i] {
+        case .null: found = "NULL"
+        case .int: found = "an integer"
+        case .double: found = "a real"
+        case .text: found = "text"
+        }
+        return SQLiteError(code: 0, message: "column \(i)\(name) is \(found), expected \(expected)", sql: sql.isEmpty ? nil : sql)
+    }
+
+    public func int(_ i: Int) throws -> Int64 {
+        if case .int(let v) = values[i] { return v }
+        throw mismatch(i, "an integer")
+    }
+    public func optionalInt(_ i: Int) throws -> Int64? {
+        if case .null = values[i] { return nil }
+        return try int(i)
+    }
+    /// A REAL column (an integer is read as its value: SQLite stores whole reals as integers
+    /// in expressions).
+    public func double(_ i: Int) throws -> Double {
+        if case .double(let v) = values[i] { return v }
+        if case .int(let v) = values[i] { return Double(v) }
+        throw mismatch(i, "a real")
+    }
+    /// A nullable TEXT column.
+    public func string(_ i: Int) throws -> String? {
+        switch values[i] {
+        case .null: return nil
+        case .text(let v): return v
+        default: throw mismatch(i, "text or NULL")
+        }
+    }
+    public func text(_ i: Int) throws -> String {
+        if case .text(let v) = values[i] { return v }
+        throw mismatch(i, "text")
+    }
+
+    /// The position of a column by the name the SELECT gives it.
+    public func index(of name: String) throws -> Int {
+        guard let i = names.firstIndex(of: name) else {
+            throw SQLiteError(code: 0, message: "no column '\(name)' in the result (columns: \(names.joined(separator: ", ")))", sql: sql.isEmpty ? nil : sql)
+        }
+        return i
+    }
+    public func text(_ name: String) throws -> String { try text(index(of: name)) }
+    public func string(_ name: String) throws -> String? { try string(index(of: name)) }
+    public func int(_ name: String) throws -> Int64 { try int(index(of: name)) }
+    public func optionalInt(_ name: String) throws -> Int64? { try optionalInt(index(of: name)) }
+    public func double(_ name: String) throws -> Double { try double(index(of: name)) }
 }
 
 public final class Statement {
@@ -116,6 +175,9 @@ public final class Statement {
             default: values.append(.text(string(i) ?? ""))
             }
         }
-        return Row(values: values)
+        return Row(values: values, names: columnNames, sql: sql)
     }
+
+    /// The names of the result columns, read once per statement.
+    private(set) lazy var columnNames: [String] = (0..<columnCount).map { String(cString: sqlite3_column_name(stmt, $0)) }
 }
