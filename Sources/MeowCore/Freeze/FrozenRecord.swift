@@ -37,7 +37,7 @@ public struct FrozenRecord: Sendable, Equatable {
         }.joined(separator: ",")
         s += "],\"content_hash\":\(JSONText.quoted(contentHash)),\"decision\":\(JSONText.quoted(decision))"
         s += ",\"group\":\(group.map(JSONText.quoted) ?? "null"),\"guideline_version\":\(guidelineVersion)"
-        s += ",\"item\":\(JSONText.quoted(item)),\"label\":\(JSONText.quoted(label)),\"metadata\":\(metadata ?? "null")"
+        s += ",\"item\":\(JSONText.quoted(item)),\"label\":\(JSONText.quoted(label)),\"metadata\":\(metadata.map { JSONText.escapingC1($0) } ?? "null")"
         s += ",\"text\":\(JSONText.quoted(text))}"
         return s
     }
