@@ -48,8 +48,8 @@ extension Workspace {
     public func guidelineVersions(project name: String) throws -> [(version: Int, hash: String, createdAt: String, annotations: Int)] {
         let p = try project(name)
         return try db.rows("""
-            SELECT g.version, g.content_hash, g.created_at, (SELECT count(*) FROM annotation a WHERE a.project_id = g.project_id AND a.guideline_version = g.version)
+            SELECT g.version, g.content_hash, g.created_at, (SELECT count(*) FROM annotation a WHERE a.project_id = g.project_id AND a.guideline_version = g.version) AS answers
             FROM guideline_version g WHERE g.project_id = ? ORDER BY g.version
-            """, .int(p.id)).map { (Int(try $0.int(0)), try $0.text(1), try $0.text(2), Int(try $0.int(3))) }
+            """, .int(p.id)).map { (Int(try $0.int("version")), try $0.text("content_hash"), try $0.text("created_at"), Int(try $0.int("answers"))) }
     }
 }

@@ -23,22 +23,22 @@ extension Workspace {
     public func annotators(project name: String) throws -> [AnnotatorReport] {
         let p = try project(name)
         return try db.read {
-            var names = Set(try db.rows("SELECT name FROM member WHERE project_id = ?", .int(p.id)).map { try $0.text(0) })
-            names.formUnion(try db.rows("SELECT DISTINCT annotator FROM annotation WHERE project_id = ?", .int(p.id)).map { try $0.text(0) })
+            var names = Set(try db.rows("SELECT name FROM member WHERE project_id = ?", .int(p.id)).map { try $0.text("name") })
+            names.formUnion(try db.rows("SELECT DISTINCT annotator FROM annotation WHERE project_id = ?", .int(p.id)).map { try $0.text("annotator") })
             var out: [AnnotatorReport] = []
             for n in names.sorted() {
                 let m = try db.row("SELECT role, state, pause_reason, checks_from, too_fast FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(n))
-                let role = try m?.text(0) ?? "annotator"
-                var state = try m?.text(1) ?? "active"
+                let role = try m?.text("role") ?? "annotator"
+                var state = try m?.text("state") ?? "active"
                 let annotations = Int(try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(n)) ?? 0)
                 let flagged = Int(try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ? AND review_reason IS NOT NULL", .int(p.id), .text(n)) ?? 0)
                 var accuracy: Double?
                 var goldCount = 0
                 if let gold = p.guideline.enforcement.gold {
                     let recent = try db.rows("SELECT correct FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = 0 AND id > ? ORDER BY id DESC LIMIT ?",
-                                             .int(p.id), .text(n), .int(m?.int(3) ?? 0), .int(Int64(gold.window)))
+                                             .int(p.id), .text(n), .int(m?.int("checks_from") ?? 0), .int(Int64(gold.window)))
                     goldCount = Int(try db.scalarInt("SELECT count(*) FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = 0", .int(p.id), .text(n)) ?? 0)
-                    if !recent.isEmpty { accuracy = Double(try recent.filter { try $0.int(0) == 1 }.count) / Double(recent.count) }
+                    if !recent.isEmpty { accuracy = Double(try recent.filter { try $0.int("correct") == 1 }.count) / Double(recent.count) }
                 }
                 var qualification: String?
                 if let st = try qualificationState(p, n) {
@@ -49,11 +49,11 @@ extension Workspace {
                     if state == "active" { state = "qualifying" }
                 }
                 if state == "active" || state == "qualifying", !(try hasAcknowledged(p, annotator: n)) { state = "must acknowledge v\(p.guidelineVersion)" }
-                let secs = try db.rows("SELECT seconds FROM annotation WHERE project_id = ? AND annotator = ? AND seconds IS NOT NULL ORDER BY seconds", .int(p.id), .text(n)).map { try $0.double(0) }
+                let secs = try db.rows("SELECT seconds FROM annotation WHERE project_id = ? AND annotator = ? AND seconds IS NOT NULL ORDER BY seconds", .int(p.id), .text(n)).map { try $0.double("seconds") }
                 let median: Double? = secs.isEmpty ? nil : (secs.count % 2 == 1 ? secs[secs.count / 2] : (secs[secs.count / 2 - 1] + secs[secs.count / 2]) / 2)
-                out.append(AnnotatorReport(name: n, role: role, state: state, pauseReason: try m?.string(2), annotations: annotations,
+                out.append(AnnotatorReport(name: n, role: role, state: state, pauseReason: try m?.string("pause_reason"), annotations: annotations,
                                            goldAnswers: goldCount, goldAccuracy: accuracy, qualification: qualification,
-                                           medianSeconds: median, tooFast: Int(try m?.int(4) ?? 0), flaggedForReview: flagged))
+                                           medianSeconds: median, tooFast: Int(try m?.int("too_fast") ?? 0), flaggedForReview: flagged))
             }
             return out
         }

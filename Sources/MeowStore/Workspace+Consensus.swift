@@ -47,8 +47,8 @@ extension Workspace {
               AND NOT EXISTS (SELECT 1 FROM frozen_record f WHERE f.item_id = i.id)
             ORDER BY i.id, a.annotator
             """, .int(p.id)).map { r in
-            let label = AnswerValue.labels(AnswerValue.labels(inColumn: try r.text(2)).map { renames[$0] ?? $0 }).labelColumn
-            return (try r.text(0), try r.text(1), label)
+            let label = AnswerValue.labels(AnswerValue.labels(inColumn: try r.text("label")).map { renames[$0] ?? $0 }).labelColumn
+            return (try r.text("external_id"), try r.text("annotator"), label)
         }
     }
 
@@ -131,7 +131,7 @@ extension Workspace {
     public func reviewQueue(project name: String, below threshold: Double = 0.7, limit: Int = 1000) throws -> [ReviewItem] {
         let p = try project(name)
         let rows = try db.rows("""
-            SELECT i.id, i.external_id, i.text, i.metadata, f.label, coalesce(f.confidence, 0), coalesce(f.method, '')
+            SELECT i.id, i.external_id, i.text, i.metadata, f.label, coalesce(f.confidence, 0) AS confidence, coalesce(f.method, '') AS method
             FROM item i LEFT JOIN final_label f ON f.item_id = i.id
             WHERE i.project_id = ?1 AND coalesce(f.decision, '') != 'reviewer'
               AND NOT EXISTS (SELECT 1 FROM frozen_record fr WHERE fr.item_id = i.id)
@@ -140,10 +140,10 @@ extension Workspace {
             ORDER BY coalesce(f.confidence, 0), i.qkey LIMIT ?3
             """, .int(p.id), .double(threshold), .int(Int64(limit)))
         return try rows.map { r in
-            let answers = try db.rows("SELECT annotator, label, comment, unsure_note, unsure, review_reason FROM annotation WHERE item_id = ? ORDER BY annotator", .int(r.int(0))).map {
-                ReviewItem.Answer(annotator: try $0.text(0), label: try $0.text(1), comment: try $0.string(2), unsureNote: try $0.string(3), unsure: try $0.int(4) != 0, reviewReason: try $0.string(5))
+            let answers = try db.rows("SELECT annotator, label, comment, unsure_note, unsure, review_reason FROM annotation WHERE item_id = ? ORDER BY annotator", .int(r.int("id"))).map {
+                ReviewItem.Answer(annotator: try $0.text("annotator"), label: try $0.text("label"), comment: try $0.string("comment"), unsureNote: try $0.string("unsure_note"), unsure: try $0.int("unsure") != 0, reviewReason: try $0.string("review_reason"))
             }
-            return ReviewItem(id: try r.text(1), text: try r.text(2), metadata: try r.string(3), answers: answers, suggested: try r.string(4), confidence: try r.double(5), method: try r.text(6))
+            return ReviewItem(id: try r.text("external_id"), text: try r.text("text"), metadata: try r.string("metadata"), answers: answers, suggested: try r.string("label"), confidence: try r.double("confidence"), method: try r.text("method"))
         }
     }
 
@@ -152,7 +152,7 @@ extension Workspace {
         let p = try project(name)
         let role = try self.role(of: reviewer, in: p)
         guard role == .reviewer || role == .admin else {
-            throw StoreError.notAllowed(user: reviewer, action: "review", admins: try db.rows("SELECT name FROM member WHERE project_id = ? AND role IN ('admin', 'reviewer') ORDER BY name", .int(p.id)).map { try $0.text(0) })
+            throw StoreError.notAllowed(user: reviewer, action: "review", admins: try db.rows("SELECT name FROM member WHERE project_id = ? AND role IN ('admin', 'reviewer') ORDER BY name", .int(p.id)).map { try $0.text("name") })
         }
         let labels: [String]
         do { labels = try p.guideline.validate(labels: AnswerValue.labels(inColumn: label), comment: note ?? "review") }
@@ -186,7 +186,7 @@ extension Workspace {
                                   action: "review-undo", actor: user, reason: "the reviewer took the decision back", in: tx)
             }
             try db.run("DELETE FROM final_label WHERE item_id = ? AND decision = 'reviewer'", .int(itemID))
-            let votes = try db.rows("SELECT label FROM annotation WHERE item_id = ?", .int(itemID)).map { (externalID, try $0.text(0)) }
+            let votes = try db.rows("SELECT label FROM annotation WHERE item_id = ?", .int(itemID)).map { (externalID, try $0.text("label")) }
             _ = try storeConsensus(p, majorityVote(votes), method: "majority", actor: user, action: "review-undo", in: tx)
         }
     }
@@ -197,6 +197,6 @@ extension Workspace {
         return try db.rows("""
             SELECT i.external_id, f.label, f.decision, f.method, f.confidence, f.decided_by, f.note FROM final_label f JOIN item i ON i.id = f.item_id
             WHERE f.project_id = ? ORDER BY i.qkey
-            """, .int(p.id)).map { (try $0.text(0), try $0.string(1), try $0.string(2), try $0.text(3), try $0.double(4), try $0.string(5), try $0.string(6)) }
+            """, .int(p.id)).map { (try $0.text("external_id"), try $0.string("label"), try $0.string("decision"), try $0.text("method"), try $0.double("confidence"), try $0.string("decided_by"), try $0.string("note")) }
     }
 }

@@ -61,7 +61,7 @@ extension Workspace {
                                                to: &out, report: &report)
                 if let threshold = nearDuplicateThreshold, !frozen.rule.frozenItems.isEmpty {
                     let testNear = try db.rows("SELECT i.external_id, i.text FROM item i WHERE i.project_id = ? AND i.id IN (SELECT item_id FROM frozen_record)", .int(p.id))
-                        .map { (id: try $0.text(0), text: try $0.text(1)) }
+                        .map { (id: try $0.text("external_id"), text: try $0.text("text")) }
                     report.nearDuplicates = MeowCore.nearDuplicates(train: trainNear, test: testNear, threshold: threshold)
                 }
             }
@@ -80,10 +80,10 @@ extension Workspace {
     }
 
     func loadFrozenSide(_ p: Project, testSet: FrozenSet?) throws -> FrozenSide {
-        let frozenItems = Set(try db.rows("SELECT DISTINCT f.item_id FROM frozen_record f JOIN frozen_set s ON s.id = f.set_id WHERE s.project_id = ?", .int(p.id)).map { try $0.int(0) })
+        let frozenItems = Set(try db.rows("SELECT DISTINCT f.item_id FROM frozen_record f JOIN frozen_set s ON s.id = f.set_id WHERE s.project_id = ?", .int(p.id)).map { try $0.int("item_id") })
         var frozenNorms = Set<String>()
         for r in try db.rows("SELECT f.record FROM frozen_record f JOIN frozen_set s ON s.id = f.set_id WHERE s.project_id = ?", .int(p.id)) {
-            if let obj = try? JSONSerialization.jsonObject(with: Data(r.text(0).utf8)) as? [String: Any], let t = obj["text"] as? String {
+            if let obj = try? JSONSerialization.jsonObject(with: Data(r.text("record").utf8)) as? [String: Any], let t = obj["text"] as? String {
                 frozenNorms.insert(TextNormalizer.normalize(t))
             }
         }
@@ -91,14 +91,14 @@ extension Workspace {
         // nested values compare exactly as they were frozen.
         var groupRules: [(path: String, values: Set<String>)] = []
         for s in try db.rows("SELECT id, rule FROM frozen_set WHERE project_id = ?", .int(p.id)) {
-            guard let rule = try? JSONDecoder().decode(FreezeRule.self, from: Data(s.text(1).utf8)), let field = rule.groupBy else { continue }
-            let values = Set(try db.rows("SELECT group_value FROM frozen_record WHERE set_id = ? AND group_value IS NOT NULL", .int(s.int(0))).map { try $0.text(0) })
+            guard let rule = try? JSONDecoder().decode(FreezeRule.self, from: Data(s.text("rule").utf8)), let field = rule.groupBy else { continue }
+            let values = Set(try db.rows("SELECT group_value FROM frozen_record WHERE set_id = ? AND group_value IS NOT NULL", .int(s.int("id"))).map { try $0.text("group_value") })
             groupRules.append((Workspace.groupPath(field), values))
         }
         var testIDs = Set<Int64>()
         if let testSet {
             let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(testSet.name))!
-            for r in try db.rows("SELECT item_id FROM frozen_record WHERE set_id = ?", .int(setID)) { testIDs.insert(try r.int(0)) }
+            for r in try db.rows("SELECT item_id FROM frozen_record WHERE set_id = ?", .int(setID)) { testIDs.insert(try r.int("item_id")) }
         }
         return FrozenSide(rule: LeakageRule(frozenItems: frozenItems, testItems: testIDs, frozenTexts: frozenNorms, frozenGroups: groupRules.map(\.values)),
                           groupColumns: groupRules.map { _ in ", CAST(json_extract(i.metadata, ?) AS TEXT)" }.joined(),
@@ -111,10 +111,10 @@ extension Workspace {
         for r in try db.rows("SELECT external_id, record, item_id FROM frozen_record WHERE set_id = ? ORDER BY external_id", .int(setID)) {
             report.items += 1
             if out.format == .jsonl {
-                out.bytes.append(contentsOf: Array(try r.text(1).utf8)); out.bytes.append(0x0A)
+                out.bytes.append(contentsOf: Array(try r.text("record").utf8)); out.bytes.append(0x0A)
             } else {
-                let obj = (try? JSONSerialization.jsonObject(with: Data(r.text(1).utf8)) as? [String: Any]) ?? [:]
-                CSVText.appendRow([try r.text(0), obj["text"] as? String ?? "", obj["label"] as? String ?? "", obj["decision"] as? String ?? "",
+                let obj = (try? JSONSerialization.jsonObject(with: Data(r.text("record").utf8)) as? [String: Any]) ?? [:]
+                CSVText.appendRow([try r.text("external_id"), obj["text"] as? String ?? "", obj["label"] as? String ?? "", obj["decision"] as? String ?? "",
                                    obj["content_hash"] as? String ?? "", String(obj["guideline_version"] as? Int ?? 0)], to: &out.bytes)
             }
             report.rows += 1

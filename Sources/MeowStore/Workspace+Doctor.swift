@@ -16,15 +16,15 @@ extension Workspace {
     /// counters the triggers keep.
     public func doctor(now: Date = Date()) throws -> DoctorReport {
         var r = DoctorReport()
-        let integrity = try db.rows("PRAGMA integrity_check").map { try $0.text(0) }
+        let integrity = try db.rows("PRAGMA integrity_check").map { try $0.text("integrity_check") }
         if integrity == ["ok"] { r.checks.append("integrity_check: ok") }
         else { r.problems += integrity.prefix(20).map { "integrity_check: \($0)" } }
 
         let fk = try db.rows("PRAGMA foreign_key_check")
         if fk.isEmpty { r.checks.append("foreign keys: ok") }
-        else { r.problems.append("foreign keys: \(fk.count) rows point at rows that do not exist (first in table \(try fk[0].text(0)))") }
+        else { r.problems.append("foreign keys: \(fk.count) rows point at rows that do not exist (first in table \(try fk[0].text("table")))") }
 
-        let present = Set(try db.rows("SELECT name FROM sqlite_schema WHERE type = 'trigger'").map { try $0.text(0) })
+        let present = Set(try db.rows("SELECT name FROM sqlite_schema WHERE type = 'trigger'").map { try $0.text("name") })
         let missing = Schema.protectionTriggers.filter { !present.contains($0) }
         if missing.isEmpty { r.checks.append("protection triggers: all \(Schema.protectionTriggers.count) present") }
         else { r.problems.append("protection triggers missing (someone dropped them; frozen data and history are unguarded): \(missing.joined(separator: ", "))") }
@@ -57,15 +57,15 @@ extension Workspace {
                 """, .int(p.id)) ?? 0
             let totals = try db.row("""
                 SELECT answers_needed, answers_done,
-                       (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1),
-                       (SELECT coalesce(sum(min(done_count, need)), 0) FROM item WHERE project_id = ?1)
+                       (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1) AS items_needed,
+                       (SELECT coalesce(sum(min(done_count, need)), 0) FROM item WHERE project_id = ?1) AS items_done
                 FROM project WHERE id = ?1
                 """, .int(p.id))
             var drift: [String] = []
             if doneDrift > 0 { drift.append("\(doneDrift) items whose answer count is off") }
             if claimDrift > 0 { drift.append("\(claimDrift) items whose lease count is off") }
-            if let totals, try totals.int(0) != totals.int(2) || totals.int(1) != totals.int(3) {
-                drift.append("project progress \(try totals.int(1))/\(try totals.int(0)) but the items say \(try totals.int(3))/\(try totals.int(2))")
+            if let totals, try totals.int("answers_needed") != totals.int("items_needed") || totals.int("answers_done") != totals.int("items_done") {
+                drift.append("project progress \(try totals.int("answers_done"))/\(try totals.int("answers_needed")) but the items say \(try totals.int("items_done"))/\(try totals.int("items_needed"))")
             }
             if drift.isEmpty { r.checks.append("\(name): counters match the answers and leases") }
             else { r.problems.append("\(name): counter drift: " + drift.joined(separator: "; ")) }
@@ -111,7 +111,7 @@ extension Workspace {
         }
         do {
             let copy = try Connection(path: sqlitePath, readOnly: true, create: false)
-            let result = try copy.rows("PRAGMA integrity_check").map { try $0.text(0) }
+            let result = try copy.rows("PRAGMA integrity_check").map { try $0.text("integrity_check") }
             guard result == ["ok"] else {
                 throw StoreError.backupRefused(path: path, reason: "the copy failed its integrity check: \(result.prefix(3).joined(separator: "; "))")
             }

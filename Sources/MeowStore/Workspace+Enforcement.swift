@@ -52,13 +52,13 @@ extension Workspace {
 
     func role(of name: String, in p: Project) throws -> Role {
         let r = try db.row("SELECT role FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(name))
-        return try r.flatMap { Role(rawValue: try $0.text(0)) } ?? .annotator
+        return try r.flatMap { Role(rawValue: try $0.text("role")) } ?? .annotator
     }
 
     /// Refuses `action` unless `user` is an admin of the project.
     func requireAdmin(_ user: String, project p: Project, to action: String) throws {
         guard try role(of: user, in: p) == .admin else {
-            let admins = try db.rows("SELECT name FROM member WHERE project_id = ? AND role = 'admin' ORDER BY name", .int(p.id)).map { try $0.text(0) }
+            let admins = try db.rows("SELECT name FROM member WHERE project_id = ? AND role = 'admin' ORDER BY name", .int(p.id)).map { try $0.text("name") }
             throw StoreError.notAllowed(user: user, action: action, admins: admins)
         }
     }
@@ -124,8 +124,8 @@ extension Workspace {
     /// the reason an annotator may not work yet.
     func checkAdmission(_ p: Project, _ annotator: String, in tx: WriteTransaction) throws {
         if let m = try db.row("SELECT state, pause_reason FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)),
-           MemberState(rawValue: try m.text(0)) == .paused {
-            throw StoreError.paused(annotator: annotator, reason: try m.text(1))
+           MemberState(rawValue: try m.text("state")) == .paused {
+            throw StoreError.paused(annotator: annotator, reason: try m.text("pause_reason"))
         }
         // The newest version, read inside the caller's transaction: an update may have landed
         // between reading the project and taking the write lock.
@@ -141,10 +141,10 @@ extension Workspace {
         guard p.guideline.enforcement.qualification != nil else { return nil }
         guard let r = try db.row("SELECT attempt, state FROM qualification WHERE project_id = ? AND annotator = ? AND guideline_version = ? ORDER BY attempt DESC LIMIT 1",
                                  .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion))) else { return nil }
-        guard let state = QualificationState(rawValue: try r.text(1)) else {
-            throw SQLiteError(code: 0, message: "unknown qualification state '\(try r.text(1))' for \(annotator)", sql: nil)
+        guard let state = QualificationState(rawValue: try r.text("state")) else {
+            throw SQLiteError(code: 0, message: "unknown qualification state '\(try r.text("state"))' for \(annotator)", sql: nil)
         }
-        return (Int(try r.int(0)), state)
+        return (Int(try r.int("attempt")), state)
     }
 
     /// Serves the next qualification item when the annotator has not passed yet; nil when
@@ -167,10 +167,10 @@ extension Workspace {
         let items = try db.rows("SELECT id, external_id, text FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification' ORDER BY id",
                                 .int(p.id), .int(Int64(p.guidelineVersion)))
         let answered = Set(try db.rows("SELECT gold_id FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = ?",
-                                       .int(p.id), .text(annotator), .int(Int64(attempt))).map { try $0.int(0) })
-        guard let next = try items.firstIndex(where: { !answered.contains(try $0.int(0)) }) else { return nil }
+                                       .int(p.id), .text(annotator), .int(Int64(attempt))).map { try $0.int("gold_id") })
+        guard let next = try items.firstIndex(where: { !answered.contains(try $0.int("id")) }) else { return nil }
         let r = items[next]
-        return ClaimedItem(id: try r.text(1), text: try r.text(2), metadata: nil, expiresAt: .distantFuture,
+        return ClaimedItem(id: try r.text("external_id"), text: try r.text("text"), metadata: nil, expiresAt: .distantFuture,
                            kind: .qualification(index: answered.count + 1, total: items.count))
     }
 
@@ -189,12 +189,12 @@ extension Workspace {
 
     func qualificationResult(_ p: Project, _ annotator: String, attempt: Int) throws -> QualificationResult {
         let rows = try db.rows("""
-            SELECT g.text, a.label, g.label, g.explanation, a.correct FROM gold_answer a JOIN gold_item g ON g.id = a.gold_id
+            SELECT g.text, a.label AS given, g.label AS expected, g.explanation, a.correct FROM gold_answer a JOIN gold_item g ON g.id = a.gold_id
             WHERE a.project_id = ? AND a.annotator = ? AND a.attempt = ? AND g.purpose = 'qualification' ORDER BY g.id
             """, .int(p.id), .text(annotator), .int(Int64(attempt)))
-        let misses = try rows.filter { try $0.int(4) == 0 }.map { r in
-            QualificationResult.Miss(itemText: try r.text(0), given: try r.text(1), correct: try r.text(2), explanation: try r.text(3),
-                                     definition: AnswerValue.labels(inColumn: try r.text(2)).compactMap { p.guideline.label(String($0)).map { "\($0.value): \($0.definition)" } }.joined(separator: "\n"))
+        let misses = try rows.filter { try $0.int("correct") == 0 }.map { r in
+            QualificationResult.Miss(itemText: try r.text("text"), given: try r.text("given"), correct: try r.text("expected"), explanation: try r.text("explanation"),
+                                     definition: AnswerValue.labels(inColumn: try r.text("expected")).compactMap { p.guideline.label(String($0)).map { "\($0.value): \($0.definition)" } }.joined(separator: "\n"))
         }
         let correct = rows.count - misses.count
         let rule = p.guideline.enforcement.qualification
@@ -238,10 +238,10 @@ extension Workspace {
             WHERE g.project_id = ? AND g.guideline_version = ? AND g.purpose = 'check'
             ORDER BY (SELECT count(*) FROM gold_answer a WHERE a.gold_id = g.id AND a.annotator = ?), g.id LIMIT 1
             """, .int(p.id), .int(Int64(p.guidelineVersion)), .text(annotator)) else { return nil }
-        let disguised = try disguisedID(p, goldKey: r.text(1))
+        let disguised = try disguisedID(p, goldKey: r.text("external_id"))
         try db.run("INSERT OR REPLACE INTO gold_claim(project_id, annotator, gold_id, disguised, claimed_at) VALUES (?, ?, ?, ?, ?)",
-                   .int(p.id), .text(annotator), .int(r.int(0)), .text(disguised), .double(now))
-        return ClaimedItem(id: disguised, text: try r.text(2), metadata: nil, expiresAt: Date(timeIntervalSince1970: now + p.leaseSeconds))
+                   .int(p.id), .text(annotator), .int(r.int("id")), .text(disguised), .double(now))
+        return ClaimedItem(id: disguised, text: try r.text("text"), metadata: nil, expiresAt: Date(timeIntervalSince1970: now + p.leaseSeconds))
     }
 
     /// An id for a gold check that looks like the project's own: shaped like a real item id
@@ -250,7 +250,7 @@ extension Workspace {
     func disguisedID(_ p: Project, goldKey: String) throws -> String {
         let hash = SHA256.hex("gold\u{0}\(p.name)\u{0}\(goldKey)")
         let fallback = "t" + String(hash.prefix(16))
-        guard let sample = try db.row("SELECT external_id FROM item WHERE project_id = ? ORDER BY id DESC LIMIT 1", .int(p.id))?.text(0) else { return fallback }
+        guard let sample = try db.row("SELECT external_id FROM item WHERE project_id = ? ORDER BY id DESC LIMIT 1", .int(p.id))?.text("external_id") else { return fallback }
         let prefix = String(sample.prefix { !$0.isNumber })
         let digits = sample.dropFirst(prefix.count)
         guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return fallback }
@@ -269,7 +269,7 @@ extension Workspace {
     func heldGoldCheck(_ p: Project, _ annotator: String) throws -> ClaimedItem? {
         guard let r = try db.row("SELECT c.disguised, g.text, c.claimed_at FROM gold_claim c JOIN gold_item g ON g.id = c.gold_id WHERE c.project_id = ? AND c.annotator = ?",
                                  .int(p.id), .text(annotator)) else { return nil }
-        return ClaimedItem(id: try r.text(0), text: try r.text(1), metadata: nil, expiresAt: Date(timeIntervalSince1970: try r.double(2) + p.leaseSeconds))
+        return ClaimedItem(id: try r.text("disguised"), text: try r.text("text"), metadata: nil, expiresAt: Date(timeIntervalSince1970: try r.double("claimed_at") + p.leaseSeconds))
     }
 
     /// Records a gold-check answer and pauses the annotator when their rolling accuracy falls
@@ -284,7 +284,7 @@ extension Workspace {
         let from = try db.scalarInt("SELECT checks_from FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)) ?? 0
         let recent = try db.rows("SELECT correct FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = 0 AND id > ? ORDER BY id DESC LIMIT ?",
                                  .int(p.id), .text(annotator), .int(from), .int(Int64(gold.window)))
-        switch gold.verdict(recent: try recent.map { try $0.int(0) != 0 }) {
+        switch gold.verdict(recent: try recent.map { try $0.int("correct") != 0 }) {
         case .pause(let reason):
             let through = try db.scalarInt("SELECT passed_through FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)) ?? 0
             try db.run("UPDATE member SET state = 'paused', pause_reason = ? WHERE project_id = ? AND name = ?", .text(reason), .int(p.id), .text(annotator))
@@ -331,18 +331,18 @@ extension Workspace {
         let given = AnswerValue.labels(labels).labelColumn
         if let g = try db.row("SELECT c.gold_id, g.label FROM gold_claim c JOIN gold_item g ON g.id = c.gold_id WHERE c.project_id = ? AND c.annotator = ? AND c.disguised = ?",
                               .int(p.id), .text(annotator), .text(externalID)) {
-            try recordGoldCheck(p, annotator, goldID: g.int(0), expected: g.text(1), given: given, seconds: seconds, in: tx)
+            try recordGoldCheck(p, annotator, goldID: g.int("gold_id"), expected: g.text("label"), given: given, seconds: seconds, in: tx)
             return .recorded
         }
         guard let st = try qualificationState(p, annotator), st.state == .inProgress,
               let g = try db.row("SELECT id, label FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification' AND external_id = ?",
                                  .int(p.id), .int(Int64(p.guidelineVersion)), .text(externalID)) else { return nil }
         if try db.scalarInt("SELECT 1 FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = ? AND gold_id = ?",
-                            .int(p.id), .text(annotator), .int(Int64(st.attempt)), .int(g.int(0))) != nil {
+                            .int(p.id), .text(annotator), .int(Int64(st.attempt)), .int(g.int("id"))) != nil {
             throw StoreError.alreadyLabeled(item: externalID, annotator: annotator)
         }
         try db.run("INSERT INTO gold_answer(project_id, annotator, gold_id, attempt, label, correct, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   .int(p.id), .text(annotator), .int(g.int(0)), .int(Int64(st.attempt)), .text(given), .int(given == g.text(1) ? 1 : 0),
+                   .int(p.id), .text(annotator), .int(g.int("id")), .int(Int64(st.attempt)), .text(given), .int(given == g.text("label") ? 1 : 0),
                    seconds.map { .double($0) } ?? .null, .text(Workspace.now()))
         let total = Int(try db.scalarInt("SELECT count(*) FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification'",
                                          .int(p.id), .int(Int64(p.guidelineVersion))) ?? 0)

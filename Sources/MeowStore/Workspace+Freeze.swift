@@ -36,20 +36,20 @@ extension Workspace {
                 args.insert(.text(Workspace.groupPath(field)), at: 0)
             }
             let rows = try db.rows("""
-                SELECT i.id, i.external_id, i.text, i.metadata, f.label, f.decision, \(groupSQL),
-                       (SELECT count(*) FROM annotation a WHERE a.item_id = i.id),
-                       (SELECT count(*) FROM annotation a WHERE a.item_id = i.id AND a.label = f.label)
+                SELECT i.id, i.external_id, i.text, i.metadata, f.label, f.decision, \(groupSQL) AS group_value,
+                       (SELECT count(*) FROM annotation a WHERE a.item_id = i.id) AS answers,
+                       (SELECT count(*) FROM annotation a WHERE a.item_id = i.id AND a.label = f.label) AS agreeing
                 FROM item i JOIN final_label f ON f.item_id = i.id
                 WHERE i.project_id = ? AND f.label IS NOT NULL
                 """, values: args)
             var byID: [String: Row] = [:]
             var candidates: [FreezeCandidate] = []
             for r in rows {
-                let total = try r.int(7), agree = try r.int(8)
-                let group: String? = rule.groupBy == nil ? nil : (try r.string(6) ?? "")
-                candidates.append(FreezeCandidate(item: try r.text(1), label: try r.text(4), group: group == "" ? nil : group,
+                let total = try r.int("answers"), agree = try r.int("agreeing")
+                let group: String? = rule.groupBy == nil ? nil : (try r.string("group_value") ?? "")
+                candidates.append(FreezeCandidate(item: try r.text("external_id"), label: try r.text("label"), group: group == "" ? nil : group,
                                                   agreement: total > 0 ? Double(agree) / Double(total) : 0))
-                byID[try r.text(1)] = r
+                byID[try r.text("external_id")] = r
             }
             let picked: [String]
             do { picked = try selectTestSet(candidates, rule: rule) }
@@ -62,13 +62,13 @@ extension Workspace {
             var records: [(Int64, String, String, String, String, String?)] = []
             for id in picked {
                 let r = byID[id]!
-                let itemID = try r.int(0)
+                let itemID = try r.int("id")
                 let answers = try db.rows("SELECT annotator, label, comment, guideline_version FROM annotation WHERE item_id = ? ORDER BY annotator", .int(itemID))
-                for a in answers { builder.append(item: id, annotator: try a.text(0), label: try a.text(1)) }
-                let group = rule.groupBy == nil ? nil : try r.string(6)
-                let record = FrozenRecord(item: id, text: try r.text(2), label: try r.text(4), decision: try r.string(5) ?? "majority",
-                                          answers: try answers.map { .init(annotator: try $0.text(0), label: try $0.text(1), comment: try $0.string(2), guidelineVersion: Int(try $0.int(3))) },
-                                          guidelineVersion: p.guidelineVersion, group: group, metadata: try r.string(3))
+                for a in answers { builder.append(item: id, annotator: try a.text("annotator"), label: try a.text("label")) }
+                let group = rule.groupBy == nil ? nil : try r.string("group_value")
+                let record = FrozenRecord(item: id, text: try r.text("text"), label: try r.text("label"), decision: try r.string("decision") ?? "majority",
+                                          answers: try answers.map { .init(annotator: try $0.text("annotator"), label: try $0.text("label"), comment: try $0.string("comment"), guidelineVersion: Int(try $0.int("guideline_version"))) },
+                                          guidelineVersion: p.guidelineVersion, group: group, metadata: try r.string("metadata"))
                 hashes[id] = record.hash
                 labelCounts[record.label, default: 0] += 1
                 records.append((itemID, id, record.json, record.hash, SHA256.hex(TextNormalizer.normalize(record.text)), group))
@@ -104,21 +104,21 @@ extension Workspace {
         let p = try project(name)
         let r: Row?
         if let setName {
-            r = try db.row("SELECT name, created_at, created_by, set_hash, manifest, rule, (SELECT count(*) FROM frozen_record WHERE set_id = frozen_set.id) FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(setName))
+            r = try db.row("SELECT name, created_at, created_by, set_hash, manifest, rule, (SELECT count(*) FROM frozen_record WHERE set_id = frozen_set.id) AS records FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(setName))
             if r == nil { throw StoreError.unknownFrozenSet(setName, known: try frozenSetNames(p)) }
         } else {
-            r = try db.row("SELECT name, created_at, created_by, set_hash, manifest, rule, (SELECT count(*) FROM frozen_record WHERE set_id = frozen_set.id) FROM frozen_set WHERE project_id = ? ORDER BY id DESC LIMIT 1", .int(p.id))
+            r = try db.row("SELECT name, created_at, created_by, set_hash, manifest, rule, (SELECT count(*) FROM frozen_record WHERE set_id = frozen_set.id) AS records FROM frozen_set WHERE project_id = ? ORDER BY id DESC LIMIT 1", .int(p.id))
         }
         guard let r else { return nil }
-        let rule = (try? JSONDecoder().decode(FreezeRule.self, from: Data(r.text(5).utf8))) ?? FreezeRule()
-        return FrozenSet(name: try r.text(0), createdAt: try r.text(1), createdBy: try r.text(2), setHash: try r.text(3), manifest: try r.text(4), count: Int(try r.int(6)), rule: rule)
+        let rule = (try? JSONDecoder().decode(FreezeRule.self, from: Data(r.text("rule").utf8))) ?? FreezeRule()
+        return FrozenSet(name: try r.text("name"), createdAt: try r.text("created_at"), createdBy: try r.text("created_by"), setHash: try r.text("set_hash"), manifest: try r.text("manifest"), count: Int(try r.int("records")), rule: rule)
     }
 
     /// The JSON path of a `--group-by` field.
     static func groupPath(_ field: String) -> String { "$.\"" + field.replacingOccurrences(of: "\"", with: "") + "\"" }
 
     func frozenSetNames(_ p: Project) throws -> [String] {
-        try db.rows("SELECT name FROM frozen_set WHERE project_id = ? ORDER BY id", .int(p.id)).map { try $0.text(0) }
+        try db.rows("SELECT name FROM frozen_set WHERE project_id = ? ORDER BY id", .int(p.id)).map { try $0.text("name") }
     }
 
     /// The record hashes of a frozen set, by item.
@@ -128,7 +128,7 @@ extension Workspace {
             throw StoreError.unknownFrozenSet(setName, known: try frozenSetNames(p))
         }
         var out: [String: String] = [:]
-        for r in try db.rows("SELECT external_id, record_hash FROM frozen_record WHERE set_id = ?", .int(setID)) { out[try r.text(0)] = try r.text(1) }
+        for r in try db.rows("SELECT external_id, record_hash FROM frozen_record WHERE set_id = ?", .int(setID)) { out[try r.text("external_id")] = try r.text("record_hash") }
         return out
     }
 
@@ -139,7 +139,7 @@ extension Workspace {
             throw StoreError.unknownFrozenSet(setName, known: try frozenSetNames(p))
         }
         return try db.rows("SELECT record FROM frozen_record WHERE set_id = ? ORDER BY external_id", .int(setID)).compactMap { r in
-            guard let obj = try? JSONSerialization.jsonObject(with: Data(r.text(0).utf8)) as? [String: Any],
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(r.text("record").utf8)) as? [String: Any],
                   let item = obj["item"] as? String, let label = obj["label"] as? String else { return nil }
             let answers = (obj["annotations"] as? [[String: Any]] ?? []).compactMap { a -> (String, String)? in
                 guard let who = a["annotator"] as? String, let l = a["label"] as? String else { return nil }
@@ -196,12 +196,12 @@ extension Workspace {
             let rows = try db.rows("""
                 SELECT f.external_id, f.record, f.record_hash, i.text FROM frozen_record f LEFT JOIN item i ON i.id = f.item_id
                 WHERE f.set_id = ? ORDER BY f.external_id
-                """, .int(s.int(0)))
+                """, .int(s.int("id")))
             let records = try rows.map { r in
-                FrozenSetAudit.Record(item: try r.text(0), record: try r.text(1), storedHash: try r.text(2), currentItemTextHash: try r.string(3).map { SHA256.hex($0) })
+                FrozenSetAudit.Record(item: try r.text("external_id"), record: try r.text("record"), storedHash: try r.text("record_hash"), currentItemTextHash: try r.string("text").map { SHA256.hex($0) })
             }
-            return FrozenSetAudit.check(setName: setName, records: records, storedSetHash: try s.text(1),
-                                        manifestHashes: FreezeManifest.decode(try s.text(2))?.recordHashes,
+            return FrozenSetAudit.check(setName: setName, records: records, storedSetHash: try s.text("set_hash"),
+                                        manifestHashes: FreezeManifest.decode(try s.text("manifest"))?.recordHashes,
                                         contentHashOf: { record in
                                             (try? JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])?["content_hash"] as? String
                                         }, expected: expected)

@@ -50,8 +50,8 @@ extension Workspace {
         let current = Set(p.guideline.labels.map(\.value))
         let renames = try labelRenames(project: name)
         var stale = 0
-        for r in try db.rows("SELECT label, count(*) FROM annotation WHERE project_id = ? GROUP BY label", .int(p.id)) {
-            if AnswerValue.labels(inColumn: try r.text(0)).contains(where: { !current.contains(renames[$0] ?? $0) }) { stale += Int(try r.int(1)) }
+        for r in try db.rows("SELECT label, count(*) AS n FROM annotation WHERE project_id = ? GROUP BY label", .int(p.id)) {
+            if AnswerValue.labels(inColumn: try r.text("label")).contains(where: { !current.contains(renames[$0] ?? $0) }) { stale += Int(try r.int("n")) }
         }
         return stale
     }
@@ -72,11 +72,11 @@ extension Workspace {
     public func annotationsPerVersion(project name: String) throws -> [(version: Int, annotations: Int, changes: GuidelineChanges?)] {
         let p = try project(name)
         return try db.rows("""
-            SELECT g.version, coalesce(c.n, 0), g.changes FROM guideline_version g
+            SELECT g.version, coalesce(c.n, 0) AS answers, g.changes FROM guideline_version g
             LEFT JOIN (SELECT guideline_version AS v, count(*) AS n FROM annotation WHERE +project_id = ?1 GROUP BY guideline_version) c ON c.v = g.version
             WHERE g.project_id = ?1 ORDER BY g.version
             """, .int(p.id)).map { r in
-            (Int(try r.int(0)), Int(try r.int(1)), try r.string(2).flatMap { try? JSONDecoder().decode(GuidelineChanges.self, from: Data($0.utf8)) })
+            (Int(try r.int("version")), Int(try r.int("answers")), try r.string("changes").flatMap { try? JSONDecoder().decode(GuidelineChanges.self, from: Data($0.utf8)) })
         }
     }
 }

@@ -49,7 +49,7 @@ extension Workspace {
 
     func finalLabelValue(itemID: Int64) throws -> FinalLabelValue? {
         guard let r = try db.row("SELECT label, decision, method, decided_by, note FROM final_label WHERE item_id = ?", .int(itemID)) else { return nil }
-        return FinalLabelValue(label: try r.string(0), decision: try r.string(1), method: try r.text(2), decidedBy: try r.string(3), note: try r.string(4))
+        return FinalLabelValue(label: try r.string("label"), decision: try r.string("decision"), method: try r.text("method"), decidedBy: try r.string("decided_by"), note: try r.string("note"))
     }
 
     /// An item's answers, final label and the history of changes to them, oldest first.
@@ -60,13 +60,13 @@ extension Workspace {
         }
         return try db.read {
             let answers = try db.rows("SELECT annotator, label, created_at, source, imported_by FROM annotation WHERE item_id = ? ORDER BY id", .int(itemID))
-                .map { (annotator: try $0.text(0), label: try $0.text(1), createdAt: try $0.text(2), source: try $0.text(3), importedBy: try $0.string(4)) }
+                .map { (annotator: try $0.text("annotator"), label: try $0.text("label"), createdAt: try $0.text("created_at"), source: try $0.text("source"), importedBy: try $0.string("imported_by")) }
             let f = try db.row("SELECT label, decision, method, decided_by, decided_at FROM final_label WHERE item_id = ?", .int(itemID))
             let changes = try db.rows("SELECT at, subject, annotator, old_value, new_value, action, actor, reason FROM history WHERE item_id = ? ORDER BY id", .int(itemID))
-                .map { HistoryEntry(at: try $0.text(0), subject: try $0.text(1), annotator: try $0.string(2), oldValue: try $0.string(3), newValue: try $0.string(4),
-                                    action: try $0.text(5), actor: try $0.text(6), reason: try $0.string(7)) }
+                .map { HistoryEntry(at: try $0.text("at"), subject: try $0.text("subject"), annotator: try $0.string("annotator"), oldValue: try $0.string("old_value"), newValue: try $0.string("new_value"),
+                                    action: try $0.text("action"), actor: try $0.text("actor"), reason: try $0.string("reason")) }
             return ItemHistory(item: externalID, answers: answers,
-                               finalLabel: try f.map { (label: try $0.string(0), decision: try $0.string(1), method: try $0.text(2), decidedBy: try $0.string(3), decidedAt: try $0.text(4)) },
+                               finalLabel: try f.map { (label: try $0.string("label"), decision: try $0.string("decision"), method: try $0.text("method"), decidedBy: try $0.string("decided_by"), decidedAt: try $0.text("decided_at")) },
                                changes: changes)
         }
     }

@@ -65,7 +65,7 @@ extension Workspace {
                     // Which uniqueness rule held it back? Rare path: one lookup.
                     let existing = try db.row("SELECT text FROM item WHERE project_id = ? AND external_id = ?", .int(project.id), .text(id))
                     if let existing {
-                        if try existing.text(0) == item.text { summary.alreadyPresent += 1 }
+                        if try existing.text("text") == item.text { summary.alreadyPresent += 1 }
                         else {
                             let e = ImportError(file: reader.path, line: item.line, message: "id '\(id)' is already in the project with a different text")
                             if skipInvalid { summary.skipped.append(e) } else { throw e }

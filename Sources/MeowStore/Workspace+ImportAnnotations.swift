@@ -48,8 +48,8 @@ extension Workspace {
                     throw ImportError(file: path, line: line, message: "no item '\(item)' in project '\(p.name)' (import the items first)")
                 }
                 if let existing = try db.row("SELECT label FROM annotation WHERE item_id = ? AND annotator = ?", .int(itemID), .text(annotator)) {
-                    if try existing.text(0) == joined { summary.alreadyPresent += 1; continue }
-                    throw ImportError(file: path, line: line, message: "\(annotator) already labeled '\(item)' as '\(try existing.text(0))', not '\(joined)'")
+                    if try existing.text("label") == joined { summary.alreadyPresent += 1; continue }
+                    throw ImportError(file: path, line: line, message: "\(annotator) already labeled '\(item)' as '\(try existing.text("label"))', not '\(joined)'")
                 }
                 try db.run("""
                     INSERT INTO annotation(item_id, project_id, annotator, label, value, guideline_version, created_at, source, imported_by)

@@ -44,19 +44,19 @@ extension Workspace {
             """, .text(name)) else {
             throw StoreError.unknownProject(name, known: try projectNames())
         }
-        let version = Int(try r.int(4))
-        if let cached = projectCache[name], try cached.id == r.int(0), cached.guidelineVersion == version {
+        let version = Int(try r.int("version"))
+        if let cached = projectCache[name], try cached.id == r.int("id"), cached.guidelineVersion == version {
             return cached
         }
-        let source = try db.row("SELECT source FROM guideline_version WHERE project_id = ? AND version = ?", .int(r.int(0)), .int(Int64(version)))!.text(0)
+        let source = try db.row("SELECT source FROM guideline_version WHERE project_id = ? AND version = ?", .int(r.int("id")), .int(Int64(version)))!.text("source")
         let guideline = try Guideline.parse(source, file: "guideline of \(name) v\(version)")
-        let p = Project(id: try r.int(0), name: try r.text(1), overlap: Int(try r.int(2)), leaseSeconds: try r.double(3),
-                        guidelineVersion: version, guideline: guideline, createdBy: try r.text(5))
+        let p = Project(id: try r.int("id"), name: try r.text("name"), overlap: Int(try r.int("overlap")), leaseSeconds: try r.double("lease_seconds"),
+                        guidelineVersion: version, guideline: guideline, createdBy: try r.text("created_by"))
         projectCache[name] = p
         return p
     }
 
     public func projectNames() throws -> [String] {
-        try db.rows("SELECT name FROM project ORDER BY name").map { try $0.text(0) }
+        try db.rows("SELECT name FROM project ORDER BY name").map { try $0.text("name") }
     }
 }

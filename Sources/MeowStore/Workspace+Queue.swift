@@ -61,8 +61,8 @@ extension Workspace {
                 SELECT i.id, i.external_id, i.text, i.metadata FROM claim c JOIN item i ON i.id = c.item_id
                 WHERE c.project_id = ? AND c.annotator = ? ORDER BY c.claimed_at LIMIT 1
                 """, .int(project.id), .text(annotator)) {
-                try db.run("UPDATE claim SET expires_at = ? WHERE item_id = ? AND annotator = ?", .double(expires), .int(held.int(0)), .text(annotator))
-                return ClaimedItem(id: try held.text(1), text: try held.text(2), metadata: try held.string(3), expiresAt: Date(timeIntervalSince1970: expires))
+                try db.run("UPDATE claim SET expires_at = ? WHERE item_id = ? AND annotator = ?", .double(expires), .int(held.int("id")), .text(annotator))
+                return ClaimedItem(id: try held.text("external_id"), text: try held.text("text"), metadata: try held.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
             }
             if let gold = project.guideline.enforcement.gold, try isGoldTurn(project, annotator, checks: gold),
                let g = try claimGoldCheck(project, annotator, now: t, in: tx) {
@@ -77,9 +77,9 @@ extension Workspace {
             try db.run("""
                 INSERT INTO queue_cursor(project_id, annotator, qkey) VALUES (?, ?, ?)
                 ON CONFLICT(project_id, annotator) DO UPDATE SET qkey = excluded.qkey
-                """, .int(project.id), .text(annotator), .int(found.int(4)))
-            try db.run(QueueSQL.insertClaim, .int(found.int(0)), .int(project.id), .text(annotator), .double(t), .double(expires))
-            return ClaimedItem(id: try found.text(1), text: try found.text(2), metadata: try found.string(3), expiresAt: Date(timeIntervalSince1970: expires))
+                """, .int(project.id), .text(annotator), .int(found.int("qkey")))
+            try db.run(QueueSQL.insertClaim, .int(found.int("id")), .int(project.id), .text(annotator), .double(t), .double(expires))
+            return ClaimedItem(id: try found.text("external_id"), text: try found.text("text"), metadata: try found.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
         }
     }
 
@@ -89,7 +89,7 @@ extension Workspace {
                                   .int(projectID), .double(now))
         guard !expired.isEmpty else { return }
         try db.run("DELETE FROM claim WHERE project_id = ? AND expires_at <= ?", .int(projectID), .double(now))
-        for r in expired { try lowerCursors(projectID: projectID, to: r.int(1), in: tx) }
+        for r in expired { try lowerCursors(projectID: projectID, to: r.int("qkey"), in: tx) }
     }
 
     /// An item before some annotators' cursors regained room: move those cursors back.
@@ -109,20 +109,20 @@ extension Workspace {
         let held = try db.rows("SELECT c.item_id, i.qkey FROM claim c JOIN item i ON i.id = c.item_id WHERE c.project_id = ? AND c.annotator = ?",
                                .int(projectID), .text(annotator))
         try db.run("DELETE FROM claim WHERE project_id = ? AND annotator = ?", .int(projectID), .text(annotator))
-        for r in held { try lowerCursors(projectID: projectID, to: r.int(1), in: tx) }
+        for r in held { try lowerCursors(projectID: projectID, to: r.int("qkey"), in: tx) }
     }
 
     private func heldItem(project: Project, annotator: String, item externalID: String) throws -> (id: Int64, qkey: Int64) {
         guard let item = try db.row("SELECT id, qkey FROM item WHERE project_id = ? AND external_id = ?", .int(project.id), .text(externalID)) else {
             throw StoreError.unknownItem(project: project.name, item: externalID)
         }
-        if try db.scalarInt("SELECT 1 FROM annotation WHERE item_id = ? AND annotator = ?", .int(item.int(0)), .text(annotator)) != nil {
+        if try db.scalarInt("SELECT 1 FROM annotation WHERE item_id = ? AND annotator = ?", .int(item.int("id")), .text(annotator)) != nil {
             throw StoreError.alreadyLabeled(item: externalID, annotator: annotator)
         }
-        guard try db.scalarInt("SELECT 1 FROM claim WHERE item_id = ? AND annotator = ?", .int(item.int(0)), .text(annotator)) != nil else {
+        guard try db.scalarInt("SELECT 1 FROM claim WHERE item_id = ? AND annotator = ?", .int(item.int("id")), .text(annotator)) != nil else {
             throw StoreError.notClaimed(item: externalID, annotator: annotator)
         }
-        return (try item.int(0), try item.int(1))
+        return (try item.int("id"), try item.int("qkey"))
     }
 
     /// Records an answer for an item the annotator holds, under the current guideline version.
@@ -156,8 +156,8 @@ extension Workspace {
     func extendOverlapIfDisputed(_ p: Project, itemID: Int64, qkey: Int64, in tx: WriteTransaction) throws {
         guard p.guideline.maxOverlap > p.overlap,
               let r = try db.row("SELECT done_count, need FROM item WHERE id = ?", .int(itemID)),
-              try r.int(0) >= r.int(1), try r.int(1) < Int64(p.guideline.maxOverlap) else { return }
-        let labels = try db.rows("SELECT label FROM annotation WHERE item_id = ?", .int(itemID)).map { try $0.text(0) }
+              try r.int("done_count") >= r.int("need"), try r.int("need") < Int64(p.guideline.maxOverlap) else { return }
+        let labels = try db.rows("SELECT label FROM annotation WHERE item_id = ?", .int(itemID)).map { try $0.text("label") }
         guard !hasStrictMajority(labels) else { return }
         try db.run("UPDATE item SET need = need + 1 WHERE id = ?", .int(itemID))
         try db.run("UPDATE project SET answers_needed = answers_needed + 1 WHERE id = ?", .int(p.id))
@@ -208,22 +208,22 @@ extension Workspace {
             try checkAdmission(project, annotator, in: tx)
             try checkQualified(project, annotator)
             guard let last = try db.row("""
-                SELECT a.id, i.id, i.external_id, i.text, i.metadata, i.qkey FROM annotation a JOIN item i ON i.id = a.item_id
+                SELECT a.id AS answer_id, i.id AS item_id, i.external_id, i.text, i.metadata, i.qkey FROM annotation a JOIN item i ON i.id = a.item_id
                 WHERE a.project_id = ? AND a.annotator = ? AND a.source = 'queue' ORDER BY a.id DESC LIMIT 1
                 """, .int(project.id), .text(annotator)) else {
                 throw StoreError.nothingToUndo(annotator: annotator)
             }
             try releaseClaims(projectID: project.id, annotator: annotator, in: tx)
-            if let a = try db.row("SELECT label, comment, unsure, guideline_version, created_at FROM annotation WHERE id = ?", .int(last.int(0))) {
-                let old = "{\"label\":\(JSONText.quoted(try a.text(0))),\"comment\":\(try a.string(1).map(JSONText.quoted) ?? "null"),\"unsure\":\(try a.int(2) != 0),\"guideline_version\":\(try a.int(3)),\"created_at\":\(JSONText.quoted(try a.text(4)))}"
-                try recordHistory(projectID: project.id, itemID: last.int(1), subject: .answer, annotator: annotator, old: old, new: nil,
+            if let a = try db.row("SELECT label, comment, unsure, guideline_version, created_at FROM annotation WHERE id = ?", .int(last.int("answer_id"))) {
+                let old = "{\"label\":\(JSONText.quoted(try a.text("label"))),\"comment\":\(try a.string("comment").map(JSONText.quoted) ?? "null"),\"unsure\":\(try a.int("unsure") != 0),\"guideline_version\":\(try a.int("guideline_version")),\"created_at\":\(JSONText.quoted(try a.text("created_at")))}"
+                try recordHistory(projectID: project.id, itemID: last.int("item_id"), subject: .answer, annotator: annotator, old: old, new: nil,
                                   action: "undo", actor: annotator, reason: "taken back by the annotator (undo)", in: tx)
             }
-            try db.run("DELETE FROM annotation WHERE id = ?", .int(last.int(0)))
+            try db.run("DELETE FROM annotation WHERE id = ?", .int(last.int("answer_id")))
             let expires = t + (lease ?? project.leaseSeconds)
             try db.run("INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                       .int(last.int(1)), .int(project.id), .text(annotator), .double(t), .double(expires))
-            return ClaimedItem(id: try last.text(2), text: try last.text(3), metadata: try last.string(4), expiresAt: Date(timeIntervalSince1970: expires))
+                       .int(last.int("item_id")), .int(project.id), .text(annotator), .double(t), .double(expires))
+            return ClaimedItem(id: try last.text("external_id"), text: try last.text("text"), metadata: try last.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
         }
     }
 }

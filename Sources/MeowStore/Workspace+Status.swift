@@ -27,25 +27,25 @@ extension Workspace {
         let t = now.timeIntervalSince1970
         return try db.read {
             let totals = try db.row("""
-                SELECT count(*),
-                       coalesce(sum(done_count >= need), 0),
-                       coalesce(sum(done_count < need AND (done_count > 0 OR EXISTS (SELECT 1 FROM claim c WHERE c.item_id = item.id AND c.expires_at > ?2))), 0)
+                SELECT count(*) AS items,
+                       coalesce(sum(done_count >= need), 0) AS completed,
+                       coalesce(sum(done_count < need AND (done_count > 0 OR EXISTS (SELECT 1 FROM claim c WHERE c.item_id = item.id AND c.expires_at > ?2))), 0) AS in_progress
                 FROM item WHERE project_id = ?1
                 """, .int(p.id), .double(t))!
             var counts: [String: ProjectStatus.AnnotatorCount] = [:]
             func entry(_ a: String) -> ProjectStatus.AnnotatorCount { counts[a] ?? .init(annotator: a, annotations: 0, skipped: 0, holding: 0) }
-            for r in try db.rows("SELECT annotator, count(*) FROM annotation WHERE project_id = ? GROUP BY annotator", .int(p.id)) {
-                var e = entry(try r.text(0)); e.annotations = Int(try r.int(1)); counts[e.annotator] = e
+            for r in try db.rows("SELECT annotator, count(*) AS n FROM annotation WHERE project_id = ? GROUP BY annotator", .int(p.id)) {
+                var e = entry(try r.text("annotator")); e.annotations = Int(try r.int("n")); counts[e.annotator] = e
             }
-            for r in try db.rows("SELECT s.annotator, count(*) FROM skip s JOIN item i ON i.id = s.item_id WHERE i.project_id = ? GROUP BY s.annotator", .int(p.id)) {
-                var e = entry(try r.text(0)); e.skipped = Int(try r.int(1)); counts[e.annotator] = e
+            for r in try db.rows("SELECT s.annotator, count(*) AS n FROM skip s JOIN item i ON i.id = s.item_id WHERE i.project_id = ? GROUP BY s.annotator", .int(p.id)) {
+                var e = entry(try r.text("annotator")); e.skipped = Int(try r.int("n")); counts[e.annotator] = e
             }
-            for r in try db.rows("SELECT annotator, count(*) FROM claim WHERE project_id = ? AND expires_at > ? GROUP BY annotator", .int(p.id), .double(t)) {
-                var e = entry(try r.text(0)); e.holding = Int(try r.int(1)); counts[e.annotator] = e
+            for r in try db.rows("SELECT annotator, count(*) AS n FROM claim WHERE project_id = ? AND expires_at > ? GROUP BY annotator", .int(p.id), .double(t)) {
+                var e = entry(try r.text("annotator")); e.holding = Int(try r.int("n")); counts[e.annotator] = e
             }
             let annotations = try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ?", .int(p.id)) ?? 0
             return ProjectStatus(project: p.name, guidelineVersion: p.guidelineVersion, overlap: p.overlap,
-                                 items: Int(try totals.int(0)), completed: Int(try totals.int(1)), inProgress: Int(try totals.int(2)),
+                                 items: Int(try totals.int("items")), completed: Int(try totals.int("completed")), inProgress: Int(try totals.int("in_progress")),
                                  annotations: Int(annotations),
                                  annotators: counts.values.sorted { $0.annotator < $1.annotator })
         }
@@ -60,6 +60,6 @@ extension Workspace {
     func progress(_ p: Project, annotator: String, countMine: Bool = true) throws -> (mine: Int, teamDone: Int, teamTotal: Int) {
         let mine = countMine ? (try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0) : 0
         let r = try db.row("SELECT answers_done, answers_needed FROM project WHERE id = ?", .int(p.id))!
-        return (Int(mine), Int(try r.int(0)), Int(try r.int(1)))
+        return (Int(mine), Int(try r.int("answers_done")), Int(try r.int("answers_needed")))
     }
 }

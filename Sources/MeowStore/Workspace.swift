@@ -65,8 +65,8 @@ public final class Workspace {
         // WAL lets annotators read while one writes; NORMAL is durable across process
         // crashes (kill -9) in WAL mode, and only a power loss can drop the last commits.
         // Switching needs a lock: only ask when the file is not in WAL mode yet.
-        let current = try db.row("PRAGMA journal_mode")?.string(0) ?? ""
-        let mode = current.lowercased() == "wal" ? current : (try db.row("PRAGMA journal_mode = WAL")?.string(0) ?? "")
+        let current = try db.row("PRAGMA journal_mode")?.string("journal_mode") ?? ""
+        let mode = current.lowercased() == "wal" ? current : (try db.row("PRAGMA journal_mode = WAL")?.string("journal_mode") ?? "")
         if mode.lowercased() != "wal" && path != ":memory:" {
             throw SQLiteError(code: 0, message: "could not switch \(path) to WAL mode (got \(mode))", sql: nil)
         }
