@@ -23,15 +23,16 @@ extension Workspace {
             var itemCodes: [Int64: Int32] = [:]
             var annotatorCodes: [String: Int32] = [:]
             var labelCodes: [String: Int32] = [:]
+            let cItem = try s.column("item_id"), cAnnotator = try s.column("annotator"), cLabel = try s.column("label")
             while try s.step() {
-                let annotator = s.string(1) ?? ""
+                let annotator = try s.text(cAnnotator)
                 if let allowed, !allowed.contains(annotator) { continue }
-                let itemID = s.int64(0)
+                let itemID = try s.integer(cItem)
                 let itemCode: Int32
                 if let c = itemCodes[itemID] { itemCode = c } else { itemCode = builder.internItem(String(itemID)); itemCodes[itemID] = itemCode }
                 let annotatorCode: Int32
                 if let c = annotatorCodes[annotator] { annotatorCode = c } else { annotatorCode = builder.internAnnotator(annotator); annotatorCodes[annotator] = annotatorCode }
-                let raw = s.string(2) ?? ""
+                let raw = try s.text(cLabel)
                 let labelCode: Int32
                 if let c = labelCodes[raw] { labelCode = c } else {
                     let label = renames.isEmpty ? raw : raw.split(separator: ",").map { renames[String($0)] ?? String($0) }.joined(separator: ",")

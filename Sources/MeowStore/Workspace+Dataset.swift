@@ -101,7 +101,7 @@ extension Workspace {
             for r in try db.rows("SELECT item_id FROM frozen_record WHERE set_id = ?", .int(setID)) { testIDs.insert(try r.int("item_id")) }
         }
         return FrozenSide(rule: LeakageRule(frozenItems: frozenItems, testItems: testIDs, frozenTexts: frozenNorms, frozenGroups: groupRules.map(\.values)),
-                          groupColumns: groupRules.map { _ in ", CAST(json_extract(i.metadata, ?) AS TEXT)" }.joined(),
+                          groupColumns: groupRules.indices.map { ", CAST(json_extract(i.metadata, ?) AS TEXT) AS group_\($0)" }.joined(),
                           groupArgs: groupRules.map { .text($0.path) })
     }
 
@@ -125,31 +125,36 @@ extension Workspace {
     /// Every answer, in one streaming pass (a query per item was a quarter of the time).
     func writeAnswers(_ p: Project, frozen: FrozenSide, split: Split, to out: inout ExportBuffer, report: inout ExportReport) throws {
         let s = try db.statement("""
-            SELECT i.id, i.external_id, i.text, i.metadata, f.label, a.annotator, a.label, a.comment, a.unsure, a.created_at, a.guideline_version\(frozen.groupColumns)
+            SELECT i.id, i.external_id, i.text, i.metadata, f.label AS final_label, a.annotator, a.label, a.comment, a.unsure, a.created_at,
+                   a.guideline_version\(frozen.groupColumns)
             FROM annotation a JOIN item i ON i.id = a.item_id LEFT JOIN final_label f ON f.item_id = i.id
             WHERE a.project_id = ? ORDER BY i.qkey, a.annotator
             """)
         try s.bind(frozen.groupArgs + [.int(p.id)])
-        let groupCount = frozen.rule.frozenGroups.count
+        let cID = try s.column("id"), cExt = try s.column("external_id"), cText = try s.column("text"), cMeta = try s.column("metadata")
+        let cFinal = try s.column("final_label"), cAnnotator = try s.column("annotator"), cLabel = try s.column("label")
+        let cComment = try s.column("comment"), cUnsure = try s.column("unsure"), cCreated = try s.column("created_at"), cVersion = try s.column("guideline_version")
+        let cGroups = try frozen.rule.frozenGroups.indices.map { try s.column("group_\($0)") }
         var current: Int64 = -1
         var currentSide: String?
         while try s.step() {
-            let id = s.int64(0)
+            let id = try s.integer(cID)
             if id != current {
                 current = id
-                let groups = (0..<groupCount).map { k in s.isNull(Int32(11 + k)) ? nil : s.string(Int32(11 + k)) }
-                currentSide = report.place(id, text: s.string(2) ?? "", groups: groups, hasFinalLabel: !s.isNull(4), rule: frozen.rule, split: split, raw: true)
+                let groups = cGroups.map { s.string($0) }
+                currentSide = report.place(id, text: try s.text(cText), groups: groups, hasFinalLabel: !s.isNull(cFinal), rule: frozen.rule, split: split, raw: true)
             }
             guard let rowSplit = currentSide else { continue }
-            let ext = s.string(1) ?? "", text = s.string(2) ?? ""
+            let ext = try s.text(cExt), text = try s.text(cText)
+            let annotator = try s.text(cAnnotator), label = try s.text(cLabel), comment = s.string(cComment)
+            let unsure = try s.integer(cUnsure) != 0, created = try s.text(cCreated), version = try s.integer(cVersion)
             if out.format == .jsonl {
-                var line = "{\"item\":\(JSONText.quoted(ext)),\"text\":\(JSONText.quoted(text)),\"annotator\":\(JSONText.quoted(s.string(5) ?? "")),\"label\":\(JSONText.quoted(s.string(6) ?? ""))"
-                line += ",\"comment\":\(s.isNull(7) ? "null" : JSONText.quoted(s.string(7) ?? "")),\"unsure\":\(s.int64(8) != 0),\"created_at\":\(JSONText.quoted(s.string(9) ?? "")),\"guideline_version\":\(s.int64(10)),\"split\":\(JSONText.quoted(rowSplit))"
-                if !s.isNull(3), let m = s.string(3) { line += ",\"metadata\":" + JSONText.escapingC1(m) }
+                var line = "{\"item\":\(JSONText.quoted(ext)),\"text\":\(JSONText.quoted(text)),\"annotator\":\(JSONText.quoted(annotator)),\"label\":\(JSONText.quoted(label))"
+                line += ",\"comment\":\(comment.map(JSONText.quoted) ?? "null"),\"unsure\":\(unsure),\"created_at\":\(JSONText.quoted(created)),\"guideline_version\":\(version),\"split\":\(JSONText.quoted(rowSplit))"
+                if let m = s.string(cMeta) { line += ",\"metadata\":" + JSONText.escapingC1(m) }
                 out.bytes.append(contentsOf: Array((line + "}\n").utf8))
             } else {
-                CSVText.appendRow([ext, text, s.string(5) ?? "", s.string(6) ?? "", s.isNull(7) ? "" : (s.string(7) ?? ""), s.int64(8) != 0 ? "true" : "false",
-                                   s.string(9) ?? "", String(s.int64(10)), rowSplit], to: &out.bytes)
+                CSVText.appendRow([ext, text, annotator, label, comment ?? "", unsure ? "true" : "false", created, String(version), rowSplit], to: &out.bytes)
             }
             report.rows += 1
             try out.flush()
@@ -167,15 +172,17 @@ extension Workspace {
             WHERE i.project_id = ? ORDER BY i.qkey
             """)
         try s.bind(frozen.groupArgs + [.int(p.id)])
-        let groupCount = frozen.rule.frozenGroups.count
+        let cID = try s.column("id"), cExt = try s.column("external_id"), cText = try s.column("text"), cMeta = try s.column("metadata")
+        let cLabel = try s.column("label"), cDecision = try s.column("decision"), cConfidence = try s.column("confidence")
+        let cGroups = try frozen.rule.frozenGroups.indices.map { try s.column("group_\($0)") }
         while try s.step() {
-            let id = s.int64(0), ext = s.string(1) ?? "", text = s.string(2) ?? ""
-            let metadata = s.isNull(3) ? nil : s.string(3), label = s.isNull(4) ? nil : s.string(4)
-            let groups = (0..<groupCount).map { k in s.isNull(Int32(7 + k)) ? nil : s.string(Int32(7 + k)) }
+            let id = try s.integer(cID), ext = try s.text(cExt), text = try s.text(cText)
+            let metadata = s.string(cMeta), label = s.string(cLabel)
+            let groups = cGroups.map { s.string($0) }
             guard let rowSplit = report.place(id, text: text, groups: groups, hasFinalLabel: label != nil, rule: frozen.rule, split: split, raw: false),
                   let label else { continue }
             if keepTrainTexts, rowSplit == "train" { trainTexts.append((ext, text)) }
-            let decision = s.isNull(5) ? nil : s.string(5), confidence = s.double(6)
+            let decision = s.string(cDecision), confidence = s.double(cConfidence)
             if out.format == .jsonl {
                 var line = "{\"item\":" + JSONText.quoted(ext) + ",\"text\":" + JSONText.quoted(text) + ",\"label\":" + JSONText.quoted(label)
                 line += ",\"decision\":" + (decision.map(JSONText.quoted) ?? "null") + ",\"confidence\":" + String(confidence)

@@ -102,7 +102,7 @@ Label the sentiment.
 func sqlite(_ db: String, _ sql: String) throws -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    p.arguments = [db, sql]
+    p.arguments = ["-cmd", ".timeout 10000", db, sql]   // wait out a writer instead of failing
     let out = Pipe()
     p.standardOutput = out
     p.standardError = Pipe()

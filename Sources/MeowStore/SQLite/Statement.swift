@@ -178,6 +178,29 @@ public final class Statement {
         return Row(values: values, names: columnNames, sql: sql)
     }
 
+    /// The position of a result column by the name the SELECT gives it: streaming loops resolve
+    /// their columns once, then read by position.
+    public func column(_ name: String) throws -> Int32 {
+        guard let i = columnNames.firstIndex(of: name) else {
+            throw SQLiteError(code: 0, message: "no column '\(name)' in the result (columns: \(columnNames.joined(separator: ", ")))", sql: sql)
+        }
+        return Int32(i)
+    }
+
+    /// A NOT NULL text column: a NULL is an error naming the column, never "".
+    public func text(_ i: Int32) throws -> String {
+        guard let v = string(i) else { throw SQLiteError(code: 0, message: "column \(columnNames[Int(i)]) is NULL, expected text", sql: sql) }
+        return v
+    }
+
+    /// A NOT NULL integer column.
+    public func integer(_ i: Int32) throws -> Int64 {
+        guard sqlite3_column_type(stmt, i) == SQLITE_INTEGER else {
+            throw SQLiteError(code: 0, message: "column \(columnNames[Int(i)]) is not an integer", sql: sql)
+        }
+        return int64(i)
+    }
+
     /// The names of the result columns, read once per statement.
     private(set) lazy var columnNames: [String] = (0..<columnCount).map { String(cString: sqlite3_column_name(stmt, $0)) }
 }
