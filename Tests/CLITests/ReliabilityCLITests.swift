@@ -417,7 +417,7 @@ struct ReliabilityReviewTests {
     init() throws {
         dir = try TempDir()
         chmod(dir.path, 0o755)
-        _ = try dir.write("g.md", simpleGuidelineForReview)
+        _ = try dir.write("g.md", simpleGuideline)
         #expect(try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path).status == 0)
         _ = try dir.write("items.jsonl", (1...5).map { #"{"id":"i\#($0)","text":"item \#($0)"}"# }.joined(separator: "\n"))
         #expect(try Meow.run(["import", "p", "items.jsonl"], in: dir.path).status == 0)
@@ -495,16 +495,3 @@ struct ReliabilityReviewTests {
     }
 }
 
-private let simpleGuidelineForReview = """
----
-name: t
-title: T
-task: classify
-overlap: 2
-labels:
-  - {value: pos, hotkey: p, definition: Positive., examples: [great]}
-  - {value: neg, hotkey: n, definition: Negative., examples: [awful]}
----
-# T
-Label it.
-"""
