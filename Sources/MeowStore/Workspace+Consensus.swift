@@ -72,7 +72,7 @@ extension Workspace {
                 ON CONFLICT(item_id) DO UPDATE SET label = excluded.label, value = excluded.value, decision = excluded.decision, method = excluded.method,
                     confidence = excluded.confidence, decided_by = NULL, note = excluded.note, decided_at = excluded.decided_at
                 """, .int(itemID), .int(p.id), .of(c.label), .of(c.label.map { AnswerValue.labels(AnswerValue.labels(inColumn: $0)).json }), .of(c.decision?.rawValue), .text(method), .double(c.confidence),
-                       c.tied.isEmpty ? .null : .text("tie: " + c.tied.joined(separator: ", ")), .text(now))
+                       c.tied.isEmpty ? .of(c.reason) : .text("tie: " + c.tied.joined(separator: ", ")), .text(now))
             stored += 1
         }
         return (kept, stored)
@@ -97,12 +97,7 @@ extension Workspace {
                 results = []
                 break
             }
-            let majority = Dictionary(uniqueKeysWithValues: majorityVote(answers.map { ($0.item, $0.label) }).map { ($0.item, $0) })
-            results = ds.items.map { post in
-                // Unanimous items stay unanimous; otherwise the model decided.
-                let unanimous = majority[post.item]?.decision == .unanimous && majority[post.item]?.label == post.label
-                return Consensus(item: post.item, label: post.label, confidence: post.confidence, decision: unanimous ? .unanimous : .model)
-            }
+            results = modelConsensus(ds, votes: answers.map { (item: $0.item, label: $0.label) })
             accuracy = ds.annotatorAccuracy.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
         default:
             throw StoreError.incompatibleGuideline("unknown consensus method '\(method)' (majority or dawid-skene)")

@@ -17,7 +17,7 @@ struct ConsensusCommand: ParsableCommand {
 
     func run() throws {
         let s = try workspace.open().consensus(project: project, method: method, by: try LoginUser.name)
-        out("consensus (\(s.method)) on \(s.items) complete items: \(s.resolved) resolved, \(s.disputed) disputed (ties, left for review)"
+        out("consensus (\(s.method)) on \(s.items) complete items: \(s.resolved) resolved, \(s.disputed) disputed (ties, or a model label no annotator gave: left for review)"
               + (s.keptReviewerDecisions > 0 ? "; \(s.keptReviewerDecisions) reviewer decisions kept" : ""))
         if !s.annotatorAccuracy.isEmpty {
             out("\nestimated accuracy per annotator (Dawid-Skene):")

@@ -65,7 +65,8 @@ public func dawidSkene(
         var posterior: [String: Double] = [:]
         posterior.reserveCapacity(q)
         for k in 0..<q { posterior[labels[k]] = row[k] }
-        items.append(.init(item: name, label: labels[best], confidence: row[best], posterior: posterior))
+        let tied = (0..<q).filter { row[best] - row[$0] <= 1e-9 }.map { labels[$0] }
+        items.append(.init(item: name, label: labels[best], confidence: row[best], posterior: posterior, tied: tied.count > 1 ? tied : []))
     }
 
     var accuracy: [String: Double] = [:]

@@ -15,12 +15,16 @@ public struct DawidSkeneResult: Sendable, Equatable {
         public var confidence: Double
         /// T_ik for every label (all labels present, summing to 1).
         public var posterior: [String: Double]
+        /// Labels whose posterior is within 1e-9 of the best, in label order, when more than one
+        /// is: an exact tie, which no label order or annotator name may settle.
+        public var tied: [String]
 
-        public init(item: String, label: String, confidence: Double, posterior: [String: Double]) {
+        public init(item: String, label: String, confidence: Double, posterior: [String: Double], tied: [String] = []) {
             self.item = item
             self.label = label
             self.confidence = confidence
             self.posterior = posterior
+            self.tied = tied
         }
     }
 

@@ -19,9 +19,11 @@ public struct Consensus: Sendable, Equatable {
     public var decision: Decision?
     /// The labels tied for first place, when unresolved.
     public var tied: [String]
+    /// Why an item is left for review when it is not a tie (e.g. a model's label no annotator gave).
+    public var reason: String?
 
-    public init(item: String, label: String?, confidence: Double, decision: Decision?, tied: [String] = []) {
-        self.item = item; self.label = label; self.confidence = confidence; self.decision = decision; self.tied = tied
+    public init(item: String, label: String?, confidence: Double, decision: Decision?, tied: [String] = [], reason: String? = nil) {
+        self.item = item; self.label = label; self.confidence = confidence; self.decision = decision; self.tied = tied; self.reason = reason
     }
 }
 
