@@ -26,7 +26,7 @@ extension AgreementReport {
             let cell = v.map { String(format: "%.3f", $0) } ?? "<span class=muted>undefined: \(esc(undefinedReasons[key]?.description ?? "not computed"))</span>"
             h += "<tr><td>\(esc(name))</td><td class=n>\(cell)</td></tr>"
         }
-        h += "</table><p class=muted>Krippendorff's alpha: &ge; 0.800 reliable, 0.667&ndash;0.800 tentative, &lt; 0.667 unreliable. Kappas (Landis &amp; Koch): 0.41&ndash;0.60 moderate, 0.61&ndash;0.80 substantial, &gt; 0.80 almost perfect.</p>"
+        h += "</table><p class=muted>Krippendorff's alpha: &ge; 0.800 reliable, 0.667&ndash;0.800 tentative, &lt; 0.667 unreliable. Kappas (Landis &amp; Koch): &lt; 0 poor, 0 to 0.20 slight, above 0.20 to 0.40 fair, above 0.40 to 0.60 moderate, above 0.60 to 0.80 substantial, above 0.80 almost perfect.</p>"
 
         // Pairwise kappa heat map.
         let names = ratings.annotators.sorted()

@@ -47,8 +47,8 @@ extension AgreementReport {
         out.append("")
         out.append("How to read:")
         out.append("  Krippendorff's alpha: >= 0.800 reliable; 0.667-0.800 tentative conclusions only; < 0.667 unreliable.")
-        out.append("  Kappas and AC1 (Landis & Koch): < 0 poor; 0-0.20 slight; 0.21-0.40 fair; 0.41-0.60 moderate;")
-        out.append("  0.61-0.80 substantial; 0.81-1 almost perfect.")
+        out.append("  Kappas and AC1 (Landis & Koch): < 0 poor; 0 to 0.20 slight; above 0.20 to 0.40 fair;")
+        out.append("  above 0.40 to 0.60 moderate; above 0.60 to 0.80 substantial; above 0.80 almost perfect.")
         out.append("")
 
         // Per label.
@@ -151,12 +151,13 @@ extension AgreementReport {
     static func kappaReading(_ kappa: Double) -> String {
         // Compare at the printed precision so that "0.200" reads as slight.
         let k = (kappa * 1000).rounded() / 1000
+        // Bands that meet, so every value has one that names it (0.602 is "above 0.60").
         if k < 0 { return "poor (< 0)" }
-        if k <= 0.20 { return "slight (0-0.20)" }
-        if k <= 0.40 { return "fair (0.21-0.40)" }
-        if k <= 0.60 { return "moderate (0.41-0.60)" }
-        if k <= 0.80 { return "substantial (0.61-0.80)" }
-        return "almost perfect (0.81-1)"
+        if k <= 0.20 { return "slight (0 to 0.20)" }
+        if k <= 0.40 { return "fair (above 0.20 to 0.40)" }
+        if k <= 0.60 { return "moderate (above 0.40 to 0.60)" }
+        if k <= 0.80 { return "substantial (above 0.60 to 0.80)" }
+        return "almost perfect (above 0.80)"
     }
 
     static func number(_ x: Double) -> String {

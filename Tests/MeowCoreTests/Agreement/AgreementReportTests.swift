@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import MeowCore
+@testable import MeowCore
 
 @Suite struct AgreementReportTests {
     static func json(_ report: AgreementReport) throws -> [String: Any] {
@@ -74,8 +74,8 @@ import MeowCore
         let text = AgreementReport(ratings, bootstrapSamples: 200).text()
         #expect(Self.row(text, "Krippendorff's alpha, nominal") == ["0.743", "tentative conclusions only (0.667-0.800)"])
         #expect(Self.row(text, "Krippendorff's alpha, ordinal") == ["0.815", "reliable (>= 0.800)"])
-        #expect(Self.row(text, "Fleiss' kappa") == ["0.761", "substantial (0.61-0.80)"])
-        #expect(Self.row(text, "Gwet's AC1") == ["0.775", "substantial (0.61-0.80)"])
+        #expect(Self.row(text, "Fleiss' kappa") == ["0.761", "substantial (above 0.60 to 0.80)"])
+        #expect(Self.row(text, "Gwet's AC1") == ["0.775", "substantial (above 0.60 to 0.80)"])
         #expect(text.contains("Fleiss' kappa"))
         #expect(text.contains("substantial"))
         #expect(text.contains("clarify the guideline where these labels meet"))
@@ -94,7 +94,17 @@ import MeowCore
     @Test func kappaBandsInText() {
         let y1 = [1, 1, 1, 1, 1, 1, 2, 2, 1, 1], y2 = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2]
         let text = AgreementReport(AgreementFixtures.twoAnnotators(y1, y2, numeric: false)).text()
-        #expect(Self.row(text, "Cohen's kappa") == ["0.545", "moderate (0.41-0.60)"])
+        #expect(Self.row(text, "Cohen's kappa") == ["0.545", "moderate (above 0.40 to 0.60)"])
         #expect(Self.row(text, "Weighted kappa, linear")?.last?.hasPrefix("undefined: labels have no numeric values or order") == true)
+    }
+
+    /// Every value has a band that names it: 0.602 was read as "substantial (0.61-0.80)".
+    @Test func kappaBandsCoverEveryValue() {
+        #expect(AgreementReport.kappaReading(0.602) == "substantial (above 0.60 to 0.80)")
+        #expect(AgreementReport.kappaReading(0.6) == "moderate (above 0.40 to 0.60)")
+        #expect(AgreementReport.kappaReading(0.205) == "fair (above 0.20 to 0.40)")
+        #expect(AgreementReport.kappaReading(0.2) == "slight (0 to 0.20)")
+        #expect(AgreementReport.kappaReading(0.8004) == "substantial (above 0.60 to 0.80)")
+        #expect(AgreementReport.kappaReading(-0.01) == "poor (< 0)")
     }
 }
