@@ -12,8 +12,10 @@ extension AgreementReport {
         h2{margin-top:2em}svg text{font:11px system-ui,sans-serif}.muted{color:#777}</style></head><body>
         <h1>\(esc(title))</h1>
         <p>\(items) items with two or more annotations, \(annotators) annotators, \(annotations) annotations compared.</p>
-        <h2>Coefficients</h2><table><tr><th>Coefficient</th><th>Value</th></tr>
+        <h2>Coefficients</h2>
         """
+        if let warning = smallSampleWarning { h += "<p><strong>Small sample:</strong> \(esc(warning)).</p>" }
+        h += "<table><tr><th>Coefficient</th><th>Value</th></tr>"
         let rows: [(String, Double?, String)] = [
             ("Percent agreement", percentAgreement, "percent_agreement"),
             ("Krippendorff's alpha (nominal)", alphaNominal, "krippendorff_alpha.nominal"),

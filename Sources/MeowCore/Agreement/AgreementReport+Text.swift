@@ -15,6 +15,7 @@ extension AgreementReport {
             + "(\(annotators) annotator\(annotators == 1 ? "" : "s"), \(annotations) annotation\(annotations == 1 ? "" : "s") compared)"
         if single > 0 { summary += "; \(single) item\(single == 1 ? "" : "s") with a single annotation not compared" }
         out.append(summary)
+        if let warning = smallSampleWarning { out.append("warning: " + warning) }
         out.append("")
 
         // Coefficients.
@@ -138,6 +139,16 @@ extension AgreementReport {
             out += Self.table(rows, rightAligned: [1, 2, 3]).map { "  " + $0 }
         }
         return out
+    }
+
+    /// Below this many items with two or more answers, a coefficient can swing by tenths when
+    /// one answer changes: the reports say so next to the numbers.
+    public static let smallSampleItems = 10
+
+    /// The warning the text and HTML reports show when too few items were compared.
+    public var smallSampleWarning: String? {
+        guard items < Self.smallSampleItems else { return nil }
+        return "only \(items) item\(items == 1 ? " has" : "s have") 2 or more annotations; with fewer than \(Self.smallSampleItems), every coefficient here can change a lot when a single answer does, so read them as rough indications"
     }
 
     /// Krippendorff (2004), Content Analysis, 2nd ed., §11.4.4.

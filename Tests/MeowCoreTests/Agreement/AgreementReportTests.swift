@@ -107,4 +107,19 @@ import Testing
         #expect(AgreementReport.kappaReading(0.8004) == "substantial (above 0.60 to 0.80)")
         #expect(AgreementReport.kappaReading(-0.01) == "poor (< 0)")
     }
+
+    /// Fewer than 10 compared items: the text and the HTML say the numbers are unstable.
+    @Test func smallSamplesCarryAWarning() {
+        func report(items n: Int) -> AgreementReport {
+            var b = RatingsBuilder()
+            for i in 0..<n { for a in ["x", "y"] { b.append(item: "i\(i)", annotator: a, label: i % 3 == 0 && a == "y" ? "no" : "yes") } }
+            return AgreementReport(b.build())
+        }
+        let small = report(items: 4)
+        #expect(small.text().contains("warning: only 4 items have 2 or more annotations"))
+        #expect(small.html(title: "t", ratings: { var b = RatingsBuilder(); b.append(item: "a", annotator: "x", label: "y"); return b.build() }()).contains("Small sample"))
+        let enough = report(items: 12)
+        #expect(!enough.text().contains("warning: only"))
+        #expect(enough.smallSampleWarning == nil)
+    }
 }
