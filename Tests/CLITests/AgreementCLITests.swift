@@ -36,7 +36,8 @@ struct AgreementCLITests {
         #expect(j["annotators"] as? Int == 4)
         #expect(j["annotations"] as? Int == 40)
         #expect(j["cohen_kappa"] is NSNull)
-        #expect(Set(j.keys) == ["items", "annotators", "annotations", "percent_agreement", "krippendorff_alpha", "fleiss_kappa",
+        #expect(Set(j.keys) == ["items", "annotators", "annotations", "items_total", "annotations_total", "items_single_rated",
+                                "percent_agreement", "krippendorff_alpha", "weighted_kappa", "fleiss_kappa",
                                 "gwet_ac1", "cohen_kappa", "pairwise", "per_label"])
     }
 

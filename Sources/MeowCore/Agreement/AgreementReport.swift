@@ -6,12 +6,14 @@
 /// form is what a person reads.
 ///
 /// The JSON has exactly these top-level fields: `items`, `annotators`,
-/// `annotations`, `percent_agreement`, `krippendorff_alpha` {`nominal`,
-/// `ordinal`, `interval`}, `fleiss_kappa`, `gwet_ac1`, `cohen_kappa`,
-/// `pairwise`, `per_label`; undefined values are `null`, never omitted. The
-/// other properties (ratio alpha, weighted kappas, confusions, the bootstrap
-/// interval, the reasons for undefined values) are for Swift callers and the
-/// text report only.
+/// `annotations` (what alpha used: items with 2 or more answers and their answers),
+/// `items_total`, `annotations_total`, `items_single_rated` (single-rated items count in
+/// Fleiss' and AC1's category shares), `percent_agreement`, `krippendorff_alpha`
+/// {`nominal`, `ordinal`, `interval`, `ratio`}, `weighted_kappa` {`linear`, `quadratic`}
+/// (two annotators), `fleiss_kappa`, `gwet_ac1`, `cohen_kappa`, `pairwise`, `per_label`,
+/// and with a bootstrap `bootstrap` {`samples`, `seed`, `alpha_nominal` {`low`, `high`}};
+/// undefined values are `null`, never omitted. Confusions and the reasons for undefined
+/// values are for Swift callers and the text report.
 public struct AgreementReport: Sendable, Encodable {
     /// n': pairable items (items with 2 or more annotations).
     public let items: Int
@@ -21,6 +23,8 @@ public struct AgreementReport: Sendable, Encodable {
     public let annotators: Int
     /// Annotations on pairable items (sum of r_i over pairable items).
     public let annotations: Int
+    /// Every annotation in the input (single-rated items included).
+    public let annotationsTotal: Int
     /// See `Ratings.percentAgreement()`.
     public let percentAgreement: Double?
     /// Krippendorff's alpha per level; see `Ratings.krippendorffAlpha(level:)`.
@@ -66,6 +70,7 @@ public struct AgreementReport: Sendable, Encodable {
         ratedItems = table.ratedItems
         annotators = table.annotatorsObserved
         annotations = table.pairableAnnotations
+        annotationsTotal = ratings.count
         percentAgreement = take("percent_agreement", table.percentAgreement())
         alphaNominal = take("krippendorff_alpha.nominal", table.krippendorffAlpha(level: .nominal))
         alphaOrdinal = take("krippendorff_alpha.ordinal", table.krippendorffAlpha(level: .ordinal))
@@ -93,6 +98,8 @@ public struct AgreementReport: Sendable, Encodable {
 
     private enum Keys: String, CodingKey {
         case items, annotators, annotations
+        case itemsTotal = "items_total", annotationsTotal = "annotations_total", itemsSingleRated = "items_single_rated"
+        case weightedKappa = "weighted_kappa", bootstrap
         case percentAgreement = "percent_agreement"
         case krippendorffAlpha = "krippendorff_alpha"
         case fleissKappa = "fleiss_kappa"
@@ -102,7 +109,10 @@ public struct AgreementReport: Sendable, Encodable {
         case perLabel = "per_label"
     }
 
-    private enum AlphaKeys: String, CodingKey { case nominal, ordinal, interval }
+    private enum AlphaKeys: String, CodingKey { case nominal, ordinal, interval, ratio }
+    private enum WeightedKeys: String, CodingKey { case linear, quadratic }
+    private enum BootstrapKeys: String, CodingKey { case samples, seed, alphaNominal = "alpha_nominal" }
+    private enum RangeKeys: String, CodingKey { case low, high }
 
     private enum PairKeys: String, CodingKey {
         case a, b, items
@@ -129,11 +139,30 @@ public struct AgreementReport: Sendable, Encodable {
         try top.encode(items, forKey: .items)
         try top.encode(annotators, forKey: .annotators)
         try top.encode(annotations, forKey: .annotations)
+        try top.encode(ratedItems, forKey: .itemsTotal)
+        try top.encode(annotationsTotal, forKey: .annotationsTotal)
+        try top.encode(ratedItems - items, forKey: .itemsSingleRated)
         try Self.encode(percentAgreement, in: &top, forKey: .percentAgreement)
         var alpha = top.nestedContainer(keyedBy: AlphaKeys.self, forKey: .krippendorffAlpha)
         try Self.encode(alphaNominal, in: &alpha, forKey: .nominal)
         try Self.encode(alphaOrdinal, in: &alpha, forKey: .ordinal)
         try Self.encode(alphaInterval, in: &alpha, forKey: .interval)
+        try Self.encode(alphaRatio, in: &alpha, forKey: .ratio)
+        var weighted = top.nestedContainer(keyedBy: WeightedKeys.self, forKey: .weightedKappa)
+        try Self.encode(linearWeightedKappa, in: &weighted, forKey: .linear)
+        try Self.encode(quadraticWeightedKappa, in: &weighted, forKey: .quadratic)
+        if bootstrapSamples > 0 {
+            var boot = top.nestedContainer(keyedBy: BootstrapKeys.self, forKey: .bootstrap)
+            try boot.encode(bootstrapSamples, forKey: .samples)
+            try boot.encode(bootstrapSeed, forKey: .seed)
+            if let interval = alphaNominalInterval {
+                var range = boot.nestedContainer(keyedBy: RangeKeys.self, forKey: .alphaNominal)
+                try range.encode(interval.lower, forKey: .low)
+                try range.encode(interval.upper, forKey: .high)
+            } else {
+                try boot.encodeNil(forKey: .alphaNominal)
+            }
+        }
         try Self.encode(fleissKappa, in: &top, forKey: .fleissKappa)
         try Self.encode(gwetAC1, in: &top, forKey: .gwetAC1)
         try Self.encode(cohenKappa, in: &top, forKey: .cohenKappa)

@@ -22,13 +22,26 @@ import Testing
         let ratings = AgreementFixtures.reliability(AgreementPublishedValuesTests.krippendorff2011)
         let report = AgreementReport(ratings, bootstrapSamples: 100, seed: 3)
         let object = try Self.json(report)
-        #expect(Set(object.keys) == ["items", "annotators", "annotations", "percent_agreement", "krippendorff_alpha",
-                                     "fleiss_kappa", "gwet_ac1", "cohen_kappa", "pairwise", "per_label"])
+        #expect(Set(object.keys) == ["items", "annotators", "annotations", "items_total", "annotations_total", "items_single_rated",
+                                     "percent_agreement", "krippendorff_alpha", "weighted_kappa",
+                                     "fleiss_kappa", "gwet_ac1", "cohen_kappa", "pairwise", "per_label", "bootstrap"])
+        // Counts say what was used: unit 12 has one value (Krippendorff 2011's 12 units, 41 values).
+        #expect(object["items_total"] as? Int == 12)
+        #expect(object["items_single_rated"] as? Int == 1)
+        #expect(object["annotations_total"] as? Int == 41)
+        let weighted = try #require(object["weighted_kappa"] as? [String: Any])
+        #expect(weighted["linear"] is NSNull && weighted["quadratic"] is NSNull, "four annotators: weighted kappa is for two")
+        let boot = try #require(object["bootstrap"] as? [String: Any])
+        #expect(boot["samples"] as? Int == 100 && boot["seed"] as? Int == 3)
+        let range = try #require(boot["alpha_nominal"] as? [String: Any])
+        #expect(report.alphaNominalInterval != nil)
+        #expect(isNear(range["low"] as? Double, report.alphaNominalInterval?.lower ?? .nan) && isNear(range["high"] as? Double, report.alphaNominalInterval?.upper ?? .nan))
         #expect(object["items"] as? Int == 11)         // unit 12 has one value
         #expect(object["annotators"] as? Int == 4)
         #expect(object["annotations"] as? Int == 40)   // n.. in Krippendorff (2011)
         let alpha = try #require(object["krippendorff_alpha"] as? [String: Any])
-        #expect(Set(alpha.keys) == ["nominal", "ordinal", "interval"])
+        #expect(Set(alpha.keys) == ["nominal", "ordinal", "interval", "ratio"])
+        #expect(isNear(alpha["ratio"] as? Double, report.alphaRatio ?? .nan))
         #expect(isNear(alpha["nominal"] as? Double, 0.743421052631579))
         #expect(isNear(alpha["interval"] as? Double, 0.8491071428571428))
         #expect(object["cohen_kappa"] is NSNull)       // 4 annotators
@@ -53,7 +66,7 @@ import Testing
         builder.append(item: "3", annotator: "a", label: "maybe") // single-rated
         let report = AgreementReport(builder.build())
         let object = try Self.json(report)
-        #expect(object.count == 10)
+        #expect(object.count == 15)   // the 14 fields and, with the default bootstrap, `bootstrap`
         let alpha = try #require(object["krippendorff_alpha"] as? [String: Any])
         #expect(alpha["nominal"] is NSNull)   // no expected disagreement
         #expect(alpha["ordinal"] is NSNull)   // no values
@@ -121,5 +134,14 @@ import Testing
         let enough = report(items: 12)
         #expect(!enough.text().contains("warning: only"))
         #expect(enough.smallSampleWarning == nil)
+    }
+
+    /// Everything the text shows is in the HTML too: ratio alpha, weighted kappas, the interval.
+    @Test func htmlShowsWhatTheTextShows() {
+        let ratings = AgreementFixtures.reliability(AgreementPublishedValuesTests.krippendorff2011)
+        let html = AgreementReport(ratings, bootstrapSamples: 100, seed: 3).html(title: "t", ratings: ratings)
+        for row in ["Krippendorff's alpha (ratio)", "Weighted kappa (linear)", "Weighted kappa (quadratic)", "95% bootstrap interval of nominal alpha"] {
+            #expect(html.contains(row.replacingOccurrences(of: "'", with: "&#39;")) || html.contains(row), "\(row)")
+        }
     }
 }
