@@ -89,13 +89,13 @@ public enum JSONText {
         var it = s.utf8.makeIterator()
         while let b = it.next() {
             if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { return true }
-            if b == 0xC2 || b == 0xE2 || b == 0xD8 { return controlAfterLead(b, s) }
+            if b == 0xC2 || b == 0xE2 || b == 0xD8 { return hasControl(s) }
         }
         return false
     }
 
     /// The slow, exact check once a lead byte of a possible C1 or bidi control is seen.
-    static func controlAfterLead(_ lead: UInt8, _ s: String) -> Bool {
+    static func hasControl(_ s: String) -> Bool {
         s.unicodeScalars.contains { u in
             u.value < 0x20 || u == "\"" || u == "\\" || (0x7F...0x9F).contains(u.value) || isBidiControl(u.value)
         }

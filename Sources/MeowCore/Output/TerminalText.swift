@@ -40,11 +40,15 @@ public enum TerminalText {
     public static func pieces(_ text: String) -> [Piece] {
         var out: [Piece] = []
         var plain = String.UnicodeScalarView()
-        let scalars = Array(text.unicodeScalars)
-        for (i, s) in scalars.enumerated() {
+        let scalars = text.unicodeScalars
+        var i = scalars.startIndex
+        while i < scalars.endIndex {
+            let s = scalars[i]
+            let next = scalars.index(after: i)
+            defer { i = next }
             let v = s.value
             guard isUnsafe(v) else { plain.append(s); continue }
-            if v == 0x0D, i + 1 < scalars.count, scalars[i + 1] == "\n" { continue }
+            if v == 0x0D, next < scalars.endIndex, scalars[next] == "\n" { continue }
             if !plain.isEmpty { out.append(.text(String(plain))); plain = String.UnicodeScalarView() }
             out.append(.escaped(visible(v)))
         }
