@@ -92,6 +92,7 @@ extension Workspace {
         // and VACUUM INTO fills an empty file.
         var wst = stat()
         let mode: mode_t = stat(self.path, &wst) == 0 ? wst.st_mode & 0o666 : 0o600
+        OutputFile.removeStaleTemporaries(of: path)   // a backup killed half-way left its copy
         let tmp = path + ".tmp-\(getpid())"
         unlink(tmp)
         let created = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)

@@ -459,6 +459,10 @@ struct ReliabilityReviewTests {
         #expect(FileManager.default.fileExists(atPath: dir.path + "/file:bk2.sqlite"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
+        // A backup killed half-way (its process gone) leaves a copy the next backup removes.
+        _ = try dir.write("bk3.sqlite.tmp-4194305", "half a copy")
+        #expect(try Meow.run(["backup", "--out", "bk3.sqlite"], in: dir.path).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/bk3.sqlite.tmp-4194305"))
         let again = try Meow.run(["backup", "--out", "bk.sqlite"], in: dir.path)
         #expect(again.status != 0 && again.stderr.contains("cannot back up to bk.sqlite") && !again.stderr.contains("open the workspace"))
     }

@@ -288,7 +288,7 @@ public final class OutputFile {
     }
 
     /// Removes `FILE.tmp-PID` files whose process is gone (left by a killed export).
-    static func removeStaleTemporaries(of target: String) {
+    public static func removeStaleTemporaries(of target: String) {
         let dir = (target as NSString).deletingLastPathComponent
         let prefix = (target as NSString).lastPathComponent + ".tmp-"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return }
