@@ -29,7 +29,7 @@ extension Guideline {
     static let topKeys: Set<String> = ["name", "title", "task", "overlap", "show", "min_labels", "max_labels",
                                        "lease_minutes", "labels", "max_overlap", "unsure", "min_seconds", "qualification", "gold"]
     static let labelKeys: Set<String> = ["value", "hotkey", "definition", "examples", "counter_examples",
-                                         "requires_comment", "excludes", "renamed_from"]
+                                         "requires_comment", "excludes", "renamed_from", "number"]
 
     /// Parses and validates a guideline file. Throws `GuidelineError` listing every error with
     /// its line and column in the file; `warnings` receives the non-fatal findings.
@@ -172,6 +172,7 @@ private struct Parser {
         var values: [String: Node] = [:]
         var hotkeys: [Character: String] = [:]
         var excludeNodes: [(String, String, Node)] = []
+        var numbered: [Node] = [], unnumbered: [(String, Node)] = []
         for item in seq {
             guard case .mapping(let m) = item else { error("each label must be a mapping with at least 'value' and 'definition'", at: item); continue }
             for (key, _) in m where !Guideline.labelKeys.contains(key.string ?? "") {
@@ -219,9 +220,19 @@ private struct Parser {
             let excludes = strings(m, "excludes")
             if !excludes.isEmpty, task != .multilabel, let n = m["excludes"] { error("excludes applies to multilabel tasks only", at: n) }
             for ex in excludes { excludeNodes.append((value, ex, m["excludes"]!)) }
+            var number: Double?
+            if let n = m["number"] {
+                if task != .classify { error("number applies to classify tasks only", at: n) }
+                else if let v = n.float, v.isFinite { number = v }
+                else { error("number of '\(value)' must be a finite number", at: n) }
+            }
+            if let n = m["number"] { numbered.append(n) } else { unnumbered.append((value, valueNode)) }
             labels.append(.init(value: value, hotkey: hotkey, definition: definition, examples: examples,
                                 counterExamples: counter, requiresComment: requiresComment, excludes: excludes,
-                                renamedFrom: optionalString(m, "renamed_from")))
+                                renamedFrom: optionalString(m, "renamed_from"), number: number))
+        }
+        if !numbered.isEmpty, let (value, node) = unnumbered.first {
+            error("label '\(value)' has no number; give every label a number (for ratio and interval agreement) or none", at: node)
         }
         for (label, ex, node) in excludeNodes where values[ex] == nil {
             error("label '\(label)' excludes unknown label '\(ex)'", at: node)

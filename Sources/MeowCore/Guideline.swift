@@ -20,6 +20,9 @@ public struct Guideline: Sendable, Equatable {
         public var excludes: [String]
         /// The label's value in an earlier version, when it was renamed.
         public var renamedFrom: String? = nil
+        /// The label's number on a measurement scale (`number:`), for interval and ratio
+        /// agreement and weighted kappa; every label of a guideline has one or none does.
+        public var number: Double? = nil
     }
 
     /// Machine name, e.g. `review-sentiment`.

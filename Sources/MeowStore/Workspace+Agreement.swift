@@ -4,12 +4,23 @@ import MeowCore
 extension Workspace {
     /// The project's answers as agreement input: one rating per (item, annotator), optionally
     /// only those made under one guideline version or by some annotators. For single-label
-    /// tasks the guideline's label order is the ordinal scale (a label's value = its position).
+    /// tasks the label values are the guideline's `number:`s, else the labels themselves when all
+    /// are numeric, else their positions in the guideline's order (an ordinal scale, no numbers).
     public func agreementRatings(project name: String, guidelineVersion: Int? = nil, annotators: [String]? = nil) throws -> Ratings {
         let p = try project(name)
         let order = p.guideline.labels.map(\.value)
         var builder = RatingsBuilder(labels: order)
-        if p.guideline.task == .classify { builder.labelValues = order.indices.map(Double.init) }
+        if p.guideline.task == .classify {
+            let numbers = p.guideline.labels.compactMap(\.number)
+            if numbers.count == order.count {
+                builder.labelValues = numbers
+            } else if let values = Ratings.numericValues(of: order) {
+                builder.labelValues = values
+            } else {
+                builder.labelValues = order.indices.map(Double.init)
+                builder.labelValueKind = .order
+            }
+        }
         let allowed = annotators.map(Set.init)
         let renames = try labelRenames(project: name)
         try db.read {

@@ -9,13 +9,17 @@ struct Agreement: ParsableCommand {
         discussion: """
         From a project (meow agreement PROJECT) or from any long-format file of labels
         (meow agreement --input FILE: JSONL {"item","annotator","label"} or CSV item,annotator,label).
-        Ordinal and interval alpha use the guideline's label order in a project, the numbers when every
-        label in a file is numeric, or --order; otherwise they are null.
+        Ordinal, interval and ratio alpha and weighted kappa need label values. Numeric labels are
+        used as numbers (in a file, in --order, or in a guideline); a guideline's `number:` per label
+        or --values a=1,b=2 gives other labels numbers. Labels with only an order (--order, or a
+        guideline's label order) get positions 0, 1, 2, …: ordinal alpha and weighted kappa use them,
+        interval alpha assumes equal steps, and ratio alpha is null (an order has no zero).
         """)
 
     @Argument(help: "Project name (or use --input).") var project: String?
     @Option(help: ArgumentHelp("A long-format labels file instead of a project.", valueName: "file")) var input: String?
-    @Option(help: ArgumentHelp("Label order for ordinal/interval alpha with non-numeric labels (file mode).", valueName: "a,b,c")) var order: String?
+    @Option(help: ArgumentHelp("Label order, lowest first, for the ordered statistics (file mode). Unused labels still belong to the scale.", valueName: "a,b,c")) var order: String?
+    @Option(help: ArgumentHelp("A number for each label, for interval/ratio alpha and weighted kappa.", valueName: "a=1,b=2")) var values: String?
     @Option(help: ArgumentHelp("Only answers made under this guideline version.", valueName: "version")) var guidelineVersion: Int?
     @Option(help: ArgumentHelp("Only these annotators.", valueName: "a,b")) var annotators: String?
     @Flag(help: "Print one JSON object.") var json = false
@@ -37,13 +41,23 @@ struct Agreement: ParsableCommand {
         let title: String
         if let input {
             let orderList = order.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            do { ratings = try LongFormatReader(order: orderList).read(path: input) }
+            let scale: LabelScale?
+            do { scale = try LabelScale.make(order: orderList, values: values.map(LabelScale.parseValues)) }
+            catch { throw UserFacingError(error.description) }
+            do { ratings = try LongFormatReader(scale: scale).read(path: input) }
             catch { throw UserFacingError("\(error)") }
             if let names { ratings = ratings.only(annotators: Set(names)) }
             title = "Agreement — \(input)"
         } else {
             let ws = try workspace.open()
             ratings = try ws.agreementRatings(project: project!, guidelineVersion: guidelineVersion, annotators: names)
+            if let values {
+                do {
+                    if let scale = try LabelScale.make(order: nil, values: LabelScale.parseValues(values)) {
+                        ratings = try ratings.withValues(of: scale)
+                    }
+                } catch { throw UserFacingError(error.description) }
+            }
             title = "Agreement — \(project!)" + (guidelineVersion.map { " (guideline v\($0))" } ?? "")
         }
         let report = AgreementReport(ratings, bootstrapSamples: bootstrap, seed: seed)

@@ -59,6 +59,89 @@ struct AgreementCLITests {
         #expect(bad.status != 0 && bad.stderr.contains("yes"), "\(bad.stderr)")
     }
 
+    /// `krippendorff2011` with the values 1-5 renamed to `names`.
+    static func krippendorff2011(named names: [String]) -> String {
+        var text = krippendorff2011
+        for (v, name) in names.enumerated() { text = text.replacingOccurrences(of: "\"label\":\(v + 1)}", with: "\"label\":\"\(name)\"}") }
+        return text
+    }
+
+    @Test func ratioAlphaUsesNumbersWhateverTheOrderSays() throws {
+        let dir = try TempDir()
+        _ = try dir.write("k.jsonl", Self.krippendorff2011)
+        func ratio(_ extra: [String]) throws -> Any? {
+            let r = try Meow.run(["agreement", "--input", "k.jsonl", "--json"] + extra, in: dir.path)
+            #expect(r.status == 0, "\(r.stderr)")
+            return (try json(r)["krippendorff_alpha"] as? [String: Any])?["ratio"]
+        }
+        // Krippendorff (2011) publishes ratio alpha 0.797 (python krippendorff: 0.7974027747116121).
+        for extra in [[], ["--order", "1,2,3,4,5"], ["--order", "1,2,3,4,5,6"], ["--values", "1=1,2=2,3=3,4=4,5=5"]] {
+            #expect(abs(((try ratio(extra)) as? Double ?? 0) - 0.7974027747116121) < 1e-12, "\(extra)")
+        }
+        let backwards = try Meow.run(["agreement", "--input", "k.jsonl", "--order", "5,4,3,2,1"], in: dir.path)
+        #expect(backwards.status != 0 && backwards.stderr.contains("\"5\" before \"4\""), "\(backwards.stderr)")
+        let missing = try Meow.run(["agreement", "--input", "k.jsonl", "--values", "1=1,2=2,3=3,4=4"], in: dir.path)
+        #expect(missing.status != 0 && missing.stderr.contains("k.jsonl:") && missing.stderr.contains("\"5\""), "\(missing.stderr)")
+
+        // Named labels with only an order: ratio is null with the reason; --values gives numbers.
+        _ = try dir.write("w.jsonl", Self.krippendorff2011(named: ["none", "low", "mid", "high", "top"]))
+        let ordered = try Meow.run(["agreement", "--input", "w.jsonl", "--order", "none,low,mid,high,top"], in: dir.path)
+        #expect(ordered.stdout.contains("undefined: labels have an order but no numbers"))
+        let o = try json(Meow.run(["agreement", "--input", "w.jsonl", "--json", "--order", "none,low,mid,high,top"], in: dir.path))
+        #expect((o["krippendorff_alpha"] as? [String: Any])?["ratio"] is NSNull)
+        #expect(abs(((o["krippendorff_alpha"] as? [String: Any])?["interval"] as? Double ?? 0) - 0.8491071428571428) < 1e-12)
+        let v = try json(Meow.run(["agreement", "--input", "w.jsonl", "--json", "--values", "none=1,low=2,mid=3,high=4,top=5"], in: dir.path))
+        #expect(abs(((v["krippendorff_alpha"] as? [String: Any])?["ratio"] as? Double ?? 0) - 0.7974027747116121) < 1e-12)
+        let clash = try Meow.run(["agreement", "--input", "w.jsonl", "--order", "none,low,mid,high,top", "--values", "none=5,low=4,mid=3,high=2,top=1"], in: dir.path)
+        #expect(clash.status != 0 && clash.stderr.contains("--values"), "\(clash.stderr)")
+    }
+
+    @Test func guidelineNumbersGiveAProjectRatioAlpha() throws {
+        let dir = try TempDir()
+        let numbered = testGuideline
+            .replacingOccurrences(of: "    hotkey: p\n", with: "    hotkey: p\n    number: 3\n")
+            .replacingOccurrences(of: "    hotkey: n\n", with: "    hotkey: n\n    number: 1\n")
+            .replacingOccurrences(of: "    hotkey: o\n", with: "    hotkey: o\n    number: 2\n")
+        _ = try dir.write("g.md", testGuideline)
+        _ = try dir.write("n.md", numbered)
+        _ = try dir.write("half.md", testGuideline.replacingOccurrences(of: "    hotkey: p\n", with: "    hotkey: p\n    number: 3\n"))
+        let half = try Meow.run(["init", "h", "--guideline", "half.md"], in: dir.path)
+        #expect(half.status != 0 && half.stderr.contains("half.md:") && half.stderr.contains("has no number"), "\(half.stderr)")
+        _ = try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path)
+        _ = try Meow.run(["init", "q", "--guideline", "n.md"], in: dir.path)
+        _ = try dir.write("items.txt", (1...12).map { "item \($0)" }.joined(separator: "\n"))
+        for p in ["p", "q"] { _ = try Meow.run(["import", p, "items.txt"], in: dir.path) }
+        let ids = try sqlite(dir.path + "/meow.sqlite", "SELECT DISTINCT external_id FROM item ORDER BY id").split(separator: "\n")
+        let names = ["pos", "neg", "other"]
+        var rows = ["item,annotator,label"]
+        for (i, id) in ids.enumerated() {
+            rows.append("\(id),ann,\(names[i % 3])")
+            rows.append("\(id),bo,\(names[(i / 2) % 3])")
+        }
+        _ = try dir.write("labels.csv", rows.joined(separator: "\n"))
+        for p in ["p", "q"] { #expect(try Meow.run(["import-annotations", p, "labels.csv"], in: dir.path).status == 0) }
+        func alpha(_ args: [String]) throws -> [String: Any] {
+            let r = try Meow.run(["agreement"] + args + ["--json"], in: dir.path)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try json(r)["krippendorff_alpha"] as? [String: Any] ?? [:]
+        }
+        // The guideline's order alone: ordinal, no ratio.
+        #expect(try alpha(["p"])["ordinal"] is Double)
+        #expect(try alpha(["p"])["ratio"] is NSNull)
+        // Numbers in the guideline (neg 1, other 2, pos 3) equal the same numbers given on the
+        // command line, and equal the file read with those values.
+        let fromGuideline = try alpha(["q"])
+        let fromFlag = try alpha(["p", "--values", "neg=1,other=2,pos=3"])
+        let fromFile = try alpha(["--input", "labels.csv", "--values", "neg=1,other=2,pos=3"])
+        for level in ["ordinal", "interval", "ratio"] {
+            #expect(fromGuideline[level] as? Double != nil)
+            #expect(fromGuideline[level] as? Double == fromFlag[level] as? Double, "\(level)")
+            #expect(abs((fromGuideline[level] as? Double ?? 0) - (fromFile[level] as? Double ?? 1)) < 1e-12, "\(level)")
+        }
+        let typo = try Meow.run(["agreement", "p", "--values", "neg=1,other=2,pos=3,postive=4"], in: dir.path)
+        #expect(typo.status != 0 && typo.stderr.contains("postive"), "\(typo.stderr)")
+    }
+
     @Test func projectModeMatchesFileModeAndFiltersByVersionAndAnnotator() throws {
         let dir = try TempDir()
         _ = try dir.write("g.md", testGuideline)

@@ -31,8 +31,9 @@ extension AgreementReport {
             let cell = v.map { String(format: "%.3f", $0) } ?? "<span class=muted>undefined: \(esc(undefinedReasons[key]?.description ?? "not computed"))</span>"
             h += "<tr><td>\(esc(name))</td><td class=n>\(cell)</td></tr>"
         }
-        if let ci = alphaNominalInterval {
-            h += "<tr><td>95% bootstrap interval of nominal alpha (\(ci.samples) of \(bootstrapSamples) samples, seed \(bootstrapSeed))</td><td class=n>"
+        for level in MeasurementLevel.allCases {
+            guard let ci = alphaIntervals[level] else { continue }
+            h += "<tr><td>95% bootstrap interval of \(level.rawValue) alpha (\(ci.samples) of \(bootstrapSamples) samples, seed \(bootstrapSeed))</td><td class=n>"
                 + String(format: "%.3f&ndash;%.3f", ci.lower, ci.upper) + "</td></tr>"
         }
         h += "</table><p class=muted>Krippendorff's alpha: &ge; 0.800 reliable, 0.667&ndash;0.800 tentative, &lt; 0.667 unreliable. Kappas (Landis &amp; Koch): &lt; 0 poor, 0 to 0.20 slight, above 0.20 to 0.40 fair, above 0.40 to 0.60 moderate, above 0.60 to 0.80 substantial, above 0.80 almost perfect.</p>"

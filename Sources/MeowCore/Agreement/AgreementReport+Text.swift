@@ -28,17 +28,18 @@ extension AgreementReport {
             }
         }
         row("Percent agreement", percentAgreement, "percent_agreement") { _ in "agreeing pairs, not corrected for chance" }
-        row("Krippendorff's alpha, nominal", alphaNominal, "krippendorff_alpha.nominal", Self.alphaReading)
-        if let ci = alphaNominalInterval {
-            rows.append(["  95% bootstrap interval", "",
-                         Self.number(ci.lower) + " to " + Self.number(ci.upper)
-                            + " (\(ci.samples) of \(ci.requested) resamples of items, seed \(bootstrapSeed))"])
-        } else if let reason = undefinedReasons["bootstrap_interval"] {
-            rows.append(["  95% bootstrap interval", "", "undefined: \(reason)"])
+        for (level, value) in [(MeasurementLevel.nominal, alphaNominal), (.ordinal, alphaOrdinal), (.interval, alphaInterval), (.ratio, alphaRatio)] {
+            row("Krippendorff's alpha, \(level.rawValue)", value, "krippendorff_alpha.\(level.rawValue)", Self.alphaReading)
+            // An interval only under a defined alpha: the row above already says why not.
+            guard value != nil, bootstrapSamples > 0 else { continue }
+            if let ci = alphaIntervals[level] {
+                rows.append(["  95% bootstrap interval", "",
+                             Self.number(ci.lower) + " to " + Self.number(ci.upper)
+                                + " (\(ci.samples) of \(ci.requested) resamples of items, seed \(bootstrapSeed))"])
+            } else if let reason = undefinedReasons["bootstrap.alpha_\(level.rawValue)"] {
+                rows.append(["  95% bootstrap interval", "", "undefined: \(reason)"])
+            }
         }
-        row("Krippendorff's alpha, ordinal", alphaOrdinal, "krippendorff_alpha.ordinal", Self.alphaReading)
-        row("Krippendorff's alpha, interval", alphaInterval, "krippendorff_alpha.interval", Self.alphaReading)
-        row("Krippendorff's alpha, ratio", alphaRatio, "krippendorff_alpha.ratio", Self.alphaReading)
         row("Fleiss' kappa", fleissKappa, "fleiss_kappa", Self.kappaReading)
         row("Gwet's AC1", gwetAC1, "gwet_ac1", Self.kappaReading)
         row("Cohen's kappa", cohenKappa, "cohen_kappa", Self.kappaReading)

@@ -11,7 +11,8 @@
 /// Fleiss' and AC1's category shares), `percent_agreement`, `krippendorff_alpha`
 /// {`nominal`, `ordinal`, `interval`, `ratio`}, `weighted_kappa` {`linear`, `quadratic`}
 /// (two annotators), `fleiss_kappa`, `gwet_ac1`, `cohen_kappa`, `pairwise`, `per_label`,
-/// and with a bootstrap `bootstrap` {`samples`, `seed`, `alpha_nominal` {`low`, `high`}};
+/// and with a bootstrap `bootstrap` {`samples`, `seed`, and `alpha_nominal`, `alpha_ordinal`,
+/// `alpha_interval`, `alpha_ratio`, each {`low`, `high`} or `null` where alpha is undefined};
 /// undefined values are `null`, never omitted. Confusions and the reasons for undefined
 /// values are for Swift callers and the text report.
 public struct AgreementReport: Sendable, Encodable {
@@ -47,15 +48,18 @@ public struct AgreementReport: Sendable, Encodable {
     public let perLabel: [LabelAgreement]
     /// See `Ratings.labelConfusions()`.
     public let confusions: [LabelConfusion]
-    /// Bootstrap 95% interval of nominal alpha; see `Ratings.bootstrapAlpha(level:samples:seed:)`.
-    public let alphaNominalInterval: AlphaInterval?
+    /// Bootstrap 95% intervals of alpha at each level where alpha is defined; see
+    /// `Ratings.bootstrapAlpha(level:samples:seed:)`. The same resamples (seed) for every level.
+    public let alphaIntervals: [MeasurementLevel: AlphaInterval]
+    /// The nominal one of `alphaIntervals`.
+    public var alphaNominalInterval: AlphaInterval? { alphaIntervals[.nominal] }
     /// Bootstrap samples requested and the seed used.
     public let bootstrapSamples: Int
     public let bootstrapSeed: UInt64
     /// Why a value is `nil`, keyed by the value's name as in the JSON
     /// (`"krippendorff_alpha.ordinal"`, `"cohen_kappa"`, ...; the extras are
     /// `"krippendorff_alpha.ratio"`, `"weighted_kappa.linear"`,
-    /// `"weighted_kappa.quadratic"`, `"bootstrap_interval"`).
+    /// `"weighted_kappa.quadratic"`, `"bootstrap.alpha_nominal"`, `"bootstrap.alpha_ordinal"`, …).
     public let undefinedReasons: [String: UndefinedReason]
 
     /// Computes everything. `bootstrapSamples` = 0 skips the bootstrap.
@@ -86,13 +90,21 @@ public struct AgreementReport: Sendable, Encodable {
         confusions = table.labelConfusions()
         self.bootstrapSamples = bootstrapSamples
         bootstrapSeed = seed
+        var intervals: [MeasurementLevel: AlphaInterval] = [:]
         if bootstrapSamples > 0 {
-            let outcome = table.bootstrapAlpha(level: .nominal, samples: bootstrapSamples, seed: seed)
-            alphaNominalInterval = outcome.value
-            if let reason = outcome.reason { reasons["bootstrap_interval"] = reason }
-        } else {
-            alphaNominalInterval = nil
+            let points: [MeasurementLevel: Double?] = [.nominal: alphaNominal, .ordinal: alphaOrdinal, .interval: alphaInterval, .ratio: alphaRatio]
+            for level in MeasurementLevel.allCases {
+                let key = "bootstrap.alpha_\(level.rawValue)"
+                guard points[level] ?? nil != nil else {
+                    if let why = reasons["krippendorff_alpha.\(level.rawValue)"] { reasons[key] = why }
+                    continue
+                }
+                let outcome = table.bootstrapAlpha(level: level, samples: bootstrapSamples, seed: seed)
+                if let interval = outcome.value { intervals[level] = interval }
+                if let reason = outcome.reason { reasons[key] = reason }
+            }
         }
+        alphaIntervals = intervals
         undefinedReasons = reasons
     }
 
@@ -111,7 +123,10 @@ public struct AgreementReport: Sendable, Encodable {
 
     private enum AlphaKeys: String, CodingKey { case nominal, ordinal, interval, ratio }
     private enum WeightedKeys: String, CodingKey { case linear, quadratic }
-    private enum BootstrapKeys: String, CodingKey { case samples, seed, alphaNominal = "alpha_nominal" }
+    private enum BootstrapKeys: String, CodingKey {
+        case samples, seed
+        case nominal = "alpha_nominal", ordinal = "alpha_ordinal", interval = "alpha_interval", ratio = "alpha_ratio"
+    }
     private enum RangeKeys: String, CodingKey { case low, high }
 
     private enum PairKeys: String, CodingKey {
@@ -155,12 +170,14 @@ public struct AgreementReport: Sendable, Encodable {
             var boot = top.nestedContainer(keyedBy: BootstrapKeys.self, forKey: .bootstrap)
             try boot.encode(bootstrapSamples, forKey: .samples)
             try boot.encode(bootstrapSeed, forKey: .seed)
-            if let interval = alphaNominalInterval {
-                var range = boot.nestedContainer(keyedBy: RangeKeys.self, forKey: .alphaNominal)
-                try range.encode(interval.lower, forKey: .low)
-                try range.encode(interval.upper, forKey: .high)
-            } else {
-                try boot.encodeNil(forKey: .alphaNominal)
+            for (level, key) in [(MeasurementLevel.nominal, BootstrapKeys.nominal), (.ordinal, .ordinal), (.interval, .interval), (.ratio, .ratio)] {
+                if let interval = alphaIntervals[level] {
+                    var range = boot.nestedContainer(keyedBy: RangeKeys.self, forKey: key)
+                    try range.encode(interval.lower, forKey: .low)
+                    try range.encode(interval.upper, forKey: .high)
+                } else {
+                    try boot.encodeNil(forKey: key)
+                }
             }
         }
         try Self.encode(fleissKappa, in: &top, forKey: .fleissKappa)

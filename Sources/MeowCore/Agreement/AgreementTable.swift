@@ -12,6 +12,7 @@ struct AgreementTable: Sendable {
     let labelNames: [String]
     let annotatorNames: [String]
     let labelValues: [Double]?
+    let labelValueKind: LabelValueKind
 
     /// Start of each rated item in the grouped annotation arrays; count = rated + 1.
     let groupStart: [Int]
@@ -59,6 +60,7 @@ struct AgreementTable: Sendable {
         labelNames = ratings.labels
         annotatorNames = ratings.annotators
         labelValues = ratings.labelValues
+        labelValueKind = ratings.labelValueKind
         let grouping = AgreementGrouping(item: ratings.item, annotator: ratings.annotator,
                                     itemCount: ratings.items.count, annotatorCount: ratings.annotators.count)
         let kept = grouping.order.count
@@ -151,29 +153,5 @@ struct AgreementTable: Sendable {
     var prevalence: [Double] {
         let n = Double(ratedItems)
         return prevalenceSum.map { $0 / n }
-    }
-
-    /// Dense rank (0, 1, 2, ...) of each label's value among the distinct
-    /// values of labels used in the input; nil without values. Labels never
-    /// used get the rank of their value anyway (they never enter a sum).
-    /// Also returns the number of distinct ranks among used labels.
-    func valueRanks(usedOnly used: [Bool]) -> (ranks: [Int], distinct: Int)? {
-        guard let values = labelValues else { return nil }
-        let distinct = Array(Set((0..<labelCount).filter { used[$0] }.map { values[$0] })).sorted()
-        var rankOf: [Double: Int] = [:]
-        for (i, v) in distinct.enumerated() { rankOf[v] = i }
-        // Unused labels: place them by value among the used ones (never read in sums).
-        let ranks = (0..<labelCount).map { k -> Int in
-            if let r = rankOf[values[k]] { return r }
-            return distinct.firstIndex(where: { $0 > values[k] }) ?? distinct.count
-        }
-        return (ranks, distinct.count)
-    }
-
-    /// Which labels are used anywhere in the input.
-    var labelUsed: [Bool] {
-        var used = [Bool](repeating: false, count: labelCount)
-        for k in cellLabel { used[Int(k)] = true }
-        return used
     }
 }

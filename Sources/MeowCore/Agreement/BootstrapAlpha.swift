@@ -97,6 +97,7 @@ extension AgreementTable {
     func bootstrapAlpha(level: MeasurementLevel, samples: Int, seed: UInt64) -> AgreementOutcome<AlphaInterval> {
         guard samples > 0 else { return .failure(.undefinedInEverySample) }
         guard pairableItems >= 2 else { return .failure(.fewerThanTwoPairableItems) }
+        if level == .ratio, labelValues != nil, labelValueKind == .order { return .failure(.noLabelNumbers) }
         guard let fullMetric = AlphaMetric(level: level, values: labelValues, marginals: pairableCount) else {
             return .failure(.noLabelValues)
         }
@@ -132,7 +133,7 @@ extension AgreementTable {
                 for c in patterns.start[p]..<patterns.start[p + 1] { marginals[Int(patterns.label[c])] += w * Int(patterns.count[c]) }
                 if fixed { observed += Double(w) * disagreement[p] }
             }
-            let metric = fixed ? fullMetric : AlphaMetric(level: level, values: labelValues, marginals: marginals)!
+            let metric = fixed ? fullMetric : (AlphaMetric(level: level, values: labelValues, marginals: marginals) ?? fullMetric)
             if !fixed {
                 for p in 0..<P where drawn[p] > 0 {
                     observed += Double(drawn[p]) * metric.unitDisagreement(

@@ -21,13 +21,16 @@ extension Ratings {
     ///     kappa_w = 1 - sum_ij w_ij o_ij / sum_ij w_ij e_ij
     ///
     /// o_ij = share of shared items labeled i by the first annotator and j by
-    /// the second, e_ij = p_a(i) p_b(j), and disagreement weights |i-j|/(q-1)
-    /// (linear) or ((i-j)/(q-1))² (quadratic), where i, j are the positions of
-    /// the labels when the q distinct label values used in the input are
-    /// sorted ascending (the same as scikit-learn's `cohen_kappa_score`).
-    /// Needs `labelValues` (numeric labels or a given label order); `nil`
-    /// without them, unless exactly two annotators share an item, or when the
-    /// expected disagreement is 0.
+    /// the second, e_ij = p_a(i) p_b(j), and disagreement weights |x_i-x_j|/R
+    /// (linear) or ((x_i-x_j)/R)² (quadratic), where x are the label values
+    /// (`labelValues`: the same numbers interval alpha uses, or positions for
+    /// labels known only by their order) and R is the range of the values of
+    /// every label on the scale, used or not. With evenly spaced values (a 1-5
+    /// scale, an order) this is scikit-learn's `cohen_kappa_score(labels=scale)`;
+    /// for uneven numbers (1, 2, 10) the weights follow the numbers, as interval
+    /// alpha does, where scikit-learn would use positions. `nil` without values,
+    /// unless exactly two annotators share an item, or when the expected
+    /// disagreement is 0.
     public func weightedCohenKappa(weights: KappaWeighting) -> Double? {
         AgreementTable(self).weightedCohenKappa(weights: weights).value
     }
@@ -106,19 +109,21 @@ extension AgreementTable {
         case .failure(let reason): return .undefined(reason)
         case .success(let pair): (a, b) = (pair.first, pair.second)
         }
-        guard let (rank, q) = valueRanks(usedOnly: labelUsed) else { return .undefined(.noLabelValues) }
-        guard q >= 2 else { return .undefined(.fewerThanTwoLabels) }
+        guard let values = labelValues else { return .undefined(.noLabelValues) }
+        guard let low = values.min(), let high = values.max(), high > low else { return .undefined(.fewerThanTwoLabels) }
+        let range = high - low
+        func weight(_ i: Int, _ j: Int) -> Double { weights.weight(distance: abs(values[i] - values[j]) / range) }
         let counts = pairCounts(a, b)
         guard counts.items > 0 else { return .undefined(.noSharedItems) }
         var observed = 0.0
-        for (i, j) in counts.pairs { observed += weights.weight(rank[Int(i)], rank[Int(j)], categories: q) }
+        for (i, j) in counts.pairs { observed += weight(Int(i), Int(j)) }
         observed /= Double(counts.items)
         let usedA = counts.first.indices.filter { counts.first[$0] > 0 }
         let usedB = counts.second.indices.filter { counts.second[$0] > 0 }
         var expected = 0.0
         for i in usedA {
             for j in usedB {
-                expected += Double(counts.first[i]) * Double(counts.second[j]) * weights.weight(rank[i], rank[j], categories: q)
+                expected += Double(counts.first[i]) * Double(counts.second[j]) * weight(i, j)
             }
         }
         expected /= Double(counts.items) * Double(counts.items)

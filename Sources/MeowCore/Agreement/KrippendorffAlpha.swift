@@ -28,6 +28,7 @@ extension Ratings {
 extension AgreementTable {
     func krippendorffAlpha(level: MeasurementLevel) -> AgreementEstimate {
         guard pairableItems > 0 else { return .undefined(.noPairableItems) }
+        if level == .ratio, labelValues != nil, labelValueKind == .order { return .undefined(.noLabelNumbers) }
         guard let metric = AlphaMetric(level: level, values: labelValues, marginals: pairableCount) else {
             return .undefined(.noLabelValues)
         }
@@ -80,12 +81,11 @@ struct AlphaMetric: Sendable {
         for (k, v) in values.enumerated() { byValue[v, default: 0] += marginals[k] }
         var below = 0
         var mid: [Double: Double] = [:]
-        for v in byValue.keys.sorted() {
-            let n = byValue[v]!
+        for (v, n) in byValue.sorted(by: { $0.key < $1.key }) {
             mid[v] = Double(below) + Double(n) / 2
             below += n
         }
-        return values.map { mid[$0]! }
+        return values.map { mid[$0] ?? 0 }
     }
 
     @inline(__always)

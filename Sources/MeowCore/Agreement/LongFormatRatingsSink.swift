@@ -82,7 +82,7 @@ struct LongFormatRatingsSink: LongFormatSink {
             let c = Int(label)
             if !(c < allowed.count && allowed[c]) {
                 let shown = orderList.prefix(10).joined(separator: ", ") + (orderList.count > 10 ? ", …" : "")
-                throw LongFormatError(path: path, line: line, message: "label \"\(builder.labels[c])\" is not in the label order (\(shown))")
+                throw LongFormatError(path: path, line: line, message: "label \"\(builder.labels[c])\" is not on the label scale given (\(shown)); add it to --order or --values")
             }
         }
         builder.append(itemCode: item, annotatorCode: annotator, labelCode: label)

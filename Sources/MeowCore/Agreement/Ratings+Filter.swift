@@ -7,6 +7,7 @@ extension Ratings {
             b.append(item: items[Int(item[i])], annotator: annotators[Int(annotator[i])], label: labels[Int(label[i])])
         }
         b.labelValues = labelValues
+        b.labelValueKind = labelValueKind
         return b.build()
     }
 }

@@ -25,6 +25,9 @@ public struct Ratings: Sendable, Equatable {
     /// Numeric value of each label code, needed by the ordinal, interval and
     /// ratio metrics and by weighted kappa; `nil` for unordered (nominal) labels.
     public var labelValues: [Double]?
+    /// Whether `labelValues` are measurements or only positions in an order (ratio alpha
+    /// needs measurements); see `LabelValueKind`.
+    public var labelValueKind: LabelValueKind
 
     /// Makes ratings from codes. The three code arrays must have the same length,
     /// every code must index its name array, and `labelValues`, when given, must
@@ -32,7 +35,7 @@ public struct Ratings: Sendable, Equatable {
     public init(
         labels: [String], annotators: [String], items: [String],
         item: [Int32], annotator: [Int32], label: [Int32],
-        labelValues: [Double]? = nil
+        labelValues: [Double]? = nil, labelValueKind: LabelValueKind = .numbers
     ) {
         precondition(item.count == annotator.count && item.count == label.count,
                      "Ratings: item, annotator and label must have the same length")
@@ -50,6 +53,7 @@ public struct Ratings: Sendable, Equatable {
         self.annotator = annotator
         self.label = label
         self.labelValues = labelValues
+        self.labelValueKind = labelValueKind
     }
 
     /// Number of annotations (entries), duplicates included.

@@ -23,6 +23,8 @@ public struct RatingsBuilder: Sendable {
     /// Numeric value per label code, passed on to `Ratings.labelValues`.
     /// Leave `nil` for nominal labels.
     public var labelValues: [Double]?
+    /// Passed on to `Ratings.labelValueKind`.
+    public var labelValueKind: LabelValueKind = .numbers
 
     public init() {}
 
@@ -119,6 +121,6 @@ public struct RatingsBuilder: Sendable {
             label.removeLast(label.count - w)
         }
         return Ratings(labels: labels, annotators: annotators, items: items,
-                       item: item, annotator: annotator, label: label, labelValues: labelValues)
+                       item: item, annotator: annotator, label: label, labelValues: labelValues, labelValueKind: labelValueKind)
     }
 }

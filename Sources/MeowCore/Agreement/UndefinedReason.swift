@@ -13,6 +13,8 @@ public enum UndefinedReason: Sendable, Equatable, Hashable, CustomStringConverti
     case fewerThanTwoLabels
     /// The metric needs numeric or ordered labels and the labels have no values.
     case noLabelValues
+    /// Ratio alpha needs numbers with a true zero; the labels have only an order.
+    case noLabelNumbers
     /// Cohen's kappa needs exactly two annotators; the input has this many.
     case notTwoAnnotators(Int)
     /// The two annotators labeled no item in common.
@@ -32,6 +34,7 @@ public enum UndefinedReason: Sendable, Equatable, Hashable, CustomStringConverti
         case .noExpectedDisagreement: return "no expected disagreement (every pairable annotation has the same label or value)"
         case .fewerThanTwoLabels: return "fewer than 2 distinct labels in the input"
         case .noLabelValues: return "labels have no numeric values or order (give numeric labels or a label order)"
+        case .noLabelNumbers: return "labels have an order but no numbers, so their ratios mean nothing (give numbers with --values a=1,b=2,… or `number:` per label in the guideline)"
         case .notTwoAnnotators(let n): return "needs exactly 2 annotators, the input has \(n)"
         case .noSharedItems: return "the two annotators share no item"
         case .fewerThanTwoPairableItems: return "fewer than 2 pairable items to resample"

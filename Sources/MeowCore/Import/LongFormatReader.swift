@@ -44,9 +44,10 @@ public struct LongFormatRow: Sendable, Equatable {
 /// the file are `LongFormatParser`'s, shared with `LongFormatRowReader` (what
 /// `meow import-annotations` reads with), so both commands accept the same files.
 ///
-/// Label values: with `order`, label k of the order gets the value k (its
-/// position), labels are coded in that order, and a label outside the order
-/// is an error naming it. Otherwise, when `detectNumericLabels` is on and
+/// Label values: with `order`, labels are coded in that order, a label outside
+/// the order is an error naming it, and each label's value is its number in
+/// `orderValues` when given, else the label itself when every label of the
+/// order is numeric, else its position (`LabelValueKind.order`). Otherwise, when `detectNumericLabels` is on and
 /// every label is a plain decimal number, the numbers are the values
 /// (`Ratings.numericValues(of:)`); else there are none (nominal labels).
 public struct LongFormatReader: Sendable {
@@ -55,6 +56,8 @@ public struct LongFormatReader: Sendable {
     public var format: LongFormat?
     /// Ordered labels giving each label its value by position.
     public var order: [String]?
+    /// The number of each label of `order` (`--values`), when given.
+    public var orderValues: [Double]?
     /// Use numeric labels as values when every label is a number.
     public var detectNumericLabels: Bool
     /// Bytes read at a time.
@@ -62,10 +65,17 @@ public struct LongFormatReader: Sendable {
     /// Tests: no fast paths (see `LongFormatParser.generalPathsOnly`).
     var generalPathsOnly = false
 
+    /// Reads with the labels and values of `scale` (nil: numeric detection only).
+    public init(format: LongFormat? = nil, scale: LabelScale?, chunkSize: Int = 1 << 20) {
+        self.init(format: format, order: scale?.labels, chunkSize: chunkSize)
+        orderValues = scale?.kind == .numbers ? scale?.values : nil
+    }
+
     public init(format: LongFormat? = nil, order: [String]? = nil, detectNumericLabels: Bool = true,
                 chunkSize: Int = 1 << 20) {
         self.format = format
         self.order = order
+        self.orderValues = nil
         self.detectNumericLabels = detectNumericLabels
         self.chunkSize = max(chunkSize, 16)
     }
@@ -96,7 +106,7 @@ public struct LongFormatReader: Sendable {
         if let order {
             let allowed = Set(order)
             if let stray = builder.labels.first(where: { !allowed.contains($0) }) {
-                throw LongFormatError(path: path, line: 0, message: "label \"\(stray)\" (read before this file) is not in the label order")
+                throw LongFormatError(path: path, line: 0, message: "label \"\(stray)\" (read before this file) is not on the label scale given")
             }
         }
         let file = try LongFormatFile(path: path, chunkSize: chunkSize)
@@ -112,11 +122,13 @@ public struct LongFormatReader: Sendable {
         }
         builder = parser.sink.builder
         if let order {
+            let numbers = orderValues ?? Ratings.numericValues(of: order)
             var values = [Double](repeating: 0, count: builder.labels.count)
             for (position, name) in order.enumerated().reversed() {
-                if let code = builder.labelCode(name) { values[Int(code)] = Double(position) }
+                if let code = builder.labelCode(name) { values[Int(code)] = numbers?[position] ?? Double(position) }
             }
             builder.labelValues = values
+            builder.labelValueKind = numbers == nil ? .order : .numbers
         } else if detectNumericLabels {
             builder.labelValues = Ratings.numericValues(of: builder.labels)
         }

@@ -113,10 +113,12 @@ import MeowCore
         #expect(isNear(ratings.cohenKappa(), 0.4736842105263158))
         #expect(isNear(ratings.weightedCohenKappa(weights: .linear), 0.6727272727272728))
         #expect(isNear(ratings.weightedCohenKappa(weights: .quadratic), 0.8181818181818181))
-        // Uneven values 1, 2, 10 are weighted by position (0, 1, 2), as in
-        // scikit-learn: cohen_kappa_score([1,2,10,10,1,2], [2,2,10,1,1,10], weights='linear') = 0.25.
-        let uneven = AgreementFixtures.twoAnnotators([1, 2, 10, 10, 1, 2], [2, 2, 10, 1, 1, 10])
-        #expect(isNear(uneven.weightedCohenKappa(weights: .linear), 0.25))
+        // Uneven values 1, 2, 10 are weighted by their numbers (|x_i - x_j| / 9), the distances
+        // interval alpha uses, not by position as scikit-learn would (0.3103448275862069 there).
+        // numpy with W_ij = |x_i - x_j|^p: linear 0.4328358208955224, quadratic 0.4625228519195612.
+        let uneven = AgreementFixtures.twoAnnotators([1, 2, 10, 10, 1, 2, 2, 10], [2, 2, 10, 1, 1, 10, 1, 10])
+        #expect(isNear(uneven.weightedCohenKappa(weights: .linear), 0.4328358208955224))
+        #expect(isNear(uneven.weightedCohenKappa(weights: .quadratic), 0.4625228519195612))
         #expect(nominal.weightedCohenKappa(weights: .linear) == nil) // no order without values
         #expect(nominal.cohenKappa() == ratings.cohenKappa())
     }
