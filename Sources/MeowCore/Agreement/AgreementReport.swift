@@ -66,26 +66,42 @@ public struct AgreementReport: Sendable, Encodable {
     public init(_ ratings: Ratings, bootstrapSamples: Int = 1000, seed: UInt64 = 0) {
         let table = AgreementTable(ratings)
         var reasons: [String: UndefinedReason] = [:]
-        func take(_ name: String, _ estimate: AgreementEstimate) -> Double? {
-            if let reason = estimate.reason { reasons[name] = reason }
-            return estimate.value
-        }
         items = table.pairableItems
         ratedItems = table.ratedItems
         annotators = table.annotatorsObserved
         annotations = table.pairableAnnotations
         annotationsTotal = ratings.count
-        percentAgreement = take("percent_agreement", table.percentAgreement())
-        alphaNominal = take("krippendorff_alpha.nominal", table.krippendorffAlpha(level: .nominal))
-        alphaOrdinal = take("krippendorff_alpha.ordinal", table.krippendorffAlpha(level: .ordinal))
-        alphaInterval = take("krippendorff_alpha.interval", table.krippendorffAlpha(level: .interval))
-        alphaRatio = take("krippendorff_alpha.ratio", table.krippendorffAlpha(level: .ratio))
-        fleissKappa = take("fleiss_kappa", table.fleissKappa())
-        gwetAC1 = take("gwet_ac1", table.gwetAC1())
-        cohenKappa = take("cohen_kappa", table.cohenKappa())
-        linearWeightedKappa = take("weighted_kappa.linear", table.weightedCohenKappa(weights: .linear))
-        quadraticWeightedKappa = take("weighted_kappa.quadratic", table.weightedCohenKappa(weights: .quadratic))
-        pairwise = table.pairwiseAgreement()
+        // The pairwise pass is as long as all the others together: it runs beside them.
+        let (pairs, estimates) = concurrently({ table.pairwiseAgreement() }, {
+            [
+                "percent_agreement": table.percentAgreement(),
+                "krippendorff_alpha.nominal": table.krippendorffAlpha(level: .nominal),
+                "krippendorff_alpha.ordinal": table.krippendorffAlpha(level: .ordinal),
+                "krippendorff_alpha.interval": table.krippendorffAlpha(level: .interval),
+                "krippendorff_alpha.ratio": table.krippendorffAlpha(level: .ratio),
+                "fleiss_kappa": table.fleissKappa(),
+                "gwet_ac1": table.gwetAC1(),
+                "cohen_kappa": table.cohenKappa(),
+                "weighted_kappa.linear": table.weightedCohenKappa(weights: .linear),
+                "weighted_kappa.quadratic": table.weightedCohenKappa(weights: .quadratic),
+            ] as [String: AgreementEstimate]
+        })
+        func take(_ name: String) -> Double? {
+            guard let estimate = estimates[name] else { return nil }
+            if let reason = estimate.reason { reasons[name] = reason }
+            return estimate.value
+        }
+        percentAgreement = take("percent_agreement")
+        alphaNominal = take("krippendorff_alpha.nominal")
+        alphaOrdinal = take("krippendorff_alpha.ordinal")
+        alphaInterval = take("krippendorff_alpha.interval")
+        alphaRatio = take("krippendorff_alpha.ratio")
+        fleissKappa = take("fleiss_kappa")
+        gwetAC1 = take("gwet_ac1")
+        cohenKappa = take("cohen_kappa")
+        linearWeightedKappa = take("weighted_kappa.linear")
+        quadraticWeightedKappa = take("weighted_kappa.quadratic")
+        pairwise = pairs
         perLabel = table.perLabelAgreement()
         confusions = table.labelConfusions()
         self.bootstrapSamples = bootstrapSamples

@@ -34,7 +34,53 @@ struct LongFormatRatingsSink: LongFormatSink {
             allowedLabels = nil
             orderList = []
         }
+        for (code, name) in builder.items.enumerated() { Self.remember(name, code: Int32(code), in: &itemCache) }
         self.builder = builder
+    }
+
+    /// Takes the rows `other` read from the part of the file after this one's, with their
+    /// lines shifted by `lineOffset` (the lines before that part). `other` started from the
+    /// same builder this one did, so labels of an order have the same codes in both.
+    mutating func absorb(_ other: LongFormatRatingsSink, lineOffset: Int) {
+        var itemMap = [Int32](repeating: 0, count: other.builder.items.count)
+        for (code, name) in other.builder.items.enumerated() {
+            var utf8 = name
+            itemMap[code] = utf8.withUTF8 { bytes -> Int32 in
+                guard let p = bytes.baseAddress else { return builder.internItem(name) }
+                let h = LongFormatNameCache.hash(p, bytes.count)
+                if let existing = itemCache.find(p, bytes.count, hash: h) { return existing }
+                let fresh = builder.appendNewItem(name)
+                itemCache.insert(p, bytes.count, hash: h, code: fresh)
+                return fresh
+            }
+        }
+        let annotatorMap = other.builder.annotators.map { builder.internAnnotator($0) }
+        let labelMap = other.builder.labels.map { builder.internLabel($0) }
+        builder.append(contentsOf: other.builder, items: itemMap, annotators: annotatorMap, labels: labelMap)
+        let shift = Int32(truncatingIfNeeded: lineOffset)
+        lineOfRow.reserveCapacity(lineOfRow.count + other.lineOfRow.count)
+        for line in other.lineOfRow { lineOfRow.append(line + shift) }
+    }
+
+    /// Adds `name`'s UTF-8 to an item cache unless it is there.
+    private static func remember(_ name: String, code: Int32, in cache: inout LongFormatNameCache) {
+        var name = name
+        name.withUTF8 { bytes in
+            guard let p = bytes.baseAddress else { return }
+            let h = LongFormatNameCache.hash(p, bytes.count)
+            if cache.find(p, bytes.count, hash: h) == nil { cache.insert(p, bytes.count, hash: h, code: code) }
+        }
+    }
+
+    /// Rows appended so far.
+    var rowsRead: Int { lineOfRow.count }
+
+    /// Room for `rows` rows in all.
+    mutating func reserve(_ rows: Int) {
+        let more = rows - lineOfRow.count
+        guard more > 0 else { return }
+        builder.reserveCapacity(more)
+        lineOfRow.reserveCapacity(rows)
     }
 
     private enum Column { case item, annotator, label }
@@ -45,8 +91,10 @@ struct LongFormatRatingsSink: LongFormatSink {
         let h = LongFormatNameCache.hash(p, n)
         switch column {
         case .item:
+            // The cache holds every item name the builder has (see init and the String path),
+            // so a miss is a new name.
             if let code = itemCache.find(p, n, hash: h) { return code }
-            let code = builder.internItem(try LongFormatField.text(bytes, "item", path: path, line: line))
+            let code = builder.appendNewItem(try LongFormatField.text(bytes, "item", path: path, line: line))
             itemCache.insert(p, n, hash: h, code: code)
             return code
         case .annotator:
@@ -73,6 +121,7 @@ struct LongFormatRatingsSink: LongFormatSink {
 
     mutating func row(item: String, annotator: String, label: String, line: Int) throws(LongFormatError) {
         let i = builder.internItem(item), a = builder.internAnnotator(annotator), l = builder.internLabel(label)
+        if Int(i) == builder.items.count - 1 { Self.remember(item, code: i, in: &itemCache) }
         try append(i, a, l, line: line)
     }
 

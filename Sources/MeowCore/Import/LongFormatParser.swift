@@ -80,6 +80,22 @@ struct LongFormatParser<Sink: LongFormatSink> {
         self.generalPathsOnly = generalPathsOnly
     }
 
+    /// Physical lines consumed so far (the header and blank lines included).
+    var linesConsumed: Int { line }
+
+    /// Whether the format (and for CSV the header) is known, so that the rest of the file can
+    /// be read from any record boundary by `continuation(sink:)`.
+    var knowsLayout: Bool { format == .jsonl || (format == .csv && columns != nil) }
+
+    /// A parser for the same file from a record boundary, with this one's format and columns;
+    /// its lines count from that boundary (the caller adds the lines before it).
+    func continuation<Other: LongFormatSink>(sink: Other) -> LongFormatParser<Other> {
+        var other = LongFormatParser<Other>(path: path, format: format, sink: sink, generalPathsOnly: generalPathsOnly)
+        other.sawStart = true
+        other.columns = columns
+        return other
+    }
+
     /// Parses the complete lines or records in `p[0 ..< count]`; at the end of the file
     /// (`final`) also the unterminated last one. Returns the number of bytes consumed; the
     /// caller keeps the rest for the next call.

@@ -64,6 +64,8 @@ public struct LongFormatReader: Sendable {
     public var chunkSize: Int
     /// Tests: no fast paths (see `LongFormatParser.generalPathsOnly`).
     var generalPathsOnly = false
+    /// Files at least this big are read in two halves at once when there are two cores.
+    var parallelFrom = 4 << 20
 
     /// Reads with the labels and values of `scale` (nil: numeric detection only).
     public init(format: LongFormat? = nil, scale: LabelScale?, chunkSize: Int = 1 << 20) {
@@ -109,13 +111,33 @@ public struct LongFormatReader: Sendable {
                 throw LongFormatError(path: path, line: 0, message: "label \"\(stray)\" (read before this file) is not on the label scale given")
             }
         }
-        let file = try LongFormatFile(path: path, chunkSize: chunkSize)
+        let start = builder
+        let size = LongFormatFile.regularFileSize(path)
+        let split = size >= parallelFrom && ProcessInfo.processInfo.activeProcessorCount >= 2
+            && builder.count == 0 && builder.items.isEmpty ? LongFormatFile.middleLineStart(path: path, size: size) : nil
+        let file = try LongFormatFile(path: path, chunkSize: chunkSize, limit: split)
         var parser = LongFormatParser(path: path, format: format ?? LongFormat(path: path),
                                       sink: LongFormatRatingsSink(path: path, builder: builder, order: order),
                                       generalPathsOnly: generalPathsOnly)
         builder = RatingsBuilder() // so the parser holds the only reference (no copy on append)
         do {
-            while try file.step(&parser) {}
+            // After the first chunk, room for the rows this pass will probably hold: growing
+            // the columns by doubling copied and page-faulted them several times over.
+            var more = try file.step(&parser)
+            if more, size > file.bytesRead, parser.sink.rowsRead > 0 {
+                let part = Double(split ?? size)
+                parser.sink.reserve(Int(Double(parser.sink.rowsRead) * part / Double(file.bytesRead) * 1.02))
+            }
+            if let split {
+                if parser.knowsLayout {
+                    try readSecondHalf(from: split, first: file, parser: &parser, start: start)
+                    more = false
+                } else {
+                    file.readToEnd()
+                    more = true
+                }
+            }
+            while more { more = try file.step(&parser) }
         } catch {
             builder = parser.sink.builder
             throw error
@@ -134,6 +156,59 @@ public struct LongFormatReader: Sendable {
         }
         return parser.sink.lineOfRow
     }
+}
+
+extension LongFormatReader {
+    /// Finishes reading the first half (`first`, limited to `split`) on this thread while a
+    /// second parser reads from `split` to the end on another, then appends the second half's
+    /// rows after the first's. Why: reading is most of `meow agreement --input`, and the halves
+    /// are independent once the format and the CSV header are known.
+    ///
+    /// Same result as one pass, errors included: the first half's error wins (it is earlier in
+    /// the file); the second half's has its line shifted by the first half's lines. When the
+    /// split cut a record (a quoted CSV field with a line break across the middle), the second
+    /// half is dropped and the first parser reads on to the end.
+    fileprivate func readSecondHalf(from split: Int, first file: LongFormatFile,
+                                    parser: inout LongFormatParser<LongFormatRatingsSink>, start: RatingsBuilder) throws(LongFormatError) {
+        let path = file.path, chunkSize = self.chunkSize, order = self.order
+        let rowsSoFar = max(parser.sink.rowsRead, 1), bytesSoFar = max(file.bytesRead, 1)
+        let second = Unshared(parser.continuation(sink: LongFormatRatingsSink(path: path, builder: start, order: order)))
+        let first = Unshared(parser), firstFile = Unshared(file)
+        parser = second.value // drop this reference to the first sink, so appends do not copy it
+        let firstError = Unshared(LongFormatError?.none), secondError = Unshared(LongFormatError?.none)
+        _ = concurrently({
+            do throws(LongFormatError) { while try firstFile.value.step(&first.value) {} } catch { firstError.value = error }
+            return true
+        }, {
+            do throws(LongFormatError) {
+                let rest = try LongFormatFile(path: path, chunkSize: chunkSize, offset: split)
+                if rest.size > split { second.value.sink.reserve(Int(Double(rest.size - split) * Double(rowsSoFar) / Double(bytesSoFar) * 1.02)) }
+                while try rest.step(&second.value) {}
+            } catch {
+                secondError.value = error
+            }
+            return true
+        })
+        parser = first.value
+        if let error = firstError.value { throw error }
+        if file.unconsumed > 0 {
+            // The middle fell inside a record: read on in one pass.
+            file.readToEnd()
+            while try file.step(&parser) {}
+            return
+        }
+        let offset = parser.linesConsumed
+        if let error = secondError.value {
+            throw LongFormatError(path: error.path, line: error.line > 0 ? error.line + offset : 0, message: error.message)
+        }
+        parser.sink.absorb(second.value.sink, lineOffset: offset)
+    }
+}
+
+/// A value handed to exactly one other thread for the length of a `concurrently` call.
+private final class Unshared<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// The rows of a long-format file one at a time, for an importer that checks each row against
@@ -215,8 +290,17 @@ final class LongFormatFile {
     private let chunkSize: Int
     private var finished = false
     private(set) var bytesRead = 0
+    /// The file's size when it is a regular file, else 0 (a pipe).
+    private(set) var size = 0
+    /// Read only this many bytes (from `offset`), then stop at a record boundary without
+    /// treating it as the end of the file; nil = to the end.
+    private var limit: Int?
 
-    init(path: String, chunkSize: Int) throws(LongFormatError) {
+    /// Bytes read but not consumed: after a limited read, non-zero means the limit cut a
+    /// record (a quoted CSV field spanning the line break).
+    var unconsumed: Int { buffer.end - buffer.start }
+
+    init(path: String, chunkSize: Int, offset: Int = 0, limit: Int? = nil) throws(LongFormatError) {
         self.path = path
         self.chunkSize = chunkSize
         fd = open(path, O_RDONLY)
@@ -226,6 +310,12 @@ final class LongFormatFile {
             close(fd)
             throw LongFormatError(path: path, line: 0, message: "is a directory, not a file")
         }
+        if (st.st_mode & S_IFMT) == S_IFREG { size = Int(st.st_size) }
+        if offset > 0, lseek(fd, off_t(offset), SEEK_SET) < 0 {
+            close(fd)
+            throw LongFormatError(path: path, line: 0, message: "cannot seek: \(String(cString: strerror(errno)))")
+        }
+        self.limit = limit
         buffer = LongFormatBuffer(capacity: chunkSize * 2)
     }
 
@@ -237,17 +327,48 @@ final class LongFormatFile {
         if finished { return false }
         buffer.compact()
         buffer.reserve(chunkSize)
-        var n: Int
-        repeat { n = read(fd, buffer.base + buffer.end, chunkSize) } while n < 0 && errno == EINTR
+        let want = limit.map { min(chunkSize, $0 - bytesRead) } ?? chunkSize
+        var n = 0
+        if want > 0 {
+            repeat { n = read(fd, buffer.base + buffer.end, want) } while n < 0 && errno == EINTR
+        }
         if n < 0 {
             throw LongFormatError(path: path, line: 0, message: "read failed: \(String(cString: strerror(errno)))")
         }
         buffer.end += n
         bytesRead += n
-        let final = n == 0
+        let atLimit = limit.map { bytesRead >= $0 } ?? false
+        let final = n == 0 && !atLimit
         buffer.start += try parser.consume(buffer.base + buffer.start, buffer.end - buffer.start, final: final)
-        if final { finished = true }
-        return !final
+        if final || atLimit { finished = true }
+        return !finished
+    }
+
+    /// The size of `path` when it is a regular file, else 0.
+    static func regularFileSize(_ path: String) -> Int {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return 0 }
+        return Int(st.st_size)
+    }
+
+    /// Goes on past the limit to the end of the file (the bytes not consumed stay first).
+    func readToEnd() {
+        limit = nil
+        finished = false
+    }
+
+    /// A place near the middle of the file where a line starts: the start of the second half
+    /// of a parallel read. nil when the file is too small or has no line break near there.
+    static func middleLineStart(path: String, size: Int) -> Int? {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { return nil }
+        defer { close(fd) }
+        let window = 1 << 16
+        var bytes = [UInt8](repeating: 0, count: window)
+        let from = size / 2
+        let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, window, off_t(from)) }
+        guard n > 0, let nl = bytes[0..<n].firstIndex(of: 0x0A), from + nl + 1 < size else { return nil }
+        return from + nl + 1
     }
 }
 

@@ -95,6 +95,12 @@ struct LongFormatFuzzTests {
             } else {
                 check.expect(first == third, "the fast and general paths disagree:\n  fast: \(first)\n  general: \(third)")
             }
+            // Read in two halves at once (big files are): the same rows, or the same error.
+            var halves = big
+            halves.parallelFrom = 0
+            let fourth: Outcome
+            do { fourth = .ratings(Self.triples(try halves.read(path: path))) } catch { fourth = .error(error) }
+            check.expect(first == fourth, "reading in two halves changed the outcome:\n  one pass: \(first)\n  halves: \(fourth)")
             if k < seeds.count, order == nil { check.expect(failed == 0, "a seed label file does not read: \(first)") }
         }
         #expect(read > Self.casesPerFormat / 20, "\(format): only \(read) mutated files read")
