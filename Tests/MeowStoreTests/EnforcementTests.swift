@@ -90,6 +90,35 @@ struct EnforcementTests {
         #expect(try ws.db.scalarInt("SELECT count(*) FROM annotation") == 0)
     }
 
+    @Test func aRetryDrawsItemsNotSeenYetWhenThePoolIsLargerThanARound() throws {
+        let pool = (1...6).map { GoldItem(id: "q\($0)", text: "qualification text \($0)", label: "good", explanation: "") }
+        try project(Self.guideline("qualification: {items: q.jsonl, pass_mark: 1, round_size: 3}"), qualification: pool)
+        try ws.acknowledge(project: "p", annotator: "ann")
+        /// Answers a whole round wrongly; returns the ids it served.
+        func failRound() throws -> [String] {
+            var served: [String] = []
+            for i in 1...3 {
+                let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
+                #expect(item.kind == .qualification(index: i, total: 3))
+                served.append(item.id)
+                let outcome = try ws.submit(project: "p", annotator: "ann", item: item.id, answer: Answer(labels: ["bad"]))
+                if i == 3, case .qualification(_, let total, let result) = outcome { #expect(total == 3 && result?.passed == false && result?.total == 3) }
+            }
+            return served
+        }
+        #expect(try failRound() == ["q1", "q2", "q3"])
+        try ws.retryQualification(project: "p", annotator: "ann")
+        #expect(try failRound() == ["q4", "q5", "q6"])
+        // Every item seen once: the ones seen longest ago come back.
+        try ws.retryQualification(project: "p", annotator: "ann")
+        #expect(try failRound() == ["q1", "q2", "q3"])
+        // An item of the pool outside the current round is not taken as a qualification answer.
+        try ws.retryQualification(project: "p", annotator: "ann")
+        #expect(throws: StoreError.notQualified(annotator: "ann")) {
+            try ws.submit(project: "p", annotator: "ann", item: "q1", answer: Answer(labels: ["good"]))
+        }
+    }
+
     @Test func aGuidelineUpdateStartsANewQualificationRoundInsteadOfFailing() throws {
         let g1 = Self.guideline("qualification: {items: q.jsonl, pass_mark: 0.66}")
         try project(g1, qualification: Self.qualification)
