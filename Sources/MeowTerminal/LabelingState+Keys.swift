@@ -196,7 +196,8 @@ extension LabelingState {
     public mutating func apply(_ event: Event, now: Date = Date()) {
         switch event {
         case .answered:
-            sessionAnswers += 1
+            // `item` is still the one answered: the next is loaded after.
+            if item?.kind.isQualification != true { sessionAnswers += 1 }
             message = nil
         case .undone:
             sessionAnswers = max(0, sessionAnswers - 1)
@@ -207,6 +208,7 @@ extension LabelingState {
             item = next
             selected = []; comment = ""; unsure = false; unsureNote = ""; scroll = 0
             shownAt = now
+            if rateStart == nil, let next, !next.kind.isQualification { rateStart = now }
             if case .guideline = mode {} else { mode = next == nil ? .empty : .labeling }
         case .blocked(let b):
             item = nil

@@ -100,10 +100,14 @@ public struct LabelingState: Sendable {
     public var progress = Progress()
     public var width: Int
     public var height: Int
-    /// When the current item was shown, and this session's answers, for timing and items/hour.
+    /// When the current item was shown, for timing answers.
     public var shownAt: Date?
     public var sessionStart: Date
+    /// Real items answered in this session (qualification answers are practice, not counted).
     public var sessionAnswers = 0
+    /// When the session's first real item was shown: items per hour are measured from here, so
+    /// time spent on the guideline and the qualification round does not dilute the rate.
+    public var rateStart: Date?
     /// Whether there is an earlier answer `u` can take back in this workspace.
     public var canUndo = false
 
@@ -120,9 +124,10 @@ public struct LabelingState: Sendable {
     public static let minimumHeight = 24
     public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
 
-    /// Items answered per hour in this session (nil until there is something to measure).
+    /// Real items answered per hour in this session, from the first real item shown (nil until
+    /// there is something to measure).
     public func itemsPerHour(now: Date) -> Double? {
-        let elapsed = now.timeIntervalSince(sessionStart)
+        let elapsed = now.timeIntervalSince(rateStart ?? sessionStart)
         guard sessionAnswers > 0, elapsed > 1 else { return nil }
         return Double(sessionAnswers) / elapsed * 3600
     }

@@ -149,12 +149,33 @@ struct StateMachineTests {
     }
 
     @Test func itemsPerHourCountsThisSessionsAnswers() {
-        var s = Fixtures.state()
+        var s = Fixtures.state()   // the first item was shown at t = 100
         s.apply(.answered)
         s.apply(.answered)
-        #expect(s.itemsPerHour(now: Date(timeIntervalSince1970: 3600)) == 2)
+        #expect(s.itemsPerHour(now: Date(timeIntervalSince1970: 3700)) == 2)
         s.apply(.undone)
         #expect(s.sessionAnswers == 1)
+    }
+
+    @Test func itemsPerHourCountRealItemsOnlyNotQualificationAnswers() {
+        var s = LabelingState(project: "reviews", annotator: "alice", guideline: Fixtures.classify, width: 80, height: 24, now: Date(timeIntervalSince1970: 0))
+        // Half an hour of qualification: six answers that are not labeling.
+        for i in 1...6 {
+            s.apply(.loaded(ScreenItem(id: "q\(i)", text: "practice", kind: .qualification(index: i, total: 6)), Progress(), canUndo: false),
+                    now: Date(timeIntervalSince1970: Double(i) * 300 - 300))
+            s.apply(.answered, now: Date(timeIntervalSince1970: Double(i) * 300))
+        }
+        #expect(s.sessionAnswers == 0)
+        #expect(s.itemsPerHour(now: Date(timeIntervalSince1970: 1800)) == nil)
+        // Then real items from t = 1800: three in the next half hour is 6 an hour.
+        for i in 1...3 {
+            s.apply(.loaded(ScreenItem(id: "r\(i)", text: "real"), Progress(), canUndo: true), now: Date(timeIntervalSince1970: 1800 + Double(i - 1) * 600))
+            s.apply(.answered)
+        }
+        #expect(s.sessionAnswers == 3)
+        #expect(s.itemsPerHour(now: Date(timeIntervalSince1970: 3600)) == 6)
+        let header = s.render(now: Date(timeIntervalSince1970: 3600)).lines[1]
+        #expect(header.contains("6 items/h"), "\(header)")
     }
 }
 
