@@ -109,9 +109,9 @@ extension LabelingState {
     /// Lines a page moves in the current mode.
     private var pageSize: Int {
         switch mode {
-        case .guideline: return max(1, height - 4)
+        case .guideline: return max(1, guidelineRows - 1)
         case .acknowledge: return max(1, guidelineRows - 1)
-        case .qualificationResult: return max(1, height - 8)
+        case .qualificationResult: return max(1, qualificationRows)
         default: return max(1, textRows - 1)
         }
     }
@@ -231,6 +231,9 @@ extension LabelingState {
         }
     }
 
-    /// Rows available for the item text at the current size.
-    var textRows: Int { max(1, height - 9) }
+    /// Rows available for the item text at the current size: below the header and the item's
+    /// own line, above the rule, two rows of label chips, the message and the key line.
+    var textRows: Int { max(1, height - headerRows - 6) }
+    /// Rows of the qualification result.
+    var qualificationRows: Int { max(1, height - headerRows - 5) }
 }

@@ -120,9 +120,15 @@ public struct LabelingState: Sendable {
         self.sessionStart = now
     }
 
-    public static let minimumWidth = 80
-    public static let minimumHeight = 24
+    /// The smallest window the layout works in (split tmux panes are often below 80x24).
+    public static let minimumWidth = 60
+    public static let minimumHeight = 16
     public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
+    /// Below 80x24 the header is compact: two rows instead of three, the progress line doubling
+    /// as the rule under the title.
+    public var isCompact: Bool { width < 80 || height < 24 }
+    /// Rows the header takes; what the mode shows starts on the row below.
+    var headerRows: Int { isCompact ? 2 : 3 }
 
     /// Real items answered per hour in this session, from the first real item shown (nil until
     /// there is something to measure).

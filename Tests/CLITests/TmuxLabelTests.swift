@@ -99,8 +99,13 @@ struct TmuxLabelTests {
     @Test func resizeRedrawsAndATooSmallWindowSaysSo() throws {
         let t = try Tmux(command: command)
         try t.waitFor("item i1")
-        try t.run(["resize-window", "-t", t.session, "-x", "60", "-y", "20"])
-        try t.waitFor("Window too small: 60x20")
+        // A split pane of 60x16 still labels, with the compact header.
+        try t.run(["resize-window", "-t", t.session, "-x", "60", "-y", "16"])
+        let small = try t.waitFor("you: 0 labeled · team")
+        #expect(small.contains("item i1") && small.contains("q quit"), "\(small)")
+        try t.run(["resize-window", "-t", t.session, "-x", "59", "-y", "16"])
+        try t.waitFor("Window too small: 59x16")
+        #expect(try t.screen().contains("meow needs at least 60x16"))
         try t.send("p")   // ignored while nothing is drawn
         try t.run(["resize-window", "-t", t.session, "-x", "120", "-y", "40"])
         let screen = try t.waitFor("item i1")

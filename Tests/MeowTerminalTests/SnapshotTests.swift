@@ -97,7 +97,28 @@ struct SnapshotTests {
     }
 
     @Test func tooSmall() throws {
-        try check("too-small-60x20", Fixtures.state(width: 60, height: 20))
+        // One column short of the minimum: it says what it needs.
+        try check("too-small-59x16", Fixtures.state(width: 59, height: 16))
+    }
+
+    /// The smallest window the layout works in: a compact header (the progress line is the
+    /// rule), the item, chips and a key line that still says how to quit.
+    @Test func labelingAt60x16() throws {
+        var s = Fixtures.state(width: 60, height: 16, text: Self.longText)
+        s.apply(.answered)
+        try check("labeling-60x16", s)
+    }
+
+    @Test func multilabelAt60x16() throws {
+        var s = Fixtures.state(Fixtures.multilabel, width: 60, height: 16, text: "You absolute idiot, I will find you.")
+        _ = s.press("it")
+        try check("multilabel-60x16", s)
+    }
+
+    @Test func guidelineAt60x16() throws {
+        var s = Fixtures.state(width: 60, height: 16)
+        _ = s.press("?")
+        try check("guideline-60x16", s)
     }
 
     @Test func typingAnUnsureNote() throws {

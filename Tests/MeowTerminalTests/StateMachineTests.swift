@@ -121,11 +121,18 @@ struct StateMachineTests {
         _ = s.press("c")
         _ = s.handle(.resize(width: 120, height: 40))
         #expect(s.width == 120 && s.mode == .typing(.comment("")))
-        var t = Fixtures.state()
-        _ = t.handle(.resize(width: 60, height: 20))
-        #expect(t.isTooSmall)
-        #expect(t.press("p").isEmpty)
-        #expect(t.press("q") == [.quit])
+        for (w, h) in [(59, 16), (60, 15)] {
+            var t = Fixtures.state()
+            _ = t.handle(.resize(width: w, height: h))
+            #expect(t.isTooSmall)
+            #expect(t.press("p").isEmpty)
+            #expect(t.press("q") == [.quit])
+        }
+        // 60x16 is enough: a split tmux pane still labels.
+        var u = Fixtures.state()
+        _ = u.handle(.resize(width: 60, height: 16))
+        #expect(!u.isTooSmall && u.isCompact)
+        #expect(u.press("p").count == 1)
     }
 
     @Test func anEmptyQueueOffersUndoGuidelineAndQuit() {
