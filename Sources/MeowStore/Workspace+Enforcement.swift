@@ -94,13 +94,18 @@ extension Workspace {
                          .int(p.id), .text(annotator), .int(Int64(version ?? p.guidelineVersion))) != nil
     }
 
-    /// Records that the annotator read the current guideline version.
-    public func acknowledge(project name: String, annotator: String) throws {
+    /// Records that the annotator read a guideline version: `version`, the one a screen showed
+    /// (a newer one may have arrived since), or the current one.
+    public func acknowledge(project name: String, annotator: String, version: Int? = nil) throws {
         let p = try project(name)
+        let v = version ?? p.guidelineVersion
         try db.write { tx in
+            guard try db.scalarInt("SELECT 1 FROM guideline_version WHERE project_id = ? AND version = ?", .int(p.id), .int(Int64(v))) != nil else {
+                throw StoreError.unknownGuidelineVersion(project: p.name, version: v)
+            }
             try ensureMember(p, annotator, in: tx)
             try db.run("INSERT OR IGNORE INTO acknowledgement(project_id, annotator, guideline_version, acknowledged_at) VALUES (?, ?, ?, ?)",
-                       .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion)), .text(Workspace.now()))
+                       .int(p.id), .text(annotator), .int(Int64(v)), .text(Workspace.now()))
         }
     }
 
@@ -120,12 +125,19 @@ extension Workspace {
 
     // MARK: Admission: what stands between an annotator and the next item
 
-    /// Checks, in order: paused by gold checks, acknowledgement of the current version. Throws
-    /// the reason an annotator may not work yet.
-    func checkAdmission(_ p: Project, _ annotator: String, in tx: WriteTransaction) throws {
+    /// Checks, in order: paused by gold checks, acknowledgement of the current version (or, for
+    /// an answer to an item served under an earlier version, of that version, which is `p`'s).
+    /// Throws the reason an annotator may not work yet.
+    func checkAdmission(_ p: Project, _ annotator: String, in tx: WriteTransaction, servedUnderEarlierVersion: Bool = false) throws {
         if let m = try db.row("SELECT state, pause_reason FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)),
            MemberState(rawValue: try m.text("state")) == .paused {
             throw StoreError.paused(annotator: annotator, reason: try m.text("pause_reason"))
+        }
+        if servedUnderEarlierVersion {
+            if !(try hasAcknowledged(p, annotator: annotator)) {
+                throw StoreError.acknowledgementNeeded(annotator: annotator, project: p.name, version: p.guidelineVersion)
+            }
+            return
         }
         // The newest version, read inside the caller's transaction: an update may have landed
         // between reading the project and taking the write lock.
