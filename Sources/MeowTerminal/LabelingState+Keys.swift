@@ -213,10 +213,13 @@ extension LabelingState {
         case .blocked(let b):
             item = nil
             switch b {
-            case .acknowledge(let v):
+            case .acknowledge(let v, let notice):
+                guidelineNotice = notice
+                if let notice { guideline = notice.guideline }
+                mode = .acknowledge(scroll: 0, reachedEnd: false)
                 let fits = guidelineLines().count <= guidelineRows
                 mode = .acknowledge(scroll: 0, reachedEnd: fits)
-                message = ("guideline v\(v): read it to the end, then press ⏎ to acknowledge", false)
+                message = ("guideline v\(v): read it to the end, then press ⏎", false)
             case .qualificationFailed(let s): mode = .qualificationResult(s, scroll: 0); message = nil
             case .paused(let reason): mode = .blocked(reason); message = nil
             }

@@ -176,10 +176,13 @@ extension LabelingState {
         }
     }
 
-    /// The guideline as wrapped lines: the Markdown body, then every label's definition and examples.
+    /// The guideline as wrapped lines: the Markdown body, then every label's definition and
+    /// examples; on the acknowledgement screen after an update, what changed comes first.
     func guidelineLines() -> [TextLayout.Line] {
         let w = width - 4
-        var out = MarkdownText.lines(guideline.body, width: w)
+        var out: [TextLayout.Line] = []
+        if case .acknowledge = mode, let notice = guidelineNotice { out = noticeLines(notice, width: w) + [[]] }
+        out += MarkdownText.lines(guideline.body, width: w)
         out.append([])
         out += TextLayout.wrap("Labels", width: w, style: .accent)
         for (i, l) in guideline.labels.enumerated() {
@@ -191,6 +194,22 @@ extension LabelingState {
         }
         out.append([])
         out += TextLayout.wrap("— end of the guideline —", width: w, style: .dim)
+        return out
+    }
+
+    /// "Guideline v2 replaced v1 while you were labeling", what changed in each version, and an
+    /// answer that was not saved.
+    func noticeLines(_ n: GuidelineNotice, width w: Int) -> [TextLayout.Line] {
+        var out = TextLayout.wrap("Guideline v\(n.version) replaced v\(n.previous) while you were labeling. What changed:", width: w, style: .accent)
+        for v in n.changes.keys.sorted() {
+            for line in n.changes[v]?.summary ?? [] {
+                out += indented(TextLayout.wrap((n.changes.count > 1 ? "v\(v) " : "") + "· " + line, width: w - 2), by: 2)
+            }
+        }
+        if let item = n.unsavedItem {
+            out += TextLayout.wrap("Your answer to \(TextLayout.sanitize(item).map(\.text).joined()) was not saved: it came after v\(n.version).",
+                                   width: w, style: .error)
+        }
         return out
     }
 

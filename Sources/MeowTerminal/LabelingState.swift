@@ -38,9 +38,29 @@ public struct QualificationSummary: Sendable, Equatable {
     }
 }
 
+/// A guideline version that arrived while the screen was open, announced above the guideline
+/// on the acknowledgement screen.
+public struct GuidelineNotice: Sendable, Equatable {
+    /// The version the screen showed until now, and the one that replaces it.
+    public var previous: Int
+    public var version: Int
+    /// The new version: its labels and keys replace the old ones on the screen.
+    public var guideline: Guideline
+    /// What changed in each version after `previous` (versions without a record are left out).
+    public var changes: [Int: GuidelineChanges]
+    /// An item whose answer was refused because it came after the new version (a qualification
+    /// item or check: those always follow the current version).
+    public var unsavedItem: String?
+    public init(previous: Int, version: Int, guideline: Guideline, changes: [Int: GuidelineChanges], unsavedItem: String? = nil) {
+        self.previous = previous; self.version = version; self.guideline = guideline; self.changes = changes; self.unsavedItem = unsavedItem
+    }
+}
+
 /// Why the queue gives this annotator nothing to label right now.
 public enum Blocker: Sendable, Equatable {
-    case acknowledge(version: Int)
+    /// A guideline version to read and acknowledge; with a notice when it replaced the one the
+    /// screen was showing.
+    case acknowledge(version: Int, notice: GuidelineNotice? = nil)
     case qualificationFailed(QualificationSummary)
     case paused(String)
 }
@@ -110,6 +130,9 @@ public struct LabelingState: Sendable {
     public var rateStart: Date?
     /// Whether there is an earlier answer `u` can take back in this workspace.
     public var canUndo = false
+    /// The guideline update the acknowledgement screen announces (nil: nothing changed while
+    /// the screen was open, e.g. the first acknowledgement).
+    public var guidelineNotice: GuidelineNotice?
 
     public init(project: String, annotator: String, guideline: Guideline, width: Int, height: Int, now: Date = Date()) {
         self.project = project

@@ -132,6 +132,37 @@ struct TmuxLabelTests {
         #expect(try Meow.run(["next", "p", "--as", "alice"], in: dir.path).stdout.hasPrefix("item: i3"))
     }
 
+    /// An admin records a new guideline version from another terminal while alice labels: her
+    /// answer to the item on screen counts under the version she read, and the new one is shown,
+    /// with what changed, before her next item.
+    @Test func aGuidelineUpdateMidSessionIsAcknowledgedBeforeTheNextItem() throws {
+        let t = try Tmux(command: command)
+        try t.waitFor("item i1")
+        try t.send("p"); try t.waitFor("item i2")
+        let v2 = testGuideline.replacingOccurrences(of: "---\n# Test guideline",
+                                                    with: "  - value: mixed\n    hotkey: m\n    definition: Both.\n    examples: [\"good but broke\"]\n---\n# Test guideline")
+        _ = try dir.write("g2.md", v2)
+        let update = try Meow.run(["guideline", "update", "p", "g2.md"], in: dir.path)
+        #expect(update.status == 0 && update.stdout.contains("recorded guideline v2"), "\(update.stderr)")
+        try t.send("n")   // the answer to i2, in flight while v2 was recorded
+        try t.waitFor("Guideline v2 replaced v1 while you were labeling")
+        // The key line is drawn last: once it shows, the whole screen is there.
+        let ack = try t.waitFor("acknowledge: I have read it")
+        #expect(ack.contains("· added: mixed") && ack.contains("guideline v2: read it to the end") && !ack.contains("item i3"), "\(ack)")
+        try t.send("m")   // label keys do nothing until the new version is acknowledged
+        try t.send("Enter")
+        try t.waitFor("item i3")
+        try t.waitFor("[m/4] mixed")
+        try t.send("m"); try t.waitFor("item i4")   // the new label answers
+        try t.send("q")
+        try t.waitFor("[exit 0]")
+        let db = dir.path + "/meow.sqlite"
+        #expect(try sqlite(db, """
+            SELECT i.external_id || '=' || a.label || ' v' || a.guideline_version FROM annotation a JOIN item i ON i.id = a.item_id ORDER BY i.id
+            """) == "i1=pos v1\ni2=neg v1\ni3=mixed v2")
+        #expect(try sqlite(db, "SELECT group_concat(guideline_version) FROM acknowledgement WHERE annotator = 'alice'") == "1,2")
+    }
+
     @Test func aKillSignalRestoresTheTerminal() throws {
         let t = try Tmux(command: command + "; stty -a | grep -o ' echo ' ; tput cnorm >/dev/null")
         try t.waitFor("item i1")
@@ -171,7 +202,7 @@ struct TmuxOnboardingTests {
         #expect(try Meow.run(["init", "reviews", "--guideline", "sentiment.md"], in: dir.path).status == 0)
         #expect(try Meow.run(["import", "reviews", Meow.repoRoot + "/Samples/reviews.jsonl"], in: dir.path).status == 0)
         let t = try Tmux(command: "cd \(dir.path) && \(Meow.binary) label reviews --as newbie")
-        try t.waitFor("read it to the end, then press ⏎ to acknowledge")
+        try t.waitFor("read it to the end, then press ⏎")
         try t.send("Enter")
         try t.waitFor("scroll to the end of the guideline first")
         try t.send("G")

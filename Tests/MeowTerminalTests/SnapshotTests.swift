@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MeowCore
 @testable import MeowTerminal
 
 /// Whole-screen snapshots, compared line by line with files in `Snapshots/` (reviewed by eye
@@ -131,6 +132,17 @@ struct SnapshotTests {
         var s = Fixtures.state()
         s.apply(.blocked(.acknowledge(version: 2)))
         try check("acknowledge-80x24", s)
+    }
+
+    /// A new version arrived while labeling: what changed comes first, then the new guideline.
+    @Test func acknowledgeAnUpdateAt60x16() throws {
+        var s = Fixtures.state(width: 60, height: 16)
+        let v2 = Fixtures.classifyV2
+        var changes = GuidelineChanges()
+        changes.added = ["mixed"]
+        changes.definitionsChanged = ["negative"]
+        s.apply(.blocked(.acknowledge(version: 2, notice: GuidelineNotice(previous: 1, version: 2, guideline: v2, changes: [2: changes]))))
+        try check("acknowledge-update-60x16", s)
     }
 
     @Test func failedQualificationAt80x24() throws {

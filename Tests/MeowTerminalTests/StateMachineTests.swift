@@ -209,6 +209,26 @@ struct EnforcementStateTests {
         #expect(s.press("<enter>") == [.acknowledge])
     }
 
+    @Test func aGuidelineUpdateReplacesTheGuidelineAndItsKeys() {
+        var s = Fixtures.state()
+        let v2 = Fixtures.classifyV2
+        var changes = GuidelineChanges()
+        changes.added = ["mixed"]
+        s.apply(.blocked(.acknowledge(version: 2, notice: GuidelineNotice(previous: 1, version: 2, guideline: v2, changes: [2: changes], unsavedItem: "q3"))))
+        let lines = s.render().lines.joined(separator: "\n")
+        #expect(lines.contains("Guideline v2 replaced v1 while you were labeling") && lines.contains("· added: mixed"))
+        #expect(lines.contains("Your answer to q3 was not saved: it came after v2."))
+        #expect(s.item == nil && s.press("m").isEmpty)
+        _ = s.press("G")
+        #expect(s.press("<enter>") == [.acknowledge])
+        s.apply(.loaded(ScreenItem(id: "r2", text: "meh"), Progress(), canUndo: true))
+        // The new label answers; the notice is gone from the guideline view.
+        guard case .submit(_, let answer)? = s.press("m").first else { Issue.record("m did not answer"); return }
+        #expect(answer.labels == ["mixed"])
+        _ = s.press("?")
+        #expect(!s.render().lines.joined().contains("replaced v1"))
+    }
+
     @Test func qualificationResultKeys() {
         let failed = QualificationSummary(correct: 1, total: 2, passMark: 1, passed: false,
                                           misses: [.init(text: "lovely", given: "bad", correct: "good", explanation: "praise", definition: "good: Good.")])
