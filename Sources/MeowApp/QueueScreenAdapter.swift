@@ -4,10 +4,13 @@ import MeowStore
 import MeowTerminal
 
 /// An annotator's queue in a workspace, as the labeling screen sees it: claims, answers,
-/// undo and progress go to the store; items come back as `ScreenItem`s.
+/// undo and progress go to the store; items come back as `ScreenItem`s. Before each item it
+/// asks the store whether a newer guideline version was recorded (cheap: nothing is read
+/// unless another process wrote); if so, the screen shows it for acknowledgement first.
 public final class QueueScreenAdapter: LabelingBackend {
     let ws: any LabelingStore
-    let project: Project
+    /// The project as the screen shows it: its guideline version is the one on screen.
+    public private(set) var project: Project
     let annotator: String
 
     public init(workspace: any LabelingStore, project: Project, annotator: String) {
@@ -17,11 +20,36 @@ public final class QueueScreenAdapter: LabelingBackend {
     }
 
     public func next() throws -> ScreenItem? {
-        do {
-            return try ws.claimNext(project: project.name, annotator: annotator).map(screenItem)
-        } catch let e as StoreError {
+        if let newer = try ws.newerGuideline(project: project.name, than: project.guidelineVersion) {
+            throw BlockedError(.acknowledge(version: newer.project.guidelineVersion, notice: adopt(newer)))
+        }
+        return try blocking { try ws.claimNext(project: project.name, annotator: annotator).map(screenItem) }
+    }
+
+    /// Takes a newer guideline version as the one on screen; returns what the acknowledgement
+    /// screen says about it.
+    private func adopt(_ newer: NewerGuideline, unsavedItem: String? = nil) -> GuidelineNotice {
+        let changes = newer.changes.compactMap { c in c.changes.map { (c.version, $0) } }
+        let notice = GuidelineNotice(previous: project.guidelineVersion, version: newer.project.guidelineVersion, guideline: newer.project.guideline,
+                                     changes: Dictionary(changes, uniquingKeysWith: { first, _ in first }), unsavedItem: unsavedItem)
+        project = newer.project
+        return notice
+    }
+
+    /// Turns the store's refusals that stand between the annotator and work into the screens
+    /// that explain them. `item`: the answer in flight, when a newer guideline refused it.
+    private func blocking<T>(item: String? = nil, _ body: () throws -> T) throws -> T {
+        do { return try body() }
+        catch let e as StoreError {
             switch e {
-            case .acknowledgementNeeded(_, _, let v): throw BlockedError(.acknowledge(version: v))
+            case .acknowledgementNeeded(_, _, let v):
+                if let newer = try ws.newerGuideline(project: project.name, than: project.guidelineVersion) {
+                    throw BlockedError(.acknowledge(version: newer.project.guidelineVersion, notice: adopt(newer, unsavedItem: item)))
+                }
+                throw BlockedError(.acknowledge(version: v))
+            case .guidelineChanged:
+                guard let newer = try ws.newerGuideline(project: project.name, than: project.guidelineVersion) else { throw e }
+                throw BlockedError(.acknowledge(version: newer.project.guidelineVersion, notice: adopt(newer, unsavedItem: item)))
             case .paused(_, let reason): throw BlockedError(.paused(reason))
             case .qualificationFailed(let r): throw BlockedError(.qualificationFailed(Self.summary(r)))
             default: throw e
@@ -29,10 +57,13 @@ public final class QueueScreenAdapter: LabelingBackend {
         }
     }
 
+    /// An answer to an item served under the version on screen is recorded under it even when
+    /// a newer one arrived meanwhile (the store keeps the version each item was served under);
+    /// the newer one is shown before the next item.
     public func submit(item: String, answer: Answer) throws -> QualificationSummary? {
-        let outcome = try lostIfNotHeld { try ws.submit(project: project.name, annotator: annotator, item: item,
+        let outcome = try lostIfNotHeld { try blocking(item: item) { try ws.submit(project: project.name, annotator: annotator, item: item,
                                     answer: Answer(labels: answer.labels, comment: answer.comment, unsure: answer.unsure,
-                                                   unsureNote: answer.unsureNote, seconds: answer.seconds)) }
+                                                   unsureNote: answer.unsureNote, seconds: answer.seconds)) } }
         switch outcome {
         case .recorded:
             mine = mine.map { $0 + 1 }
@@ -42,7 +73,9 @@ public final class QueueScreenAdapter: LabelingBackend {
         }
     }
 
-    public func acknowledge() throws { try ws.acknowledge(project: project.name, annotator: annotator) }
+    /// Acknowledges the version the screen showed (a newer one may have arrived meanwhile: it is
+    /// shown next).
+    public func acknowledge() throws { try ws.acknowledge(project: project.name, annotator: annotator, version: project.guidelineVersion) }
     public func retryQualification() throws { try ws.retryQualification(project: project.name, annotator: annotator) }
     public func recordTooFast() throws { try ws.recordTooFast(project: project.name, annotator: annotator) }
 
@@ -61,7 +94,7 @@ public final class QueueScreenAdapter: LabelingBackend {
         }
     }
     public func undo() throws -> ScreenItem {
-        let item = screenItem(try ws.undoLast(project: project.name, annotator: annotator))
+        let item = screenItem(try blocking { try ws.undoLast(project: project.name, annotator: annotator) })
         mine = mine.map { max(0, $0 - 1) }
         return item
     }

@@ -24,6 +24,13 @@ public struct Enforcement: Sendable, Equatable {
         public var items: GoldSet
         /// Share of qualification items to get right to pass (0...1).
         public var passMark: Double
+        /// Items per round (`round_size`); nil: every item of the pool. A retry draws items the
+        /// annotator has not seen yet when the pool allows (`QualificationRound`).
+        public var roundSize: Int? = nil
+        /// Where `round_size` stands in the guideline file, for the error when the pool, read
+        /// from its file later, turns out smaller.
+        public var roundSizeLine: Int? = nil
+        public var roundSizeColumn: Int? = nil
     }
 
     /// Gold items mixed unannounced into the stream.

@@ -40,3 +40,16 @@ extension Enforcement.GoldSet {
         return items
     }
 }
+
+extension Guideline {
+    /// The qualification items and gold checks of a guideline read from `path`, their files
+    /// taken from beside it, with `round_size` checked against the qualification pool.
+    public func goldItems(relativeTo path: String) throws -> (qualification: [GoldItem], checks: [GoldItem]) {
+        var qualification: [GoldItem] = []
+        if let q = enforcement.qualification {
+            qualification = try q.items.load(relativeTo: path, guideline: self)
+            try q.checkRoundSize(poolSize: qualification.count, guidelineFile: path)
+        }
+        return (qualification, try enforcement.gold?.items.load(relativeTo: path, guideline: self) ?? [])
+    }
+}

@@ -253,12 +253,25 @@ private struct Parser {
         let known = Set(labels.map(\.value))
         if let n = top["qualification"] {
             if case .mapping(let m) = n {
-                for (k, _) in m where !["items", "pass_mark"].contains(k.string ?? "") { error("unknown qualification key '\(k.string ?? "?")' (known: items, pass_mark)", at: k) }
+                for (k, _) in m where !["items", "pass_mark", "round_size"].contains(k.string ?? "") {
+                    error("unknown qualification key '\(k.string ?? "?")' (known: items, pass_mark, round_size)", at: k)
+                }
                 let items = goldSet(m["items"], owner: "qualification", known: known, at: n)
                 var pass = 0.8
                 if let p = m["pass_mark"] { if let v = p.float, v > 0, v <= 1 { pass = v } else { error("pass_mark must be a share between 0 and 1 (e.g. 0.8)", at: p) } }
-                if let items { e.qualification = .init(items: items, passMark: pass) }
-            } else { error("qualification must be a mapping with items and pass_mark", at: n) }
+                var round: Int?
+                if let r = m["round_size"] {
+                    if let v = r.int, v >= 1, v <= 1_000 { round = v } else { error("round_size must be a whole number of items from 1 to 1000", at: r) }
+                    // An inline pool is known now; a file's is checked when it is read (`checkRoundSize`).
+                    if let round, let items, items.file == nil, round > items.inline.count {
+                        error("round_size \(round) is larger than the pool: the qualification lists \(items.inline.count) items", at: r)
+                    }
+                }
+                if let items {
+                    e.qualification = .init(items: items, passMark: pass, roundSize: round,
+                                            roundSizeLine: m["round_size"]?.mark?.line, roundSizeColumn: m["round_size"]?.mark?.column)
+                }
+            } else { error("qualification must be a mapping with items (and optionally pass_mark, round_size)", at: n) }
         }
         if let n = top["gold"] {
             if case .mapping(let m) = n {

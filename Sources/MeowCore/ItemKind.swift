@@ -16,8 +16,11 @@ public enum ItemKind: Sendable, Equatable {
     }
 
     /// Qualification items are scored: an annotator must answer them.
-    public var canSkip: Bool {
-        if case .qualification = self { return false }
-        return true
+    public var canSkip: Bool { !isQualification }
+
+    /// A qualification item: practice before real work, not counted as labeling.
+    public var isQualification: Bool {
+        if case .qualification = self { return true }
+        return false
     }
 }

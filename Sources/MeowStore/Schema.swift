@@ -354,6 +354,14 @@ enum Schema {
             SELECT RAISE(ABORT, 'the final label of a frozen item cannot change');
         END;
         """),
+        ("v6-claim-guideline-version", """
+        -- The guideline version in force when an item was served (or served again): an answer
+        -- to it is recorded under that version, which the annotator had acknowledged, even when
+        -- a newer one arrived while the item was on screen (until they acknowledge that one).
+        -- NULL (claims made before, and the benchmark's raw loop): the version in force when
+        -- the answer comes.
+        ALTER TABLE claim ADD COLUMN guideline_version INTEGER;
+        """),
     ]
 
     /// The triggers that protect frozen sets and the history: `meow doctor` reports any that

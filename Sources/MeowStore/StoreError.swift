@@ -30,6 +30,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case incompatibleGuideline(String)
     case notQualified(annotator: String)
     case guidelineChanged(project: String)
+    case unknownGuidelineVersion(project: String, version: Int)
     case frozenSetExists(String)
     case unknownFrozenSet(String, known: [String])
     case freezeRefused(String)
@@ -79,6 +80,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .frozenItem(let i): return "item '\(i)' is in a frozen test set: it takes no new answers"
         case .notQualified(let a): return "\(a) has not passed the qualification round of this guideline yet: `meow next` serves its items"
         case .guidelineChanged(let p): return "the guideline of \(p) changed a moment ago; try again"
+        case .unknownGuidelineVersion(let p, let v): return "project \(p) has no guideline v\(v) (see `meow guideline versions \(p)`)"
         case .incompatibleGuideline(let why): return "cannot record this guideline version: \(why)"
         case .unsureForbidden: return "this guideline does not allow unsure answers: choose the label you think is right"
         }

@@ -94,13 +94,18 @@ extension Workspace {
                          .int(p.id), .text(annotator), .int(Int64(version ?? p.guidelineVersion))) != nil
     }
 
-    /// Records that the annotator read the current guideline version.
-    public func acknowledge(project name: String, annotator: String) throws {
+    /// Records that the annotator read a guideline version: `version`, the one a screen showed
+    /// (a newer one may have arrived since), or the current one.
+    public func acknowledge(project name: String, annotator: String, version: Int? = nil) throws {
         let p = try project(name)
+        let v = version ?? p.guidelineVersion
         try db.write { tx in
+            guard try db.scalarInt("SELECT 1 FROM guideline_version WHERE project_id = ? AND version = ?", .int(p.id), .int(Int64(v))) != nil else {
+                throw StoreError.unknownGuidelineVersion(project: p.name, version: v)
+            }
             try ensureMember(p, annotator, in: tx)
             try db.run("INSERT OR IGNORE INTO acknowledgement(project_id, annotator, guideline_version, acknowledged_at) VALUES (?, ?, ?, ?)",
-                       .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion)), .text(Workspace.now()))
+                       .int(p.id), .text(annotator), .int(Int64(v)), .text(Workspace.now()))
         }
     }
 
@@ -120,12 +125,19 @@ extension Workspace {
 
     // MARK: Admission: what stands between an annotator and the next item
 
-    /// Checks, in order: paused by gold checks, acknowledgement of the current version. Throws
-    /// the reason an annotator may not work yet.
-    func checkAdmission(_ p: Project, _ annotator: String, in tx: WriteTransaction) throws {
+    /// Checks, in order: paused by gold checks, acknowledgement of the current version (or, for
+    /// an answer to an item served under an earlier version, of that version, which is `p`'s).
+    /// Throws the reason an annotator may not work yet.
+    func checkAdmission(_ p: Project, _ annotator: String, in tx: WriteTransaction, servedUnderEarlierVersion: Bool = false) throws {
         if let m = try db.row("SELECT state, pause_reason FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)),
            MemberState(rawValue: try m.text("state")) == .paused {
             throw StoreError.paused(annotator: annotator, reason: try m.text("pause_reason"))
+        }
+        if servedUnderEarlierVersion {
+            if !(try hasAcknowledged(p, annotator: annotator)) {
+                throw StoreError.acknowledgementNeeded(annotator: annotator, project: p.name, version: p.guidelineVersion)
+            }
+            return
         }
         // The newest version, read inside the caller's transaction: an update may have landed
         // between reading the project and taking the write lock.
@@ -151,27 +163,43 @@ extension Workspace {
     /// qualified (or no qualification is configured). Throws when the last round failed.
     func nextQualificationItem(_ p: Project, _ annotator: String, in tx: WriteTransaction) throws -> ClaimedItem? {
         guard p.guideline.enforcement.qualification != nil else { return nil }
-        var st = try qualificationState(p, annotator)
-        if st?.state == .passed { return nil }
-        if st?.state == .failed {
-            throw StoreError.qualificationFailed(try qualificationResult(p, annotator, attempt: st!.attempt))
-        }
-        if st == nil {
+        let attempt: Int
+        switch try qualificationState(p, annotator) {
+        case (_, .passed)?: return nil
+        case (let failed, .failed)?: throw StoreError.qualificationFailed(try qualificationResult(p, annotator, attempt: failed))
+        case (let current, .inProgress)?: attempt = current
+        case nil:
             // Attempts are numbered across guideline versions (the key has no version in it).
-            let attempt = try nextAttempt(p, annotator)
+            attempt = try nextAttempt(p, annotator)
             try db.run("INSERT INTO qualification(project_id, annotator, attempt, guideline_version, state) VALUES (?, ?, ?, ?, 'in_progress')",
                        .int(p.id), .text(annotator), .int(Int64(attempt)), .int(Int64(p.guidelineVersion)))
-            st = (attempt, .inProgress)
         }
-        let attempt = st!.attempt
-        let items = try db.rows("SELECT id, external_id, text FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification' ORDER BY id",
-                                .int(p.id), .int(Int64(p.guidelineVersion)))
+        let round = try qualificationRound(p, annotator, attempt: attempt)
         let answered = Set(try db.rows("SELECT gold_id FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = ?",
                                        .int(p.id), .text(annotator), .int(Int64(attempt))).map { try $0.int("gold_id") })
-        guard let next = try items.firstIndex(where: { !answered.contains(try $0.int("id")) }) else { return nil }
-        let r = items[next]
-        return ClaimedItem(id: try r.text("external_id"), text: try r.text("text"), metadata: nil, expiresAt: .distantFuture,
-                           kind: .qualification(index: answered.count + 1, total: items.count))
+        guard let next = round.first(where: { !answered.contains($0.id) }) else { return nil }
+        return ClaimedItem(id: next.externalID, text: next.text, metadata: nil, expiresAt: .distantFuture,
+                           kind: .qualification(index: answered.count + 1, total: round.count))
+    }
+
+    /// The items of an annotator's qualification round, in pool order: `round_size` of the
+    /// current version's pool, drawn by `QualificationRound` from which items earlier rounds
+    /// (of any version, matched by id) served them.
+    func qualificationRound(_ p: Project, _ annotator: String, attempt: Int) throws -> [(id: Int64, externalID: String, label: String, text: String)] {
+        let pool = try db.rows("SELECT id, external_id, label, text FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification' ORDER BY id",
+                               .int(p.id), .int(Int64(p.guidelineVersion))).map {
+            (id: try $0.int("id"), externalID: try $0.text("external_id"), label: try $0.text("label"), text: try $0.text("text"))
+        }
+        guard let size = p.guideline.enforcement.qualification?.roundSize, size < pool.count else { return pool }
+        var lastServed: [String: Int] = [:]
+        for r in try db.rows("""
+            SELECT g.external_id, max(a.attempt) AS last FROM gold_answer a JOIN gold_item g ON g.id = a.gold_id
+            WHERE a.project_id = ? AND a.annotator = ? AND a.attempt > 0 AND a.attempt < ? AND g.purpose = 'qualification' GROUP BY g.external_id
+            """, .int(p.id), .text(annotator), .int(Int64(attempt))) {
+            lastServed[try r.text("external_id")] = Int(try r.int("last"))
+        }
+        let chosen = Set(QualificationRound.draw(pool: pool.map(\.externalID), roundSize: size, lastServed: lastServed))
+        return pool.filter { chosen.contains($0.externalID) }
     }
 
     func nextAttempt(_ p: Project, _ annotator: String) throws -> Int {
@@ -334,18 +362,17 @@ extension Workspace {
             try recordGoldCheck(p, annotator, goldID: g.int("gold_id"), expected: g.text("label"), given: given, seconds: seconds, in: tx)
             return .recorded
         }
-        guard let st = try qualificationState(p, annotator), st.state == .inProgress,
-              let g = try db.row("SELECT id, label FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification' AND external_id = ?",
-                                 .int(p.id), .int(Int64(p.guidelineVersion)), .text(externalID)) else { return nil }
+        guard let st = try qualificationState(p, annotator), st.state == .inProgress else { return nil }
+        let round = try qualificationRound(p, annotator, attempt: st.attempt)
+        guard let g = round.first(where: { $0.externalID == externalID }) else { return nil }
         if try db.scalarInt("SELECT 1 FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = ? AND gold_id = ?",
-                            .int(p.id), .text(annotator), .int(Int64(st.attempt)), .int(g.int("id"))) != nil {
+                            .int(p.id), .text(annotator), .int(Int64(st.attempt)), .int(g.id)) != nil {
             throw StoreError.alreadyLabeled(item: externalID, annotator: annotator)
         }
         try db.run("INSERT INTO gold_answer(project_id, annotator, gold_id, attempt, label, correct, seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   .int(p.id), .text(annotator), .int(g.int("id")), .int(Int64(st.attempt)), .text(given), .int(given == g.text("label") ? 1 : 0),
+                   .int(p.id), .text(annotator), .int(g.id), .int(Int64(st.attempt)), .text(given), .int(given == g.label ? 1 : 0),
                    seconds.map { .double($0) } ?? .null, .text(Workspace.now()))
-        let total = Int(try db.scalarInt("SELECT count(*) FROM gold_item WHERE project_id = ? AND guideline_version = ? AND purpose = 'qualification'",
-                                         .int(p.id), .int(Int64(p.guidelineVersion))) ?? 0)
+        let total = round.count
         let answered = Int(try db.scalarInt("SELECT count(*) FROM gold_answer WHERE project_id = ? AND annotator = ? AND attempt = ?",
                                             .int(p.id), .text(annotator), .int(Int64(st.attempt))) ?? 0)
         guard answered >= total else { return .qualification(answered: answered, total: total, result: nil) }

@@ -1,6 +1,14 @@
 import Foundation
 import MeowCore
 
+/// A guideline version newer than the one a screen shows.
+public struct NewerGuideline: Sendable {
+    /// The project at its newest version.
+    public var project: Project
+    /// What changed in each version after the one shown, oldest first (nil: not recorded).
+    public var changes: [(version: Int, changes: GuidelineChanges?)]
+}
+
 /// What `meow guideline update` recorded.
 public struct GuidelineUpdate: Sendable {
     public var version: Int
@@ -41,7 +49,24 @@ extension Workspace {
             }
         }
         projectCache[name] = nil
+        guidelineWatch[name] = nil   // this connection's own commit does not change data_version
         return GuidelineUpdate(version: version, changes: changes, staleAnnotations: try staleAnnotations(project: name))
+    }
+
+    /// The project at its newest version when that is newer than `shown`. `PRAGMA data_version`
+    /// changes only when another connection commits: while it stays, the newest version is the
+    /// one seen last time, and nothing else is read.
+    public func newerGuideline(project name: String, than shown: Int) throws -> NewerGuideline? {
+        let dataVersion = try db.scalarInt("PRAGMA data_version") ?? 0
+        if let seen = guidelineWatch[name], seen.dataVersion == dataVersion, seen.version <= shown { return nil }
+        let p = try project(name)
+        guidelineWatch[name] = (dataVersion, p.guidelineVersion)
+        guard p.guidelineVersion > shown else { return nil }
+        let changes = try db.rows("SELECT version, changes FROM guideline_version WHERE project_id = ? AND version > ? ORDER BY version",
+                                  .int(p.id), .int(Int64(shown))).map { r in
+            (version: Int(try r.int("version")), changes: try r.string("changes").flatMap { try? JSONDecoder().decode(GuidelineChanges.self, from: Data($0.utf8)) })
+        }
+        return NewerGuideline(project: p, changes: changes)
     }
 
     /// Answers with a label the current guideline no longer has (renamed labels are not stale).

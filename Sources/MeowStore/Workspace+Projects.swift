@@ -48,12 +48,28 @@ extension Workspace {
         if let cached = projectCache[name], try cached.id == r.int("id"), cached.guidelineVersion == version {
             return cached
         }
-        let source = try db.row("SELECT source FROM guideline_version WHERE project_id = ? AND version = ?", .int(r.int("id")), .int(Int64(version)))!.text("source")
-        let guideline = try Guideline.parse(source, file: "guideline of \(name) v\(version)")
+        let guideline = try guideline(projectID: try r.int("id"), name: name, version: version)
         let p = Project(id: try r.int("id"), name: try r.text("name"), overlap: Int(try r.int("overlap")), leaseSeconds: try r.double("lease_seconds"),
                         guidelineVersion: version, guideline: guideline, createdBy: try r.text("created_by"))
         projectCache[name] = p
         return p
+    }
+
+    /// The project with an earlier guideline version in force (answering an item served under
+    /// it). Rare: parsed each time, not cached.
+    func project(_ current: Project, atVersion version: Int) throws -> Project {
+        guard version != current.guidelineVersion else { return current }
+        var p = current
+        p.guidelineVersion = version
+        p.guideline = try guideline(projectID: current.id, name: current.name, version: version)
+        return p
+    }
+
+    private func guideline(projectID: Int64, name: String, version: Int) throws -> Guideline {
+        guard let row = try db.row("SELECT source FROM guideline_version WHERE project_id = ? AND version = ?", .int(projectID), .int(Int64(version))) else {
+            throw StoreError.unknownGuidelineVersion(project: name, version: version)
+        }
+        return try Guideline.parse(try row.text("source"), file: "guideline of \(name) v\(version)")
     }
 
     public func projectNames() throws -> [String] {

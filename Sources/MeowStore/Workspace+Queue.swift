@@ -26,8 +26,9 @@ public enum QueueSQL {
           AND NOT EXISTS (SELECT 1 FROM skip s WHERE s.item_id = i.id AND s.annotator = ?3)
         ORDER BY i.qkey LIMIT 1
         """
-    /// Binds: item id, project id, annotator, claimed at, expires at (Unix seconds).
-    public static let insertClaim = "INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)"
+    /// Binds: item id, project id, annotator, claimed at, expires at (Unix seconds), guideline
+    /// version in force (left unbound: NULL, the version in force when the answer comes).
+    public static let insertClaim = "INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at, guideline_version) VALUES (?, ?, ?, ?, ?, ?)"
     /// Binds: item id, annotator.
     public static let deleteClaim = "DELETE FROM claim WHERE item_id = ? AND annotator = ?"
     /// Binds: item id, project id, annotator, label column, value JSON, comment, unsure (0/1),
@@ -61,7 +62,8 @@ extension Workspace {
                 SELECT i.id, i.external_id, i.text, i.metadata FROM claim c JOIN item i ON i.id = c.item_id
                 WHERE c.project_id = ? AND c.annotator = ? ORDER BY c.claimed_at LIMIT 1
                 """, .int(project.id), .text(annotator)) {
-                try db.run("UPDATE claim SET expires_at = ? WHERE item_id = ? AND annotator = ?", .double(expires), .int(held.int("id")), .text(annotator))
+                try db.run("UPDATE claim SET expires_at = ?, guideline_version = ? WHERE item_id = ? AND annotator = ?",
+                           .double(expires), .int(Int64(project.guidelineVersion)), .int(held.int("id")), .text(annotator))
                 return ClaimedItem(id: try held.text("external_id"), text: try held.text("text"), metadata: try held.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
             }
             if let gold = project.guideline.enforcement.gold, try isGoldTurn(project, annotator, checks: gold),
@@ -78,7 +80,7 @@ extension Workspace {
                 INSERT INTO queue_cursor(project_id, annotator, qkey) VALUES (?, ?, ?)
                 ON CONFLICT(project_id, annotator) DO UPDATE SET qkey = excluded.qkey
                 """, .int(project.id), .text(annotator), .int(found.int("qkey")))
-            try db.run(QueueSQL.insertClaim, .int(found.int("id")), .int(project.id), .text(annotator), .double(t), .double(expires))
+            try db.run(QueueSQL.insertClaim, .int(found.int("id")), .int(project.id), .text(annotator), .double(t), .double(expires), .int(Int64(project.guidelineVersion)))
             return ClaimedItem(id: try found.text("external_id"), text: try found.text("text"), metadata: try found.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
         }
     }
@@ -126,17 +128,23 @@ extension Workspace {
     }
 
     /// Records an answer for an item the annotator holds, under the current guideline version.
-    /// The answer is checked against the guideline's schema first; the claim is released.
+    /// When a newer version arrived while the item was on screen and the annotator has not
+    /// acknowledged it yet, the answer counts under the version the item was served under,
+    /// which they had acknowledged and worked from (the next claim asks for the new one).
+    /// Qualification items and gold checks are always answered under the current version. The
+    /// answer is checked against that version's schema first; the claim is released.
     @discardableResult
     public func submit(project name: String, annotator: String, item externalID: String, answer: Answer) throws -> SubmitOutcome {
-        let project = try project(name)
-        let labels: [String]
-        do { labels = try project.guideline.validate(labels: answer.labels, comment: answer.comment) }
-        catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
-        let policy = project.guideline.enforcement.unsure
-        if answer.unsure && policy == .forbid { throw StoreError.unsureForbidden }
+        let current = try project(name)
         return try db.write { tx in
-            try checkAdmission(project, annotator, in: tx)
+            let servedUnder = try versionServedUnder(current, annotator: annotator, item: externalID)
+            let project = try servedUnder.map { try self.project(current, atVersion: $0) } ?? current
+            let labels: [String]
+            do { labels = try project.guideline.validate(labels: answer.labels, comment: answer.comment) }
+            catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
+            let policy = project.guideline.enforcement.unsure
+            if answer.unsure && policy == .forbid { throw StoreError.unsureForbidden }
+            try checkAdmission(project, annotator, in: tx, servedUnderEarlierVersion: servedUnder != nil)
             if let outcome = try submitGold(project, annotator, externalID, labels: labels, seconds: answer.seconds, in: tx) { return outcome }
             try checkQualified(project, annotator)
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
@@ -146,9 +154,22 @@ extension Workspace {
                        .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
                        .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null,
                        answer.unsure && policy == .review ? .text("unsure") : .null)
-            try extendOverlapIfDisputed(project, itemID: item.id, qkey: item.qkey, in: tx)
+            try extendOverlapIfDisputed(current, itemID: item.id, qkey: item.qkey, in: tx)
             return .recorded
         }
+    }
+
+    /// The version a held queue item was served under, when a newer version was recorded since
+    /// and the annotator has not acknowledged it; nil otherwise (not held, served under the
+    /// newest, the newest acknowledged, or a claim from before claims recorded the version).
+    private func versionServedUnder(_ p: Project, annotator: String, item externalID: String) throws -> Int? {
+        try db.scalarInt("""
+            SELECT c.guideline_version FROM claim c JOIN item i ON i.id = c.item_id
+            WHERE i.project_id = ?1 AND i.external_id = ?2 AND c.annotator = ?3
+              AND c.guideline_version < (SELECT max(version) FROM guideline_version WHERE project_id = ?1)
+              AND NOT EXISTS (SELECT 1 FROM acknowledgement a WHERE a.project_id = ?1 AND a.annotator = ?3
+                              AND a.guideline_version = (SELECT max(version) FROM guideline_version WHERE project_id = ?1))
+            """, .int(p.id), .text(externalID), .text(annotator)).map { Int($0) }
     }
 
     /// Adaptive overlap: when an item has all the answers it needs but no label has a majority,
@@ -221,8 +242,8 @@ extension Workspace {
             }
             try db.run("DELETE FROM annotation WHERE id = ?", .int(last.int("answer_id")))
             let expires = t + (lease ?? project.leaseSeconds)
-            try db.run("INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                       .int(last.int("item_id")), .int(project.id), .text(annotator), .double(t), .double(expires))
+            try db.run(QueueSQL.insertClaim, .int(last.int("item_id")), .int(project.id), .text(annotator), .double(t), .double(expires),
+                       .int(Int64(project.guidelineVersion)))
             return ClaimedItem(id: try last.text("external_id"), text: try last.text("text"), metadata: try last.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
         }
     }

@@ -8,6 +8,9 @@ public final class Workspace {
     let db: Connection
     public let path: String
     var projectCache: [String: Project] = [:]
+    /// Per project, `PRAGMA data_version` and the newest guideline version when last looked
+    /// (`newerGuideline`): until another connection commits, the version cannot have changed.
+    var guidelineWatch: [String: (dataVersion: Int64, version: Int)] = [:]
 
     /// Opens (and, with `create`, creates) a workspace, applying pending migrations.
     /// Refuses files that are not SQLite, SQLite files of other applications, and files

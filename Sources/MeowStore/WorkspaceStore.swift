@@ -17,8 +17,12 @@ public protocol LabelingStore: AnyObject {
     func undoLast(project: String, annotator: String, lease: Double?, now: Date) throws -> ClaimedItem
     func hasUndoableAnswer(project: String, annotator: String) throws -> Bool
     func progress(project: String, annotator: String, countMine: Bool) throws -> (mine: Int, teamDone: Int, teamTotal: Int)
-    func acknowledge(project: String, annotator: String) throws
+    func acknowledge(project: String, annotator: String, version: Int?) throws
     func hasAcknowledged(project: String, annotator: String, version: Int?) throws -> Bool
+    /// The project at its newest guideline version when that is newer than `version` (the one a
+    /// screen shows), with what changed since; nil otherwise. Cheap enough for every item:
+    /// unless another connection wrote since the last call, nothing is read.
+    func newerGuideline(project: String, than version: Int) throws -> NewerGuideline?
     func retryQualification(project: String, annotator: String) throws
     func qualificationStatus(project: String, annotator: String) throws -> QualificationResult?
     func recordTooFast(project: String, annotator: String) throws
@@ -97,6 +101,9 @@ extension LabelingStore {
     }
     public func hasAcknowledged(project: String, annotator: String) throws -> Bool {
         try hasAcknowledged(project: project, annotator: annotator, version: nil)
+    }
+    public func acknowledge(project: String, annotator: String) throws {
+        try acknowledge(project: project, annotator: annotator, version: nil)
     }
 }
 

@@ -20,9 +20,12 @@ public struct KeyBinding: Sendable, Equatable {
     public var keys: [(Key, KeyAction)]
     public var label: String
     public var help: String?
+    /// The label keys: the chips above the key line show them too, so a narrow key line may
+    /// leave this binding out.
+    public var shownOnChips = false
 
-    public init(_ label: String, _ help: String?, _ keys: [(Key, KeyAction)]) {
-        self.label = label; self.help = help; self.keys = keys
+    public init(_ label: String, _ help: String?, _ keys: [(Key, KeyAction)], shownOnChips: Bool = false) {
+        self.label = label; self.help = help; self.keys = keys; self.shownOnChips = shownOnChips
     }
 
     public func action(for key: Key) -> KeyAction? { keys.first { $0.0 == key }?.1 }
@@ -73,7 +76,7 @@ public enum Keymap {
             let g = state.guideline
             let hotkeys = g.labels.compactMap { $0.hotkey.map(String.init) }.joined()
             let digits = g.labels.count > 1 ? "1-\(min(9, g.labels.count))" : "1"
-            var line = [KeyBinding(hotkeys.isEmpty ? digits : "\(hotkeys) \(digits)", g.task == .multilabel ? "toggle" : "label", [])]
+            var line = [KeyBinding(hotkeys.isEmpty ? digits : "\(hotkeys) \(digits)", g.task == .multilabel ? "toggle" : "label", [], shownOnChips: true)]
             if g.task == .multilabel { line.append(KeyBinding("⏎", "submit", [(.enter, .submitSelection)])) }
             line += ScreenCommand.allCases.map { cmd in KeyBinding(String(cmd.key), cmd.help, [(c(cmd.key), .command(cmd))]) }
             line.append(KeyBinding("↑↓ PgUp PgDn Home Esc", nil, [(.up, .scroll(-1)), (.down, .scroll(1)), (.pageUp, .page(-1)), (.pageDown, .page(1)),

@@ -109,9 +109,9 @@ extension LabelingState {
     /// Lines a page moves in the current mode.
     private var pageSize: Int {
         switch mode {
-        case .guideline: return max(1, height - 4)
+        case .guideline: return max(1, guidelineRows - 1)
         case .acknowledge: return max(1, guidelineRows - 1)
-        case .qualificationResult: return max(1, height - 8)
+        case .qualificationResult: return max(1, qualificationRows)
         default: return max(1, textRows - 1)
         }
     }
@@ -196,7 +196,8 @@ extension LabelingState {
     public mutating func apply(_ event: Event, now: Date = Date()) {
         switch event {
         case .answered:
-            sessionAnswers += 1
+            // `item` is still the one answered: the next is loaded after.
+            if item?.kind.isQualification != true { sessionAnswers += 1 }
             message = nil
         case .undone:
             sessionAnswers = max(0, sessionAnswers - 1)
@@ -207,14 +208,18 @@ extension LabelingState {
             item = next
             selected = []; comment = ""; unsure = false; unsureNote = ""; scroll = 0
             shownAt = now
+            if rateStart == nil, let next, !next.kind.isQualification { rateStart = now }
             if case .guideline = mode {} else { mode = next == nil ? .empty : .labeling }
         case .blocked(let b):
             item = nil
             switch b {
-            case .acknowledge(let v):
+            case .acknowledge(let v, let notice):
+                guidelineNotice = notice
+                if let notice { guideline = notice.guideline }
+                mode = .acknowledge(scroll: 0, reachedEnd: false)
                 let fits = guidelineLines().count <= guidelineRows
                 mode = .acknowledge(scroll: 0, reachedEnd: fits)
-                message = ("guideline v\(v): read it to the end, then press ⏎ to acknowledge", false)
+                message = ("guideline v\(v): read it to the end, then press ⏎", false)
             case .qualificationFailed(let s): mode = .qualificationResult(s, scroll: 0); message = nil
             case .paused(let reason): mode = .blocked(reason); message = nil
             }
@@ -229,6 +234,9 @@ extension LabelingState {
         }
     }
 
-    /// Rows available for the item text at the current size.
-    var textRows: Int { max(1, height - 9) }
+    /// Rows available for the item text at the current size: below the header and the item's
+    /// own line, above the rule, two rows of label chips, the message and the key line.
+    var textRows: Int { max(1, height - headerRows - 6) }
+    /// Rows of the qualification result.
+    var qualificationRows: Int { max(1, height - headerRows - 5) }
 }

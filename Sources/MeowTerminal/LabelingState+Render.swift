@@ -13,7 +13,7 @@ extension LabelingState {
         case .qualificationResult(let summary, let scroll): renderQualification(summary, scroll: scroll, into: &screen)
         case .blocked(let reason): renderBlocked(reason, into: &screen)
         case .empty: renderEmpty(into: &screen)
-        case .loading: screen.put("loading the next item…", x: 2, y: 4, style: .dim)
+        case .loading: screen.put("loading the next item…", x: 2, y: headerRows + 1, style: .dim)
         default: renderItem(into: &screen)
         }
         renderFooter(into: &screen)
@@ -36,6 +36,8 @@ extension LabelingState {
         }
     }
 
+    /// The title row, then the progress row: `you: 3 labeled  ·  team: 10/40 ███░░ 25%  ·  12
+    /// items/h`, with a rule below it; compact, the progress row is the rule itself.
     private func renderHeader(into screen: inout Screen, now: Date) {
         screen.fill(" ", x: 0, y: 0, count: width, style: .title)
         let right = " \(annotator) "
@@ -43,18 +45,37 @@ extension LabelingState {
         screen.put(" meow · \(project) — \(guideline.title)", x: 0, y: 0, style: .title, maxX: rightX - 1)
         screen.put(right, x: rightX, y: 0, style: .title)
 
-        var x = screen.put(" you: \(progress.mine) labeled", x: 0, y: 1, style: .bold)
-        x = screen.put("  ·  team: \(progress.teamDone)/\(progress.teamTotal) ", x: x, y: 1)
-        let barWidth = 20
+        let sep = isCompact ? " · " : "  ·  "
+        let mine = " you: \(progress.mine) labeled"
+        let team = "\(sep)team: \(progress.teamDone)/\(progress.teamTotal)"
         let frac = progress.teamTotal > 0 ? Double(progress.teamDone) / Double(progress.teamTotal) : 0
-        let filled = Int((frac * Double(barWidth)).rounded(.down))
-        x = screen.put(String(repeating: "█", count: filled), x: x, y: 1, style: .success)
-        x = screen.put(String(repeating: "░", count: barWidth - filled), x: x, y: 1, style: .dim)
-        x = screen.put(" \(Int((frac * 100).rounded(.down)))%", x: x, y: 1)
-        if let rate = itemsPerHour(now: now) {
-            screen.put("  ·  \(Int(rate.rounded())) items/h", x: x, y: 1, style: .dim)
+        let percent = " \(Int((frac * 100).rounded(.down)))%"
+        let rate = itemsPerHour(now: now).map { "\(sep)\(Int($0.rounded())) items/h" } ?? ""
+        // The bar takes the room the words leave (compact, short of the scroll position on the right).
+        let words = [mine, team, percent, rate].reduce(0) { $0 + DisplayWidth.of($1) }
+        let reserve = isCompact ? (showsScrollPosition ? 12 : 2) : 0
+        let room = min(isCompact ? 10 : 20, width - words - reserve - 2)
+        let barWidth = room >= 4 ? room : 0
+        if isCompact { screen.fill("─", x: 0, y: 1, count: width, style: .dim) }
+        var x = screen.put(mine, x: 0, y: 1, style: .bold)
+        x = screen.put(team, x: x, y: 1)
+        if barWidth > 0 {
+            let filled = Int((frac * Double(barWidth)).rounded(.down))
+            x = screen.put(" ", x: x, y: 1)
+            x = screen.put(String(repeating: "█", count: filled), x: x, y: 1, style: .success)
+            x = screen.put(String(repeating: "░", count: barWidth - filled), x: x, y: 1, style: .dim)
         }
-        screen.fill("─", x: 0, y: 2, count: width, style: .dim)
+        x = screen.put(percent, x: x, y: 1)
+        if !rate.isEmpty { x = screen.put(rate, x: x, y: 1, style: .dim) }
+        if isCompact { screen.put(" ", x: x, y: 1) } else { screen.fill("─", x: 0, y: 2, count: width, style: .dim) }
+    }
+
+    /// Whether the mode shows its scroll position at the right end of the header's last row.
+    private var showsScrollPosition: Bool {
+        switch mode {
+        case .guideline, .acknowledge: return true
+        default: return false
+        }
     }
 
     /// The item text as wrapped lines at the current width.
@@ -73,31 +94,32 @@ extension LabelingState {
     private func renderItem(into screen: inout Screen) {
         guard let item else { return }
         var x = 0
-        if let banner = item.banner { x = screen.put(" " + banner + " ", x: 0, y: 3, style: .selected) }
-        x = screen.put(" item ", x: x, y: 3, style: .dim)
-        x = screen.put(TextLayout.sanitize(item.id).map(\.text).joined(), x: x, y: 3, style: .bold, maxX: width / 2)
+        let top = headerRows
+        if let banner = item.banner { x = screen.put(" " + banner + " ", x: 0, y: top, style: .selected) }
+        x = screen.put(" item ", x: x, y: top, style: .dim)
+        x = screen.put(TextLayout.sanitize(item.id).map(\.text).joined(), x: x, y: top, style: .bold, maxX: width / 2)
         for f in item.fields {
-            x = screen.put("  \(f.name): ", x: x, y: 3, style: .dim)
-            x = screen.put(TextLayout.sanitize(f.value).map(\.text).joined(), x: x, y: 3, maxX: width - 24)
+            x = screen.put("  \(f.name): ", x: x, y: top, style: .dim)
+            x = screen.put(TextLayout.sanitize(f.value).map(\.text).joined(), x: x, y: top, maxX: width - 24)
         }
         var flags: [String] = []
         if unsure { flags.append("⚑ unsure") }
         if !comment.isEmpty { flags.append("✎ comment") }
         let flagText = flags.joined(separator: " ")
-        if !flagText.isEmpty { screen.put(flagText, x: width - DisplayWidth.of(flagText) - 1, y: 3, style: .warning) }
+        if !flagText.isEmpty { screen.put(flagText, x: width - DisplayWidth.of(flagText) - 1, y: top, style: .warning) }
 
         let lines = itemLines()
         let rows = textRows
         let maxScroll = max(0, lines.count - rows)
-        let top = min(scroll, maxScroll)
-        for (i, line) in lines.dropFirst(top).prefix(rows).enumerated() {
+        let first = min(scroll, maxScroll)
+        for (i, line) in lines.dropFirst(first).prefix(rows).enumerated() {
             var cx = 2
-            for run in line { cx = screen.put(run.text, x: cx, y: 4 + i, style: run.style) }
+            for run in line { cx = screen.put(run.text, x: cx, y: top + 1 + i, style: run.style) }
         }
     }
 
     private func renderBlocked(_ reason: String, into screen: inout Screen) {
-        let top = max(4, height / 2 - 3)
+        let top = max(headerRows + 1, height / 2 - 3)
         screen.put("You are paused in \(project).", x: 2, y: top, style: .error)
         var y = top + 2
         for line in TextLayout.wrap(TextLayout.sanitize(reason), width: width - 4) {
@@ -134,16 +156,16 @@ extension LabelingState {
 
     private func renderQualification(_ s: QualificationSummary, scroll: Int, into screen: inout Screen) {
         let lines = qualificationLines(s)
-        let rows = max(1, height - 8)
+        let rows = qualificationRows
         let top = min(scroll, max(0, lines.count - rows))
         for (i, line) in lines.dropFirst(top).prefix(rows).enumerated() {
             var x = 2
-            for run in line { x = screen.put(run.text, x: x, y: 3 + i, style: run.style) }
+            for run in line { x = screen.put(run.text, x: x, y: headerRows + i, style: run.style) }
         }
     }
 
     private func renderEmpty(into screen: inout Screen) {
-        let top = max(4, height / 2 - 3)
+        let top = max(headerRows + 1, height / 2 - 3)
         let lines: [(String, Style)] = [
             ("Nothing left for you in \(project).", .success),
             ("You labeled \(progress.mine) items; the team has \(progress.teamDone) of \(progress.teamTotal) answers.", .plain),
@@ -154,10 +176,13 @@ extension LabelingState {
         }
     }
 
-    /// The guideline as wrapped lines: the Markdown body, then every label's definition and examples.
+    /// The guideline as wrapped lines: the Markdown body, then every label's definition and
+    /// examples; on the acknowledgement screen after an update, what changed comes first.
     func guidelineLines() -> [TextLayout.Line] {
         let w = width - 4
-        var out = MarkdownText.lines(guideline.body, width: w)
+        var out: [TextLayout.Line] = []
+        if case .acknowledge = mode, let notice = guidelineNotice { out = noticeLines(notice, width: w) + [[]] }
+        out += MarkdownText.lines(guideline.body, width: w)
         out.append([])
         out += TextLayout.wrap("Labels", width: w, style: .accent)
         for (i, l) in guideline.labels.enumerated() {
@@ -172,12 +197,28 @@ extension LabelingState {
         return out
     }
 
+    /// "Guideline v2 replaced v1 while you were labeling", what changed in each version, and an
+    /// answer that was not saved.
+    func noticeLines(_ n: GuidelineNotice, width w: Int) -> [TextLayout.Line] {
+        var out = TextLayout.wrap("Guideline v\(n.version) replaced v\(n.previous) while you were labeling. What changed:", width: w, style: .accent)
+        for v in n.changes.keys.sorted() {
+            for line in n.changes[v]?.summary ?? [] {
+                out += indented(TextLayout.wrap((n.changes.count > 1 ? "v\(v) " : "") + "· " + line, width: w - 2), by: 2)
+            }
+        }
+        if let item = n.unsavedItem {
+            out += TextLayout.wrap("Your answer to \(TextLayout.sanitize(item).map(\.text).joined()) was not saved: it came after v\(n.version).",
+                                   width: w, style: .error)
+        }
+        return out
+    }
+
     private func indented(_ lines: [TextLayout.Line], by n: Int) -> [TextLayout.Line] {
         lines.map { [TextLayout.Run(text: String(repeating: " ", count: n), style: .plain)] + $0 }
     }
 
     /// Rows of the guideline view, and the largest useful scroll.
-    var guidelineRows: Int { max(1, height - 5) }
+    var guidelineRows: Int { max(1, height - headerRows - 2) }
 
     private func renderGuideline(scroll: Int, into screen: inout Screen) {
         let lines = guidelineLines()
@@ -185,10 +226,10 @@ extension LabelingState {
         let top = min(scroll, maxScroll)
         for (i, line) in lines.dropFirst(top).prefix(guidelineRows).enumerated() {
             var cx = 2
-            for run in line { cx = screen.put(run.text, x: cx, y: 3 + i, style: run.style) }
+            for run in line { cx = screen.put(run.text, x: cx, y: headerRows + i, style: run.style) }
         }
         let pos = maxScroll == 0 ? "all shown" : (top >= maxScroll ? "end" : "\(Int(Double(top) / Double(maxScroll) * 100))%")
-        screen.put(pos, x: width - DisplayWidth.of(pos) - 1, y: 2, style: .dim)
+        screen.put(pos, x: width - DisplayWidth.of(pos) - 1, y: headerRows - 1, style: .dim)
     }
 
     private func renderFooter(into screen: inout Screen) {
@@ -220,15 +261,29 @@ extension LabelingState {
         }
         // The key line: always says what the keys do.
         screen.fill(" ", x: 0, y: height - 1, count: width, style: .title)
-        let keys = keyLine()
-        let full = keys.reduce(1) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 }
-        let gap = full <= width ? "  " : " "
-        var x = 1
+        let (keys, gap) = fittedKeyLine()
+        // The usual one-cell margin, unless the line needs that cell too.
+        var x = keys.reduce(0) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 1 + gap.count } - gap.count < width ? 1 : 0
         for (key, help) in keys {
             if x + DisplayWidth.of(key) + DisplayWidth.of(help) + 1 > width { break }
             x = screen.put(key, x: x, y: height - 1, style: .hotkey)
             x = screen.put(" " + help + gap, x: x, y: height - 1, style: .title)
         }
+    }
+
+    /// The key line at this width: every listed binding with two spaces between when that fits,
+    /// else one space; when even that is too wide (narrow windows), bindings whose keys the
+    /// screen shows elsewhere (the label chips) go first, then those before the last, so that
+    /// `q quit` always shows.
+    func fittedKeyLine() -> (keys: [(String, String)], gap: String) {
+        var bindings = Keymap.bindings(for: self).filter { $0.help != nil }
+        /// Cells the line takes with one space between bindings, without the left margin.
+        func length() -> Int { bindings.reduce(0) { $0 + DisplayWidth.of($1.label) + DisplayWidth.of($1.help ?? "") + 2 } - 1 }
+        func entries() -> [(String, String)] { bindings.map { ($0.label, $0.help ?? "") } }
+        if length() + bindings.count + 2 <= width { return (entries(), "  ") }
+        if length() > width, showsLabelChips { bindings.removeAll { $0.shownOnChips } }
+        while length() > width, bindings.count > 1 { bindings.remove(at: bindings.count - 2) }
+        return (entries(), " ")
     }
 
     private var showsLabelChips: Bool {

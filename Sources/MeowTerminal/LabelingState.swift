@@ -38,9 +38,29 @@ public struct QualificationSummary: Sendable, Equatable {
     }
 }
 
+/// A guideline version that arrived while the screen was open, announced above the guideline
+/// on the acknowledgement screen.
+public struct GuidelineNotice: Sendable, Equatable {
+    /// The version the screen showed until now, and the one that replaces it.
+    public var previous: Int
+    public var version: Int
+    /// The new version: its labels and keys replace the old ones on the screen.
+    public var guideline: Guideline
+    /// What changed in each version after `previous` (versions without a record are left out).
+    public var changes: [Int: GuidelineChanges]
+    /// An item whose answer was refused because it came after the new version (a qualification
+    /// item or check: those always follow the current version).
+    public var unsavedItem: String?
+    public init(previous: Int, version: Int, guideline: Guideline, changes: [Int: GuidelineChanges], unsavedItem: String? = nil) {
+        self.previous = previous; self.version = version; self.guideline = guideline; self.changes = changes; self.unsavedItem = unsavedItem
+    }
+}
+
 /// Why the queue gives this annotator nothing to label right now.
 public enum Blocker: Sendable, Equatable {
-    case acknowledge(version: Int)
+    /// A guideline version to read and acknowledge; with a notice when it replaced the one the
+    /// screen was showing.
+    case acknowledge(version: Int, notice: GuidelineNotice? = nil)
     case qualificationFailed(QualificationSummary)
     case paused(String)
 }
@@ -100,12 +120,19 @@ public struct LabelingState: Sendable {
     public var progress = Progress()
     public var width: Int
     public var height: Int
-    /// When the current item was shown, and this session's answers, for timing and items/hour.
+    /// When the current item was shown, for timing answers.
     public var shownAt: Date?
     public var sessionStart: Date
+    /// Real items answered in this session (qualification answers are practice, not counted).
     public var sessionAnswers = 0
+    /// When the session's first real item was shown: items per hour are measured from here, so
+    /// time spent on the guideline and the qualification round does not dilute the rate.
+    public var rateStart: Date?
     /// Whether there is an earlier answer `u` can take back in this workspace.
     public var canUndo = false
+    /// The guideline update the acknowledgement screen announces (nil: nothing changed while
+    /// the screen was open, e.g. the first acknowledgement).
+    public var guidelineNotice: GuidelineNotice?
 
     public init(project: String, annotator: String, guideline: Guideline, width: Int, height: Int, now: Date = Date()) {
         self.project = project
@@ -116,13 +143,20 @@ public struct LabelingState: Sendable {
         self.sessionStart = now
     }
 
-    public static let minimumWidth = 80
-    public static let minimumHeight = 24
+    /// The smallest window the layout works in (split tmux panes are often below 80x24).
+    public static let minimumWidth = 60
+    public static let minimumHeight = 16
     public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
+    /// Below 80x24 the header is compact: two rows instead of three, the progress line doubling
+    /// as the rule under the title.
+    public var isCompact: Bool { width < 80 || height < 24 }
+    /// Rows the header takes; what the mode shows starts on the row below.
+    var headerRows: Int { isCompact ? 2 : 3 }
 
-    /// Items answered per hour in this session (nil until there is something to measure).
+    /// Real items answered per hour in this session, from the first real item shown (nil until
+    /// there is something to measure).
     public func itemsPerHour(now: Date) -> Double? {
-        let elapsed = now.timeIntervalSince(sessionStart)
+        let elapsed = now.timeIntervalSince(rateStart ?? sessionStart)
         guard sessionAnswers > 0, elapsed > 1 else { return nil }
         return Double(sessionAnswers) / elapsed * 3600
     }

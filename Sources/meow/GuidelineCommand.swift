@@ -18,10 +18,7 @@ struct GuidelineCommand: ParsableCommand {
                 let g = try Guideline.parse(text, file: file, warnings: &warnings)
                 for w in warnings { out("\(file):\(w)") }
                 // Gold files beside the guideline are part of it: check them too.
-                do {
-                    _ = try g.enforcement.qualification?.items.load(relativeTo: file, guideline: g)
-                    _ = try g.enforcement.gold?.items.load(relativeTo: file, guideline: g)
-                } catch { note("\(error)"); throw ExitCode(1) }
+                do { _ = try g.goldItems(relativeTo: file) } catch { note("\(error)"); throw ExitCode(1) }
                 out("\(file): ok — \(g.name), \(g.task.rawValue), \(g.labels.count) labels (\(g.labels.map(\.value).joined(separator: ", "))), overlap \(g.overlap)")
             } catch let e as GuidelineError {
                 for p in e.problems { note("\(file):\(p)") }

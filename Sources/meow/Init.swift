@@ -21,7 +21,10 @@ struct Init: ParsableCommand {
         let ws = try workspace.open(create: true)
         let p = try ws.createProject(project, guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
         out("created project \(p.name) in \(workspace.path): \(g.task.rawValue), \(g.labels.count) labels, overlap \(g.overlap), guideline v1 \(g.contentHash.prefix(12)); admin: \(try LoginUser.name)")
-        if !qualification.isEmpty { out("  qualification: \(qualification.count) items, pass mark \(Int((g.enforcement.qualification!.passMark * 100).rounded()))%") }
+        if let q = g.enforcement.qualification, !qualification.isEmpty {
+            let rounds = q.roundSize.map { $0 < qualification.count ? ", \($0) per round" : "" } ?? ""
+            out("  qualification: \(qualification.count) items\(rounds), pass mark \(Int((q.passMark * 100).rounded()))%")
+        }
         if !gold.isEmpty, let c = g.enforcement.gold { out("  gold checks: \(gold.count) items, rate \(c.rate), pause below \(Int((c.minAccuracy * 100).rounded()))% over \(c.window)") }
     }
 }
@@ -31,10 +34,10 @@ enum GuidelineFile {
     static func loadWithGold(_ path: String) throws -> (Guideline, [GoldItem], [GoldItem]) {
         let g = try load(path)
         do {
-            let q = try g.enforcement.qualification?.items.load(relativeTo: path, guideline: g) ?? []
-            let c = try g.enforcement.gold?.items.load(relativeTo: path, guideline: g) ?? []
+            let (q, c) = try g.goldItems(relativeTo: path)
             return (g, q, c)
         } catch let e as ImportError { throw UserFacingError("\(e)") }
+        catch let e as GuidelineError { throw UserFacingError("\(e)") }
     }
 
     /// Reads and validates a guideline, turning problems into one readable error.

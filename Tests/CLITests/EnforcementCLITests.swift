@@ -88,6 +88,18 @@ struct EnforcementCLITests {
         #expect(try Meow.run(["guideline", "versions", "p"], in: dir.path).stdout.contains("v2: 0 answers — renamed: good -> positive"))
     }
 
+    @Test func aRoundSizeLargerThanThePoolFileIsRefusedNamingTheLine() throws {
+        let g = try String(contentsOfFile: dir.path + "/g.md", encoding: .utf8)
+        _ = try dir.write("big.md", g.replacingOccurrences(of: "  pass_mark: 1\n", with: "  pass_mark: 1\n  round_size: 3\n"))
+        for args in [["guideline", "check", "big.md"], ["init", "q", "--guideline", "big.md"]] {
+            let r = try Meow.run(args, in: dir.path)
+            #expect(r.status == 1 && r.stderr.contains("big.md:9:15: error: round_size 3 is larger than the pool: qual.jsonl holds 2 items"), "\(args): \(r.stderr)")
+        }
+        _ = try dir.write("fits.md", g.replacingOccurrences(of: "  pass_mark: 1\n", with: "  pass_mark: 1\n  round_size: 1\n"))
+        let ok = try Meow.run(["init", "q", "--guideline", "fits.md"], in: dir.path)
+        #expect(ok.status == 0 && ok.stdout.contains("qualification: 2 items, 1 per round"), "\(ok.stdout)\(ok.stderr)")
+    }
+
     @Test func lintWarnsAboutMissingUnsureGuidance() throws {
         _ = try dir.write("lint.md", "---\nname: x\ntask: classify\nlabels: [{value: a, definition: A, examples: [x]}, {value: b, definition: B, examples: [y]}]\n---\nJust label it.\n")
         let r = try Meow.run(["guideline", "check", "lint.md"], in: dir.path)

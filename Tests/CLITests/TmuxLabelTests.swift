@@ -99,8 +99,14 @@ struct TmuxLabelTests {
     @Test func resizeRedrawsAndATooSmallWindowSaysSo() throws {
         let t = try Tmux(command: command)
         try t.waitFor("item i1")
-        try t.run(["resize-window", "-t", t.session, "-x", "60", "-y", "20"])
-        try t.waitFor("Window too small: 60x20")
+        // A split pane of 60x16 still labels, with the compact header.
+        try t.run(["resize-window", "-t", t.session, "-x", "60", "-y", "16"])
+        // The narrow key line (one space between keys) is drawn last: then the whole screen is there.
+        let small = try t.waitFor("c comment ? guideline q quit")
+        #expect(small.contains("you: 0 labeled · team") && small.contains("item i1"), "\(small)")
+        try t.run(["resize-window", "-t", t.session, "-x", "59", "-y", "16"])
+        try t.waitFor("Window too small: 59x16")
+        #expect(try t.screen().contains("meow needs at least 60x16"))
         try t.send("p")   // ignored while nothing is drawn
         try t.run(["resize-window", "-t", t.session, "-x", "120", "-y", "40"])
         let screen = try t.waitFor("item i1")
@@ -124,6 +130,37 @@ struct TmuxLabelTests {
         #expect(try sqlite(db, "SELECT group_concat(label) FROM annotation") == "pos,neg")
         // alice still holds i3 until the lease ends; asking again returns it.
         #expect(try Meow.run(["next", "p", "--as", "alice"], in: dir.path).stdout.hasPrefix("item: i3"))
+    }
+
+    /// An admin records a new guideline version from another terminal while alice labels: her
+    /// answer to the item on screen counts under the version she read, and the new one is shown,
+    /// with what changed, before her next item.
+    @Test func aGuidelineUpdateMidSessionIsAcknowledgedBeforeTheNextItem() throws {
+        let t = try Tmux(command: command)
+        try t.waitFor("item i1")
+        try t.send("p"); try t.waitFor("item i2")
+        let v2 = testGuideline.replacingOccurrences(of: "---\n# Test guideline",
+                                                    with: "  - value: mixed\n    hotkey: m\n    definition: Both.\n    examples: [\"good but broke\"]\n---\n# Test guideline")
+        _ = try dir.write("g2.md", v2)
+        let update = try Meow.run(["guideline", "update", "p", "g2.md"], in: dir.path)
+        #expect(update.status == 0 && update.stdout.contains("recorded guideline v2"), "\(update.stderr)")
+        try t.send("n")   // the answer to i2, in flight while v2 was recorded
+        try t.waitFor("Guideline v2 replaced v1 while you were labeling")
+        // The key line is drawn last: once it shows, the whole screen is there.
+        let ack = try t.waitFor("acknowledge: I have read it")
+        #expect(ack.contains("· added: mixed") && ack.contains("guideline v2: read it to the end") && !ack.contains("item i3"), "\(ack)")
+        try t.send("m")   // label keys do nothing until the new version is acknowledged
+        try t.send("Enter")
+        try t.waitFor("item i3")
+        try t.waitFor("[m/4] mixed")
+        try t.send("m"); try t.waitFor("item i4")   // the new label answers
+        try t.send("q")
+        try t.waitFor("[exit 0]")
+        let db = dir.path + "/meow.sqlite"
+        #expect(try sqlite(db, """
+            SELECT i.external_id || '=' || a.label || ' v' || a.guideline_version FROM annotation a JOIN item i ON i.id = a.item_id ORDER BY i.id
+            """) == "i1=pos v1\ni2=neg v1\ni3=mixed v2")
+        #expect(try sqlite(db, "SELECT group_concat(guideline_version) FROM acknowledgement WHERE annotator = 'alice'") == "1,2")
     }
 
     @Test func aKillSignalRestoresTheTerminal() throws {
@@ -165,7 +202,7 @@ struct TmuxOnboardingTests {
         #expect(try Meow.run(["init", "reviews", "--guideline", "sentiment.md"], in: dir.path).status == 0)
         #expect(try Meow.run(["import", "reviews", Meow.repoRoot + "/Samples/reviews.jsonl"], in: dir.path).status == 0)
         let t = try Tmux(command: "cd \(dir.path) && \(Meow.binary) label reviews --as newbie")
-        try t.waitFor("read it to the end, then press ⏎ to acknowledge")
+        try t.waitFor("read it to the end, then press ⏎")
         try t.send("Enter")
         try t.waitFor("scroll to the end of the guideline first")
         try t.send("G")

@@ -123,6 +123,27 @@ struct GuidelineTests {
         #expect(warnings.contains { $0.message.contains("body is empty") })
     }
 
+    @Test func qualificationRoundSizeIsAPositiveWholeNumberWithinThePool() throws {
+        func guideline(_ round: String, items: String = "[{id: q1, text: t1, label: a}, {id: q2, text: t2, label: b}, {id: q3, text: t3, label: a}]") -> String {
+            "---\nname: x\ntask: classify\nqualification:\n  items: \(items)\n  round_size: \(round)\nlabels: [{value: a, definition: A}, {value: b, definition: B}]\n---\nBody\n"
+        }
+        #expect(try Guideline.parse(guideline("2")).enforcement.qualification?.roundSize == 2)
+        for bad in ["0", "-1", "1.5", "two"] {
+            #expect(problems(guideline(bad)).contains { $0.line == 6 && $0.message == "round_size must be a whole number of items from 1 to 1000" }, "\(bad)")
+        }
+        #expect(problems(guideline("4")).contains { $0.line == 6 && $0.message == "round_size 4 is larger than the pool: the qualification lists 3 items" })
+        // A file's pool is known only once it is read: the check points at round_size in the guideline.
+        let q = try #require(try Guideline.parse(guideline("8", items: "q.jsonl")).enforcement.qualification)
+        #expect(q.roundSize == 8)
+        #expect(throws: Never.self) { try q.checkRoundSize(poolSize: 8, guidelineFile: "g.md") }
+        do {
+            try q.checkRoundSize(poolSize: 6, guidelineFile: "g.md")
+            Issue.record("a round of 8 from a pool of 6 must be refused")
+        } catch let e as GuidelineError {
+            #expect(e.description == "g.md:6:15: error: round_size 8 is larger than the pool: q.jsonl holds 6 items")
+        }
+    }
+
     @Test func crlfAndBOMAreAccepted() throws {
         let text = "\u{FEFF}" + Self.multilabel.replacingOccurrences(of: "\n", with: "\r\n")
         let g = try Guideline.parse(text)

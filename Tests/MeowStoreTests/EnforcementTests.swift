@@ -53,15 +53,72 @@ struct EnforcementTests {
         }
         try ws.acknowledge(project: "p", annotator: "ann")
         let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
-        // A new version must be acknowledged again before the next submit or claim.
+        // A new version arrives while the item is on ann's screen.
         _ = try ws.updateGuideline(project: "p", guideline: Self.guideline("min_seconds: 2"), by: "admin")
+        // The item was served under v1, which ann read: the answer counts, under v1...
+        try ws.submit(project: "p", annotator: "ann", item: item.id, answer: Answer(labels: ["good"]))
+        #expect(try ws.db.scalarInt("SELECT guideline_version FROM annotation") == 1)
+        // ...and nothing more is served before v2 is acknowledged.
         #expect(throws: StoreError.acknowledgementNeeded(annotator: "ann", project: "p", version: 2)) {
-            try ws.submit(project: "p", annotator: "ann", item: item.id, answer: Answer(labels: ["good"]))
+            try ws.claimNext(project: "p", annotator: "ann")
         }
         try ws.acknowledge(project: "p", annotator: "ann")
+        let next = try #require(try ws.claimNext(project: "p", annotator: "ann"))
+        try ws.submit(project: "p", annotator: "ann", item: next.id, answer: Answer(labels: ["bad"]))
+        #expect(try ws.db.scalarInt("SELECT guideline_version FROM annotation WHERE label = 'bad'") == 2)
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM acknowledgement WHERE annotator = 'ann'") == 2)
+    }
+
+    @Test func anItemServedAgainAfterAnUpdateIsAnsweredUnderTheNewVersion() throws {
+        try project(Self.guideline())
+        try ws.acknowledge(project: "p", annotator: "ann")
+        let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
+        _ = try ws.updateGuideline(project: "p", guideline: Self.guideline("min_seconds: 2"), by: "admin")
+        try ws.acknowledge(project: "p", annotator: "ann")
+        // Asked again, ann sees the same item, now under v2: the answer is recorded under v2.
+        #expect(try ws.claimNext(project: "p", annotator: "ann")?.id == item.id)
         try ws.submit(project: "p", annotator: "ann", item: item.id, answer: Answer(labels: ["good"]))
         #expect(try ws.db.scalarInt("SELECT guideline_version FROM annotation") == 2)
-        #expect(try ws.db.scalarInt("SELECT count(*) FROM acknowledgement WHERE annotator = 'ann'") == 2)
+    }
+
+    @Test func anAnswerInFlightIsCheckedAgainstTheVersionItWasServedUnder() throws {
+        try project(Self.guideline())
+        try ws.acknowledge(project: "p", annotator: "ann")
+        let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
+        // v2 renames good to fine and adds meh.
+        _ = try ws.updateGuideline(project: "p", guideline: Self.guideline(labels: """
+              - {value: fine, renamed_from: good, hotkey: g, definition: Good.}
+              - {value: bad, hotkey: b, definition: Bad.}
+              - {value: meh, hotkey: m, definition: Neither.}
+            """), by: "admin")
+        #expect(throws: StoreError.self) { try ws.submit(project: "p", annotator: "ann", item: item.id, answer: Answer(labels: ["meh"])) }
+        try ws.submit(project: "p", annotator: "ann", item: item.id, answer: Answer(labels: ["good"]))
+        #expect(try ws.db.scalarInt("SELECT guideline_version FROM annotation WHERE label = 'good'") == 1)
+    }
+
+    @Test func aScreenLearnsOfANewerGuidelineFromAnotherProcessCheaply() throws {
+        try project(Self.guideline())
+        #expect(try ws.newerGuideline(project: "p", than: 1) == nil)
+        // Another process (its own connection) records v2.
+        let other = try Workspace(path: dir + "/w.sqlite")
+        _ = try other.updateGuideline(project: "p", guideline: Self.guideline(labels: """
+              - {value: good, hotkey: g, definition: Really good.}
+              - {value: bad, hotkey: b, definition: Bad.}
+              - {value: meh, hotkey: m, definition: Neither.}
+            """), by: "admin")
+        let newer = try #require(try ws.newerGuideline(project: "p", than: 1))
+        #expect(newer.project.guidelineVersion == 2 && newer.project.guideline.labels.map(\.value) == ["good", "bad", "meh"])
+        #expect(newer.changes.map(\.version) == [2])
+        #expect(newer.changes.first?.changes?.added == ["meh"] && newer.changes.first?.changes?.definitionsChanged == ["good"])
+        #expect(try ws.newerGuideline(project: "p", than: 2) == nil)
+        // This connection's own update is seen too (data_version does not change for it).
+        _ = try ws.updateGuideline(project: "p", guideline: Self.guideline("min_seconds: 1"), by: "admin")
+        #expect(try ws.newerGuideline(project: "p", than: 2)?.project.guidelineVersion == 3)
+        // A screen acknowledges the version it showed, not whatever is newest by then.
+        try ws.acknowledge(project: "p", annotator: "ann", version: 2)
+        #expect(try ws.hasAcknowledged(project: "p", annotator: "ann", version: 2))
+        #expect(!(try ws.hasAcknowledged(project: "p", annotator: "ann")))
+        #expect(throws: StoreError.unknownGuidelineVersion(project: "p", version: 9)) { try ws.acknowledge(project: "p", annotator: "ann", version: 9) }
     }
 
     @Test func qualificationComesFirstTeachesOnFailureAndCanBeRetried() throws {
@@ -90,6 +147,35 @@ struct EnforcementTests {
         #expect(try ws.db.scalarInt("SELECT count(*) FROM annotation") == 0)
     }
 
+    @Test func aRetryDrawsItemsNotSeenYetWhenThePoolIsLargerThanARound() throws {
+        let pool = (1...6).map { GoldItem(id: "q\($0)", text: "qualification text \($0)", label: "good", explanation: "") }
+        try project(Self.guideline("qualification: {items: q.jsonl, pass_mark: 1, round_size: 3}"), qualification: pool)
+        try ws.acknowledge(project: "p", annotator: "ann")
+        /// Answers a whole round wrongly; returns the ids it served.
+        func failRound() throws -> [String] {
+            var served: [String] = []
+            for i in 1...3 {
+                let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
+                #expect(item.kind == .qualification(index: i, total: 3))
+                served.append(item.id)
+                let outcome = try ws.submit(project: "p", annotator: "ann", item: item.id, answer: Answer(labels: ["bad"]))
+                if i == 3, case .qualification(_, let total, let result) = outcome { #expect(total == 3 && result?.passed == false && result?.total == 3) }
+            }
+            return served
+        }
+        #expect(try failRound() == ["q1", "q2", "q3"])
+        try ws.retryQualification(project: "p", annotator: "ann")
+        #expect(try failRound() == ["q4", "q5", "q6"])
+        // Every item seen once: the ones seen longest ago come back.
+        try ws.retryQualification(project: "p", annotator: "ann")
+        #expect(try failRound() == ["q1", "q2", "q3"])
+        // An item of the pool outside the current round is not taken as a qualification answer.
+        try ws.retryQualification(project: "p", annotator: "ann")
+        #expect(throws: StoreError.notQualified(annotator: "ann")) {
+            try ws.submit(project: "p", annotator: "ann", item: "q1", answer: Answer(labels: ["good"]))
+        }
+    }
+
     @Test func aGuidelineUpdateStartsANewQualificationRoundInsteadOfFailing() throws {
         let g1 = Self.guideline("qualification: {items: q.jsonl, pass_mark: 0.66}")
         try project(g1, qualification: Self.qualification)
@@ -102,7 +188,7 @@ struct EnforcementTests {
         let g2 = Self.guideline("qualification: {items: q.jsonl, pass_mark: 0.66}\nmin_seconds: 1")
         _ = try ws.updateGuideline(project: "p", guideline: g2, by: "admin", qualification: Self.qualification)
         try ws.acknowledge(project: "p", annotator: "ann")
-        // A held real item cannot be answered before requalifying; the next item is a qualification one.
+        // Acknowledged again, the next item is a qualification one: v2 is qualified for anew.
         let next = try #require(try ws.claimNext(project: "p", annotator: "ann"))
         #expect(next.kind == .qualification(index: 1, total: 3))
         #expect(try ws.db.scalarInt("SELECT max(attempt) FROM qualification WHERE annotator = 'ann'") == 2)

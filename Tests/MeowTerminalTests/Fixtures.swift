@@ -22,6 +22,10 @@ enum Fixtures {
     Flag it with f and write why.
     """)
 
+    /// The classify fixture with a fourth label, as a guideline update would bring it.
+    static let classifyV2 = try! Guideline.parse(classify.source.replacingOccurrences(
+        of: "---\n# Sentiment", with: "  - {value: mixed, hotkey: m, definition: Both satisfied and not.}\n---\n# Sentiment"))
+
     static let multilabel = try! Guideline.parse("""
     ---
     name: t

@@ -61,6 +61,20 @@ struct KeymapTests {
         }
     }
 
+    /// In the smallest window (60x16) the key line still ends with the mode's last binding (quit
+    /// or back), and whatever it shows is whole.
+    @Test func theKeyLineStillSaysHowToLeaveAt60x16() {
+        for (name, state) in Self.states() {
+            var s = state
+            _ = s.handle(.resize(width: 60, height: 16))
+            let listed = Keymap.bindings(for: s).compactMap { b in b.help.map { (b.label, $0) } }
+            let bottom = s.render(now: Date(timeIntervalSince1970: 1800)).lines.last ?? ""
+            guard let last = listed.last else { continue }
+            #expect(bottom.contains(last.0 + " " + last.1), "\(name): \(bottom)")
+            for (label, help) in s.fittedKeyLine().keys { #expect(bottom.contains(label + " " + help), "\(name): \(bottom)") }
+        }
+    }
+
     /// Every key a mode binds does something: an effect, a new mode, or a new scroll position,
     /// never the "not a key here" message.
     @Test func everyBoundKeyActs() {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import MeowApp
 import MeowCore
-import MeowStore
+@testable import MeowStore
 @testable import MeowTerminal
 
 /// Key sequences on the in-memory terminal against a real workspace file.
@@ -83,6 +83,50 @@ struct SessionTests {
         #expect(try labels() == ["r1:positive"])
     }
 
+    @Test func aGuidelineUpdateWhileAnItemIsOpenIsAcknowledgedBeforeTheNextItem() throws {
+        let project = try ws.project("reviews")
+        let backend = UpdatedMidItem(QueueScreenAdapter(workspace: ws, project: project, annotator: "alice"), path: dir + "/w.sqlite",
+                                     project: "reviews", update: Fixtures.classifyV2)
+        // p answers r1; then the new version is read to its end and acknowledged; m (new in v2) answers r2.
+        let terminal = InMemoryTerminal(keys: Key.sequence("p" + "mG<enter>" + "m" + "q"))
+        let state = LabelingState(project: "reviews", annotator: "alice", guideline: project.guideline, width: 80, height: 24)
+        let session = LabelingSession(state: state, terminal: terminal, backend: backend)
+        try session.run()
+        let shown = terminal.screens.map { $0.lines.joined(separator: "\n") }
+        // Right after the answer to r1: the acknowledgement screen for v2, saying what changed.
+        #expect(shown[1].contains("Guideline v2 replaced v1 while you were labeling. What changed:"), "\(shown[1])")
+        #expect(shown[1].contains("· added: mixed") && shown[1].contains("[m/4] mixed") && !shown[1].contains("item r2"))
+        #expect(shown[1].contains("guideline v2: read it to the end, then press ⏎"))
+        // Label keys do nothing there ("m" was ignored); after ⏎, r2 with the new label's chip.
+        #expect(shown[4].contains("item r2") && shown[4].contains("[m/4] mixed"), "\(shown[4])")
+        // r1 counts under v1, the version alice had read when she answered; r2 under v2.
+        #expect(try ws.db.rows("SELECT i.external_id, a.label, a.guideline_version FROM annotation a JOIN item i ON i.id = a.item_id ORDER BY a.id")
+            .map { "\(try $0.text("external_id")):\(try $0.text("label")):v\(try $0.int("guideline_version"))" } == ["r1:positive:v1", "r2:mixed:v2"])
+        #expect(try ws.hasAcknowledged(project: "reviews", annotator: "alice", version: 2))
+        #expect(session.state.sessionAnswers == 2)
+    }
+
+    @Test func aQualificationAnswerAfterAnUpdateIsNotSavedAndTheScreenSaysSo() throws {
+        func withQualification(_ g: Guideline) throws -> Guideline {
+            try Guideline.parse(g.source.replacingOccurrences(of: "show: [product]\n", with: "show: [product]\nqualification: {items: q.jsonl, pass_mark: 0.5}\n"))
+        }
+        let pool = [GoldItem(id: "q1", text: "practice one", label: "positive", explanation: ""),
+                    GoldItem(id: "q2", text: "practice two", label: "negative", explanation: "")]
+        let project = try ws.createProject("quals", guideline: try withQualification(Fixtures.classify), by: "admin", qualification: pool)
+        try ws.acknowledge(project: "quals", annotator: "alice")
+        let backend = UpdatedMidItem(QueueScreenAdapter(workspace: ws, project: project, annotator: "alice"), path: dir + "/w.sqlite",
+                                     project: "quals", update: try withQualification(Fixtures.classifyV2), qualification: pool)
+        let terminal = InMemoryTerminal(keys: Key.sequence("p" + "G<enter>" + "q"))
+        let state = LabelingState(project: "quals", annotator: "alice", guideline: project.guideline, width: 80, height: 24)
+        try LabelingSession(state: state, terminal: terminal, backend: backend).run()
+        let shown = terminal.screens.map { $0.lines.joined(separator: "\n") }
+        #expect(shown[0].contains("qualification 1/2"))
+        #expect(shown[1].contains("Guideline v2 replaced v1") && shown[1].contains("Your answer to q1 was not saved: it came after v2."), "\(shown[1])")
+        // After reading v2, its own qualification round starts.
+        #expect(shown.last?.contains("qualification 1/2") == true && shown.last?.contains("[m/4] mixed") == true)
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM gold_answer") == 0)
+    }
+
     @Test func aLostLeaseMovesTheScreenOnInsteadOfSticking() throws {
         let project = try ws.project("reviews")
         /// Delegates to the real backend; before the first submit, an hour passes and bob's
@@ -122,4 +166,30 @@ struct SessionTests {
         #expect(shown.last?.contains("item r2") == true)
         #expect(try labels().isEmpty)
     }
+}
+
+/// Delegates to the real backend; just before the first answer reaches the store, another
+/// process (its own connection) records a new guideline version.
+final class UpdatedMidItem: LabelingBackend {
+    let inner: QueueScreenAdapter, path: String, project: String, update: Guideline, qualification: [GoldItem]
+    var updated = false
+    init(_ inner: QueueScreenAdapter, path: String, project: String, update: Guideline, qualification: [GoldItem] = []) {
+        self.inner = inner; self.path = path; self.project = project; self.update = update; self.qualification = qualification
+    }
+    func next() throws -> ScreenItem? { try inner.next() }
+    func submit(item: String, answer: Answer) throws -> QualificationSummary? {
+        if !updated {
+            updated = true
+            _ = try Workspace(path: path).updateGuideline(project: project, guideline: update, by: "admin", qualification: qualification)
+        }
+        return try inner.submit(item: item, answer: answer)
+    }
+    func acknowledge() throws { try inner.acknowledge() }
+    func retryQualification() throws { try inner.retryQualification() }
+    func recordTooFast() throws { try inner.recordTooFast() }
+    func skip(item: String) throws { try inner.skip(item: item) }
+    func undo() throws -> ScreenItem { try inner.undo() }
+    func releaseAll() throws { try inner.releaseAll() }
+    func progress() throws -> MeowTerminal.Progress { try inner.progress() }
+    func canUndo() throws -> Bool { try inner.canUndo() }
 }

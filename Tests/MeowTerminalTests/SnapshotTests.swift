@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MeowCore
 @testable import MeowTerminal
 
 /// Whole-screen snapshots, compared line by line with files in `Snapshots/` (reviewed by eye
@@ -97,7 +98,28 @@ struct SnapshotTests {
     }
 
     @Test func tooSmall() throws {
-        try check("too-small-60x20", Fixtures.state(width: 60, height: 20))
+        // One column short of the minimum: it says what it needs.
+        try check("too-small-59x16", Fixtures.state(width: 59, height: 16))
+    }
+
+    /// The smallest window the layout works in: a compact header (the progress line is the
+    /// rule), the item, chips and a key line that still says how to quit.
+    @Test func labelingAt60x16() throws {
+        var s = Fixtures.state(width: 60, height: 16, text: Self.longText)
+        s.apply(.answered)
+        try check("labeling-60x16", s)
+    }
+
+    @Test func multilabelAt60x16() throws {
+        var s = Fixtures.state(Fixtures.multilabel, width: 60, height: 16, text: "You absolute idiot, I will find you.")
+        _ = s.press("it")
+        try check("multilabel-60x16", s)
+    }
+
+    @Test func guidelineAt60x16() throws {
+        var s = Fixtures.state(width: 60, height: 16)
+        _ = s.press("?")
+        try check("guideline-60x16", s)
     }
 
     @Test func typingAnUnsureNote() throws {
@@ -110,6 +132,17 @@ struct SnapshotTests {
         var s = Fixtures.state()
         s.apply(.blocked(.acknowledge(version: 2)))
         try check("acknowledge-80x24", s)
+    }
+
+    /// A new version arrived while labeling: what changed comes first, then the new guideline.
+    @Test func acknowledgeAnUpdateAt60x16() throws {
+        var s = Fixtures.state(width: 60, height: 16)
+        let v2 = Fixtures.classifyV2
+        var changes = GuidelineChanges()
+        changes.added = ["mixed"]
+        changes.definitionsChanged = ["negative"]
+        s.apply(.blocked(.acknowledge(version: 2, notice: GuidelineNotice(previous: 1, version: 2, guideline: v2, changes: [2: changes]))))
+        try check("acknowledge-update-60x16", s)
     }
 
     @Test func failedQualificationAt80x24() throws {

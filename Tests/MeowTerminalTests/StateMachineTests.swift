@@ -121,11 +121,18 @@ struct StateMachineTests {
         _ = s.press("c")
         _ = s.handle(.resize(width: 120, height: 40))
         #expect(s.width == 120 && s.mode == .typing(.comment("")))
-        var t = Fixtures.state()
-        _ = t.handle(.resize(width: 60, height: 20))
-        #expect(t.isTooSmall)
-        #expect(t.press("p").isEmpty)
-        #expect(t.press("q") == [.quit])
+        for (w, h) in [(59, 16), (60, 15)] {
+            var t = Fixtures.state()
+            _ = t.handle(.resize(width: w, height: h))
+            #expect(t.isTooSmall)
+            #expect(t.press("p").isEmpty)
+            #expect(t.press("q") == [.quit])
+        }
+        // 60x16 is enough: a split tmux pane still labels.
+        var u = Fixtures.state()
+        _ = u.handle(.resize(width: 60, height: 16))
+        #expect(!u.isTooSmall && u.isCompact)
+        #expect(u.press("p").count == 1)
     }
 
     @Test func anEmptyQueueOffersUndoGuidelineAndQuit() {
@@ -149,12 +156,33 @@ struct StateMachineTests {
     }
 
     @Test func itemsPerHourCountsThisSessionsAnswers() {
-        var s = Fixtures.state()
+        var s = Fixtures.state()   // the first item was shown at t = 100
         s.apply(.answered)
         s.apply(.answered)
-        #expect(s.itemsPerHour(now: Date(timeIntervalSince1970: 3600)) == 2)
+        #expect(s.itemsPerHour(now: Date(timeIntervalSince1970: 3700)) == 2)
         s.apply(.undone)
         #expect(s.sessionAnswers == 1)
+    }
+
+    @Test func itemsPerHourCountRealItemsOnlyNotQualificationAnswers() {
+        var s = LabelingState(project: "reviews", annotator: "alice", guideline: Fixtures.classify, width: 80, height: 24, now: Date(timeIntervalSince1970: 0))
+        // Half an hour of qualification: six answers that are not labeling.
+        for i in 1...6 {
+            s.apply(.loaded(ScreenItem(id: "q\(i)", text: "practice", kind: .qualification(index: i, total: 6)), Progress(), canUndo: false),
+                    now: Date(timeIntervalSince1970: Double(i) * 300 - 300))
+            s.apply(.answered, now: Date(timeIntervalSince1970: Double(i) * 300))
+        }
+        #expect(s.sessionAnswers == 0)
+        #expect(s.itemsPerHour(now: Date(timeIntervalSince1970: 1800)) == nil)
+        // Then real items from t = 1800: three in the next half hour is 6 an hour.
+        for i in 1...3 {
+            s.apply(.loaded(ScreenItem(id: "r\(i)", text: "real"), Progress(), canUndo: true), now: Date(timeIntervalSince1970: 1800 + Double(i - 1) * 600))
+            s.apply(.answered)
+        }
+        #expect(s.sessionAnswers == 3)
+        #expect(s.itemsPerHour(now: Date(timeIntervalSince1970: 3600)) == 6)
+        let header = s.render(now: Date(timeIntervalSince1970: 3600)).lines[1]
+        #expect(header.contains("6 items/h"), "\(header)")
     }
 }
 
@@ -179,6 +207,26 @@ struct EnforcementStateTests {
         _ = s.press("G")
         guard case .acknowledge(_, true) = s.mode else { Issue.record("end not reached: \(s.mode)"); return }
         #expect(s.press("<enter>") == [.acknowledge])
+    }
+
+    @Test func aGuidelineUpdateReplacesTheGuidelineAndItsKeys() {
+        var s = Fixtures.state()
+        let v2 = Fixtures.classifyV2
+        var changes = GuidelineChanges()
+        changes.added = ["mixed"]
+        s.apply(.blocked(.acknowledge(version: 2, notice: GuidelineNotice(previous: 1, version: 2, guideline: v2, changes: [2: changes], unsavedItem: "q3"))))
+        let lines = s.render().lines.joined(separator: "\n")
+        #expect(lines.contains("Guideline v2 replaced v1 while you were labeling") && lines.contains("· added: mixed"))
+        #expect(lines.contains("Your answer to q3 was not saved: it came after v2."))
+        #expect(s.item == nil && s.press("m").isEmpty)
+        _ = s.press("G")
+        #expect(s.press("<enter>") == [.acknowledge])
+        s.apply(.loaded(ScreenItem(id: "r2", text: "meh"), Progress(), canUndo: true))
+        // The new label answers; the notice is gone from the guideline view.
+        guard case .submit(_, let answer)? = s.press("m").first else { Issue.record("m did not answer"); return }
+        #expect(answer.labels == ["mixed"])
+        _ = s.press("?")
+        #expect(!s.render().lines.joined().contains("replaced v1"))
     }
 
     @Test func qualificationResultKeys() {

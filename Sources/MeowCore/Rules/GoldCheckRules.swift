@@ -43,3 +43,35 @@ extension Enforcement.Qualification {
         total > 0 && Double(correct) / Double(total) >= passMark - 1e-9
     }
 }
+
+extension Enforcement.Qualification {
+    /// Refuses a `round_size` larger than the pool read from the items file (an inline list is
+    /// checked when the guideline is parsed), pointing at `round_size` in the guideline.
+    public func checkRoundSize(poolSize: Int, guidelineFile: String) throws {
+        guard let roundSize, roundSize > poolSize else { return }
+        throw GuidelineError(file: guidelineFile, problems: [GuidelineProblem(
+            severity: .error, line: roundSizeLine, column: roundSizeColumn,
+            message: "round_size \(roundSize) is larger than the pool: \(items.file ?? "the qualification") holds \(poolSize) items")])
+    }
+}
+
+/// Which qualification items a round serves.
+public enum QualificationRound {
+    /// The keys of a round's items, in pool order. Without a round size (or when the pool is no
+    /// larger) the round is the whole pool. Otherwise it takes the items the annotator has not
+    /// been served in earlier rounds, in pool order, then those served longest ago (ties in pool
+    /// order): the first round is the head of the pool, and a retry draws other items while
+    /// the pool has any. The same history always draws the same round.
+    /// - Parameters:
+    ///   - pool: every item's key, in the order of the guideline's list or file.
+    ///   - lastServed: key -> the latest earlier attempt (round number) that served it.
+    public static func draw(pool: [String], roundSize: Int?, lastServed: [String: Int]) -> [String] {
+        guard let roundSize, roundSize < pool.count else { return pool }
+        let order = Dictionary(pool.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let chosen = Set(pool.sorted { a, b in
+            let (sa, sb) = (lastServed[a] ?? 0, lastServed[b] ?? 0)
+            return sa != sb ? sa < sb : (order[a] ?? 0) < (order[b] ?? 0)
+        }.prefix(max(0, roundSize)))
+        return pool.filter(chosen.contains)
+    }
+}

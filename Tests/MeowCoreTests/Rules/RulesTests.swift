@@ -58,6 +58,25 @@ struct RulesTests {
         #expect(!q.passed(correct: 4, total: 6))
         #expect(!q.passed(correct: 0, total: 0))
     }
+
+    @Test func aQualificationRetryDrawsUnseenItemsThenTheLeastRecentlySeen() {
+        let pool = ["q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10"]
+        // No round size, or a round as big as the pool: the whole pool, in its order.
+        #expect(QualificationRound.draw(pool: pool, roundSize: nil, lastServed: [:]) == pool)
+        #expect(QualificationRound.draw(pool: pool, roundSize: 10, lastServed: ["q1": 1]) == pool)
+        // The first round is the head of the pool.
+        let first = QualificationRound.draw(pool: pool, roundSize: 4, lastServed: [:])
+        #expect(first == ["q1", "q2", "q3", "q4"])
+        // A retry takes items not seen yet...
+        let seen1 = Dictionary(uniqueKeysWithValues: first.map { ($0, 1) })
+        let second = QualificationRound.draw(pool: pool, roundSize: 4, lastServed: seen1)
+        #expect(second == ["q5", "q6", "q7", "q8"])
+        // ...and once fewer are left than a round holds, the ones seen longest ago.
+        let seen2 = seen1.merging(second.map { ($0, 2) }) { $1 }
+        #expect(QualificationRound.draw(pool: pool, roundSize: 4, lastServed: seen2) == ["q1", "q2", "q9", "q10"])
+        let seen3 = seen2.merging(["q1": 3, "q2": 3, "q9": 3, "q10": 3]) { $1 }
+        #expect(QualificationRound.draw(pool: pool, roundSize: 4, lastServed: seen3) == ["q3", "q4", "q5", "q6"])
+    }
 }
 
 /// The one place a label column is joined and split, and the JSON value beside it.
