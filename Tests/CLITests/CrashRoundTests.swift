@@ -323,6 +323,54 @@ struct CrashRoundTests {
 
     /// Drains the queue: the annotators loop `next` / `submit` at once until `next` exits 3.
     /// Returns the items they answered; any failed process is recorded as an issue.
+    /// A big `meow import-annotations` sets the counting and frozen-set triggers aside for its
+    /// transaction (issue 13.7). Killed at moments spread over its run, it must leave the
+    /// workspace as before (no answer, both triggers, counters right) or, past the commit,
+    /// everything; never a workspace without its triggers.
+    @Test func importAnnotationsKilledMidwayLeavesTheTriggersAndNothingHalfDone() throws {
+        let dir = try TempDir()
+        _ = try dir.write("g.md", testGuideline)
+        let db = dir.path + "/meow.sqlite"
+        #expect(try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path).status == 0)
+        let items = 20_000
+        _ = try dir.write("items.txt", (0..<items).map { "text \($0)" }.joined(separator: "\n"))
+        #expect(try Meow.run(["import", "p", "items.txt"], in: dir.path).status == 0)
+        let ids = try sqlite(db, "SELECT external_id FROM item ORDER BY id").split(separator: "\n")
+        var rows = ["item,annotator,label"]
+        for id in ids { for a in ["ann", "bo", "cy"] { rows.append("\(id),\(a),\(["pos", "neg"][(id.hashValue & 1)])") } }
+        _ = try dir.write("labels.csv", rows.joined(separator: "\n"))
+        let scratch = dir.path + "/import"
+        // How long an import runs left alone, on a copy.
+        try FileManager.default.copyItem(atPath: db, toPath: dir.path + "/timing.sqlite")
+        let started = Date()
+        let labels = dir.path + "/labels.csv"
+        let timing = try Child.run(["import-annotations", "p", labels, "--db", dir.path + "/timing.sqlite"], scratch: scratch)
+        #expect(timing.ok, "\(timing.summary)")
+        let full = Date().timeIntervalSince(started)
+        var killedBefore = 0
+        for fraction in [0.1, 0.3, 0.5, 0.7, 0.9] {
+            let child = try Child.spawn(["import-annotations", "p", labels, "--db", db], scratch: scratch)
+            Thread.sleep(forTimeInterval: full * fraction)
+            child.kill9()
+            let end = child.wait(timeout: 60)
+            #expect(try sqlite(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('annotation_counts_insert', 'frozen_annotation_insert')") == "2",
+                    "killed at \(fraction) of its run: the triggers are not both there")
+            #expect(try sqlite(db, "PRAGMA integrity_check") == "ok")
+            // All or nothing: a kill after the commit (or an import that beat its kill) keeps all.
+            let stored = try sqlite(db, "SELECT count(*) FROM annotation")
+            #expect(stored == "0" || stored == "\(items * 3)", "killed at \(fraction) of its run (\(end.end)), \(stored) answers were left")
+            if stored != "0" { break }
+            killedBefore += 1
+        }
+        #expect(killedBefore > 0, "every import finished before its kill")
+        let doctor = try Meow.run(["doctor", "--db", db], in: dir.path)
+        #expect(doctor.status == 0, "\(doctor.stdout)")
+        // And the workspace still imports the file in full afterwards.
+        _ = try Meow.run(["import-annotations", "p", "labels.csv"], in: dir.path)
+        #expect(try sqlite(db, "SELECT count(*) FROM annotation") == "\(items * 3)")
+        #expect(try sqlite(db, "SELECT count(*) FROM item WHERE done_count != 3") == "0")
+    }
+
     static func sweep(db: String, annotators: [String], dir: String, items: Int) throws -> [String] {
         let log = SoakLog()
         let group = DispatchGroup()

@@ -58,12 +58,58 @@ struct ImportAnnotationsFuzzTests {
         }
     }
 
+    /// Every stored answer as (item, annotator, label, value, source), in a fixed order.
+    static func answers(_ ws: Workspace) throws -> [[String]] {
+        try ws.db.rows("""
+            SELECT i.external_id, a.annotator, a.label, a.value, a.source, a.guideline_version
+            FROM annotation a JOIN item i ON i.id = a.item_id ORDER BY i.external_id, a.annotator
+            """).map { r in try (0..<6).map { k in k == 5 ? String(try r.int(k)) : try r.text(k) } }
+    }
+
+    /// A description of counters that disagree with the answers, or nil.
+    static func counterDrift(_ ws: Workspace) throws -> String? {
+        let items = try ws.db.scalarInt("SELECT count(*) FROM item i WHERE i.done_count != (SELECT count(*) FROM annotation a WHERE a.item_id = i.id)") ?? 0
+        let project = try ws.db.scalarInt("""
+            SELECT answers_done - (SELECT coalesce(sum(min(done_count, need)), 0) FROM item WHERE project_id = p.id) FROM project p WHERE name = 'reviews'
+            """) ?? 0
+        return items == 0 && project == 0 ? nil : "counters drifted: \(items) items, project off by \(project)"
+    }
+
+    /// A label file over a frozen item: refused on the row's line, nothing written, the
+    /// counters and triggers as before; the same file without that row imports.
+    @Test func aFrozenItemTakesNoImportedAnswer() throws {
+        let ws = try Self.workspace()
+        let path = NSTemporaryDirectory() + "meow-ann-frozen-" + UUID().uuidString + ".csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "item,annotator,label\nr0001,a,positive\nr0001,b,positive\nr0001,c,positive\nr0002,a,negative\nr0002,b,negative\nr0002,c,negative\n".write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try ws.importAnnotations(project: "reviews", path: path, format: .csv, by: "admin")
+        #expect(try Self.counterDrift(ws) == nil)
+        _ = try ws.consensus(project: "reviews", method: "majority")
+        let set = try ws.freeze(project: "reviews", setName: "t", rule: FreezeRule(fraction: 1, seed: 1), by: "admin")
+        #expect(set.count > 0)
+        let frozen = try ws.db.rows("SELECT i.external_id FROM frozen_record f JOIN item i ON i.id = f.item_id").map { try $0.text(0) }
+        let target = try #require(frozen.first)
+        try "item,annotator,label\nr0003,d,positive\n\(target),d,negative\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let before = try Self.answers(ws)
+        #expect(throws: ImportError(file: path, line: 3, message: "item '\(target)' is in a frozen test set: it takes no new answers")) {
+            try ws.importAnnotations(project: "reviews", path: path, format: .csv, by: "admin")
+        }
+        #expect(try Self.answers(ws) == before)
+        #expect(try Self.counterDrift(ws) == nil)
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('annotation_counts_insert', 'frozen_annotation_insert')") == 2)
+        // The trigger itself still guards the item against any other writer.
+        #expect(throws: (any Error).self) {
+            try ws.db.run("INSERT INTO annotation(item_id, project_id, annotator, label, guideline_version, created_at) SELECT id, project_id, 'z', 'positive', 1, 'now' FROM item WHERE external_id = ?", .text(target))
+        }
+    }
+
     @Test(arguments: LongFormat.allCases)
     func mutatedLabelFilesImportWhollyOrNotAtAll(format: LongFormat) throws {
         let dir = NSTemporaryDirectory() + "meow-fuzz-ann-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ws = try Self.workspace()
+        let reference = try Self.workspace()
         let path = dir + "/labels." + format.rawValue
         let seeds = Self.seeds[format]!
         var imported = 0, failed = 0, failures = 0
@@ -83,9 +129,16 @@ struct ImportAnnotationsFuzzTests {
             }
             let lineCount = lines.count
             let before = try ws.db.scalarInt("SELECT count(*) FROM annotation")!
+            // The row-by-row import this one replaced (issue 13.7) must agree on every file.
+            let expected: Result<AnnotationImportSummary, ImportError>
+            do { expected = .success(try reference.importAnnotationsRowByRow(project: "reviews", path: path, format: format, by: "admin")) }
+            catch let e as ImportError { expected = .failure(e) }
             do {
                 let s = try ws.importAnnotations(project: "reviews", path: path, format: format, by: "admin")
                 imported += 1
+                if case .success(let r) = expected, r != s { fail("summary \(s), the row-by-row import says \(r)") }
+                if case .failure(let e) = expected { fail("imported \(s), the row-by-row import refused: \(e)") }
+                if try Self.answers(ws) != Self.answers(reference) { fail("stored answers differ from the row-by-row import's") }
                 let added = try ws.db.scalarInt("SELECT count(*) FROM annotation")! - before
                 if s.read != s.inserted + s.alreadyPresent { fail("summary \(s) does not add up") }
                 if added != s.inserted { fail("summary says \(s.inserted) inserted, the table grew by \(added)") }
@@ -96,6 +149,8 @@ struct ImportAnnotationsFuzzTests {
                 if let bad = names.first(where: { AnnotatorName.problem($0) != nil }) { fail("stored annotator \(bad.debugDescription) is not a valid name") }
             } catch let e as ImportError {
                 failed += 1
+                if case .failure(let r) = expected, r != e { fail("error \(e), the row-by-row import says \(r)") }
+                if case .success(let r) = expected { fail("refused with \(e), the row-by-row import read \(r)") }
                 if let line = e.line {
                     if !(1...max(1, lineCount)).contains(line) { fail("line \(line) outside the file's \(lineCount) lines: \(e)") }
                     if !e.description.hasPrefix("\(path):\(line): ") { fail("description does not name the line: \(e)") }
@@ -112,10 +167,56 @@ struct ImportAnnotationsFuzzTests {
                 fail("threw \(type(of: error)), not ImportError: \(error)")
             }
             if k < seeds.count && failed > 0 { fail("a seed label file does not import") }
+            // The counters agree with the answers, and the triggers set aside are back.
+            if let drift = try Self.counterDrift(ws) { fail(drift) }
+            let triggers = try ws.db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('annotation_counts_insert', 'frozen_annotation_insert')")
+            if triggers != 2 { fail("\(triggers ?? 0) of the 2 insert triggers are left") }
             // Start every case from an empty annotation table (the counters follow by trigger).
             try ws.db.execute("DELETE FROM annotation")
+            try reference.db.execute("DELETE FROM annotation")
         }
         #expect(imported > Self.casesPerFormat / 20, "\(format): only \(imported) mutated files imported")
         #expect(failed > Self.casesPerFormat / 4, "\(format): only \(failed) mutated files failed")
+    }
+}
+
+extension Workspace {
+    /// The row-by-row `importAnnotations` of sessions 1-2 (one item lookup, one existence check
+    /// and one insert per row, counters by trigger), kept as the oracle for the bulk import.
+    func importAnnotationsRowByRow(project name: String, path: String, format: LongFormat?, by user: String) throws -> AnnotationImportSummary {
+        let p = try project(name)
+        var summary = AnnotationImportSummary()
+        let rows: LongFormatRowReader
+        do { rows = try LongFormatRowReader(path: path, format: format) } catch { throw error.importError }
+        func nextRow() throws(ImportError) -> LongFormatRow? {
+            do { return try rows.next() } catch { throw error.importError }
+        }
+        try db.write { _ in
+            while let row = try nextRow() {
+                let (item, annotator, label, line) = (row.item, row.annotator, row.label, row.line)
+                summary.read += 1
+                if let problem = AnnotatorName.problem(annotator) {
+                    throw ImportError(file: path, line: line, message: "annotator '\(TerminalText.safeInline(String(annotator.prefix(80))))': \(problem)")
+                }
+                let labels: [String]
+                do { labels = try p.guideline.validate(labels: AnswerValue.labels(inColumn: label), comment: "imported") }
+                catch { throw ImportError(file: path, line: line, message: "\(error)") }
+                let value = AnswerValue.labels(labels)
+                let joined = value.labelColumn
+                guard let itemID = try db.scalarInt("SELECT id FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(item)) else {
+                    throw ImportError(file: path, line: line, message: "no item '\(item)' in project '\(p.name)' (import the items first)")
+                }
+                if let existing = try db.row("SELECT label FROM annotation WHERE item_id = ? AND annotator = ?", .int(itemID), .text(annotator)) {
+                    if try existing.text("label") == joined { summary.alreadyPresent += 1; continue }
+                    throw ImportError(file: path, line: line, message: "\(annotator) already labeled '\(item)' as '\(try existing.text("label"))', not '\(joined)'")
+                }
+                try db.run("""
+                    INSERT INTO annotation(item_id, project_id, annotator, label, value, guideline_version, created_at, source, imported_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'import', ?)
+                    """, .int(itemID), .int(p.id), .text(annotator), .text(joined), .text(value.json), .int(Int64(p.guidelineVersion)), .text(Workspace.now()), .text(user))
+                summary.inserted += 1
+            }
+        }
+        return summary
     }
 }

@@ -107,6 +107,11 @@ public final class Statement {
         sqlite3_clear_bindings(stmt)
     }
 
+    /// Ready to run again with the same bindings (a loop that rebinds only what changes).
+    public func rewind() {
+        sqlite3_reset(stmt)
+    }
+
     public func bind(_ values: [SQLValue]) throws {
         for (i, v) in values.enumerated() { try bind(v, at: Int32(i + 1)) }
     }
@@ -118,7 +123,13 @@ public final class Statement {
         case .int(let v): rc = sqlite3_bind_int64(stmt, index, v)
         case .double(let v): rc = sqlite3_bind_double(stmt, index, v)
         // Bound with its byte length: a NUL inside the text is kept, never a cut.
-        case .text(let v): rc = sqlite3_bind_text(stmt, index, v, Int32(v.utf8.count), meow_sqlite_transient())
+        case .text(let v):
+            // The UTF-8 in place (no C-string copy per bind); SQLite copies it (transient).
+            var text = v
+            rc = text.withUTF8 { bytes in
+                guard let base = bytes.baseAddress else { return sqlite3_bind_text(stmt, index, "", 0, meow_sqlite_transient()) }
+                return sqlite3_bind_text(stmt, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), meow_sqlite_transient())
+            }
         }
         guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: connection.errorMessage, sql: sql) }
     }
