@@ -5,25 +5,31 @@ import MeowStore
 
 struct Baselines: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Baselines on a frozen test set: random guesses, the majority class, and the annotators (leave-one-out and against the final labels).",
+        abstract: "Baselines on a frozen test set: random guesses, the majority class, a keyword heuristic, and the annotators.",
         discussion: """
         Random guesses are exact expected values; the human baseline scores each annotator against the
-        majority of the other annotators (leave-one-out). Refuses a frozen set that fails its hash check.
+        majority of the other annotators (leave-one-out). --heuristic RULES.yaml scores a rule set:
+        ordered rules, each with keywords (whole words, any case) or a regex and a label, the first
+        match wins, else the default label. Refuses a frozen set that fails its hash check.
         """)
     @Argument(help: "Project name.") var project: String
     @Option(help: "The frozen set (default: the newest).") var frozen: String?
     @Option(help: ArgumentHelp("The set hash recorded when the set was frozen (printed by `meow freeze`).", valueName: "sethash"))
     var expect: String?
+    @Option(help: ArgumentHelp("A rule set to score as the heuristic baseline (YAML: default, rules).", valueName: "rules.yaml"))
+    var heuristic: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() throws {
         let ws = try workspace.open()
         let set = try FrozenSetInput.load(ws, project: project, frozen: frozen, expect: expect)
-        guard var report = baselines(final: set.final, labels: set.labels, answers: set.votes) else {
+        let rules = try heuristic.map { try set.loadRules($0) }
+        guard var report = baselines(final: set.final, labels: set.labels, answers: set.votes, heuristic: rules, texts: set.texts) else {
             throw UserFacingError("the frozen set '\(set.name)' has no record with a label of the current guideline")
         }
         report.frozenSet = set.name
+        report.heuristic?.file = heuristic
         if json {
             try printJSON(report)
         } else {
@@ -61,5 +67,15 @@ struct FrozenSetInput {
             for a in r.answers { input.votes.append(LabelVote(item: r.item, annotator: a.annotator, label: a.label)) }
         }
         return input
+    }
+
+    /// A heuristic rules file checked against the guideline's labels; single-label tasks only.
+    func loadRules(_ path: String) throws -> HeuristicRules {
+        guard task == .classify else { throw UserFacingError("a heuristic baseline needs a single-label (classify) task; this guideline is \(task.rawValue)") }
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) }
+        catch { throw UserFacingError("\(path): cannot read the rules file (\(error.localizedDescription))") }
+        do { return try HeuristicRules.parse(text, file: path, labels: labels) }
+        catch { throw UserFacingError(error.description) }
     }
 }

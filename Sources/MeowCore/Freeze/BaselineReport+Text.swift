@@ -14,6 +14,10 @@ extension BaselineReport {
         let majorityName = "always '\(majorityLabels.first ?? "")'"
         out.append(Self.row(majorityName, majorityClass)
                    + (majorityLabels.count > 1 ? "  tied with " + majorityLabels.dropFirst().map { "'\($0)'" }.joined(separator: ", ") + " (same score)" : ""))
+        if let h = heuristic {
+            out.append(Self.row("heuristic" + (h.file.map { " (\($0))" } ?? ""), h.score)
+                       + "  \(items - h.defaulted) of \(items) items matched a rule")
+        }
         out.append(Self.human("human, leave-one-out (mean)", humanLeaveOneOut))
         for a in humanLeaveOneOut.annotators {
             out.append(Self.row("  \(a.annotator) (\(a.items) items" + ((a.leftOut ?? 0) > 0 ? ", \(a.leftOut ?? 0) left out)" : ")"), a.accuracy, a.macroF1))

@@ -1,5 +1,5 @@
-/// Reference points for a frozen label set: what chance, the majority class and the
-/// humans themselves score against the final labels. A model that does not
+/// Reference points for a frozen label set: what chance, the majority class, a simple
+/// heuristic and the humans themselves score against the final labels. A model that does not
 /// beat `majorityClass` has learned nothing; one near the human baseline is as good as the
 /// labels can show.
 public struct BaselineReport: Sendable, Equatable, Encodable {
@@ -21,6 +21,8 @@ public struct BaselineReport: Sendable, Equatable, Encodable {
     public var majorityClass: ScoreCard
     /// The most frequent final labels: more than one when they tie (each scores the same).
     public var majorityLabels: [String]
+    /// The rule set's score, when one was given.
+    public var heuristic: HeuristicBaseline?
     /// Each annotator against leave-one-out labels: the human baseline.
     public var humanLeaveOneOut: HumanBaseline
     /// Each annotator against the final labels they helped make: optimistic, kept for
@@ -29,7 +31,7 @@ public struct BaselineReport: Sendable, Equatable, Encodable {
 
     public init(frozenSet: String? = nil, items: Int, labels: [String], scoredLabels: [String], randomMethod: String,
                 uniformRandom: ScoreCard, priorRandom: ScoreCard, majorityClass: ScoreCard, majorityLabels: [String],
-                humanLeaveOneOut: HumanBaseline, humanAgainstFinal: HumanBaseline) {
+                heuristic: HeuristicBaseline? = nil, humanLeaveOneOut: HumanBaseline, humanAgainstFinal: HumanBaseline) {
         self.frozenSet = frozenSet
         self.items = items
         self.labels = labels
@@ -39,6 +41,7 @@ public struct BaselineReport: Sendable, Equatable, Encodable {
         self.priorRandom = priorRandom
         self.majorityClass = majorityClass
         self.majorityLabels = majorityLabels
+        self.heuristic = heuristic
         self.humanLeaveOneOut = humanLeaveOneOut
         self.humanAgainstFinal = humanAgainstFinal
     }
@@ -46,7 +49,7 @@ public struct BaselineReport: Sendable, Equatable, Encodable {
     enum Keys: String, CodingKey {
         case frozenSet = "frozen_set", items, labels, scoredLabels = "f1_labels", randomMethod = "random_method"
         case uniformRandom = "uniform_random", priorRandom = "prior_random", majorityClass = "majority_class"
-        case human
+        case heuristic, human
     }
     enum MajorityKeys: String, CodingKey { case accuracy, macroF1 = "macro_f1", labels }
     enum HumanKeys: String, CodingKey { case leaveOneOut = "leave_one_out", againstFinal = "against_final_labels" }
@@ -65,6 +68,7 @@ public struct BaselineReport: Sendable, Equatable, Encodable {
         try m.encode(majorityClass.accuracy, forKey: .accuracy)
         try m.encodeOrNull(majorityClass.macroF1, forKey: .macroF1)
         try m.encode(majorityLabels, forKey: .labels)
+        try c.encodeOrNull(heuristic, forKey: .heuristic)
         var h = c.nestedContainer(keyedBy: HumanKeys.self, forKey: .human)
         try h.encode(humanLeaveOneOut, forKey: .leaveOneOut)
         try h.encode(humanAgainstFinal, forKey: .againstFinal)
@@ -95,5 +99,42 @@ public struct HumanBaseline: Sendable, Equatable, Encodable {
         try c.encodeOrNull(mean?.macroF1, forKey: .macroF1)
         if let leftOut { try c.encode(leftOut, forKey: .leftOut) }
         try c.encode(annotators, forKey: .annotators)
+    }
+}
+
+/// A rule set's score as a baseline, with how often each rule decided.
+public struct HeuristicBaseline: Sendable, Equatable, Encodable {
+    /// One rule: its label, its line in the file, and the items it decided.
+    public struct RuleUse: Sendable, Equatable, Encodable {
+        public var label: String
+        public var line: Int
+        public var matched: Int
+    }
+    /// The rules file, when the report is about one.
+    public var file: String?
+    public var score: ScoreCard
+    public var defaultLabel: String
+    /// Items no rule matched.
+    public var defaulted: Int
+    public var rules: [RuleUse]
+
+    public init(file: String? = nil, score: ScoreCard, defaultLabel: String, defaulted: Int, rules: [RuleUse]) {
+        self.file = file
+        self.score = score
+        self.defaultLabel = defaultLabel
+        self.defaulted = defaulted
+        self.rules = rules
+    }
+
+    enum Keys: String, CodingKey { case file, accuracy, macroF1 = "macro_f1", defaultLabel = "default", defaulted, rules }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encodeOrNull(file, forKey: .file)
+        try c.encode(score.accuracy, forKey: .accuracy)
+        try c.encodeOrNull(score.macroF1, forKey: .macroF1)
+        try c.encode(defaultLabel, forKey: .defaultLabel)
+        try c.encode(defaulted, forKey: .defaulted)
+        try c.encode(rules, forKey: .rules)
     }
 }

@@ -11,6 +11,8 @@
 /// - majority class: always the most frequent final label. When several labels tie for it,
 ///   all are listed (`majorityLabels`, in label order); each scores the same
 ///   (accuracy N_m / N, F1_m = 2 N_m / (N_m + N), F1 = 0 for the other gold labels).
+/// - heuristic (when `heuristic` is given): the rules' label for each item's text in
+///   `texts` (`HeuristicRules`), scored like any predictor.
 /// - human, leave-one-out: each annotator's answers against the plurality vote of the other
 ///   annotators on the item (`HumanAnswers`); answers whose other votes tie, or have none,
 ///   are left out and counted. The human baseline is the mean over annotators.
@@ -22,7 +24,8 @@
 ///
 /// - Returns: `nil` when `labels` is empty or repeats a name, or no item has a final label
 ///   from `labels`.
-public func baselines(final: [String: String], labels: [String], answers: [LabelVote]) -> BaselineReport? {
+public func baselines(final: [String: String], labels: [String], answers: [LabelVote],
+                      heuristic: HeuristicRules? = nil, texts: [String: String] = [:]) -> BaselineReport? {
     let q = labels.count
     guard q > 0 else { return nil }
     var code: [String: Int] = [:]
@@ -49,6 +52,18 @@ public func baselines(final: [String: String], labels: [String], answers: [Label
     var majority = ConfusionCounts(labelCount: q)
     for k in 0..<q { majority.add(gold: k, predicted: majorityCodes[0], count: goldCount[k]) }
 
+    var heuristicBaseline: HeuristicBaseline?
+    if let heuristic {
+        let run = heuristic.run(items: items, texts: texts)
+        var c = ConfusionCounts(labelCount: q)
+        for (i, item) in items.enumerated() { c.add(gold: gold[i], predicted: run.predictions[item].flatMap { code[$0] }) }
+        if let card = c.scoreCard {
+            heuristicBaseline = HeuristicBaseline(
+                score: card, defaultLabel: heuristic.defaultLabel, defaulted: run.defaulted,
+                rules: heuristic.rules.enumerated().map { .init(label: $1.label, line: $1.line, matched: run.matched[$0]) })
+        }
+    }
+
     let human = HumanAnswers(items: items, gold: gold, labels: labels, votes: answers)
     let leftOut = human.leftOut
     func scores(_ confusions: [ConfusionCounts], leftOut: [Int]?) -> HumanBaseline {
@@ -66,7 +81,7 @@ public func baselines(final: [String: String], labels: [String], answers: [Label
     return BaselineReport(
         items: n, labels: labels, scoredLabels: (0..<q).filter { goldCount[$0] > 0 }.map { labels[$0] },
         randomMethod: RandomGuess.method, uniformRandom: uniform, priorRandom: prior,
-        majorityClass: majorityCard, majorityLabels: majorityCodes.map { labels[$0] },
+        majorityClass: majorityCard, majorityLabels: majorityCodes.map { labels[$0] }, heuristic: heuristicBaseline,
         humanLeaveOneOut: scores(human.againstLeaveOneOut(), leftOut: leftOut),
         humanAgainstFinal: scores(human.againstFinalLabels(), leftOut: nil))
 }

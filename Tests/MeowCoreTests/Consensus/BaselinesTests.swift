@@ -162,7 +162,7 @@ import MeowCore
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
         let top = try #require(object)
         #expect(Set(top.keys) == ["frozen_set", "items", "labels", "f1_labels", "random_method", "uniform_random",
-                                  "prior_random", "majority_class", "human"])
+                                  "prior_random", "majority_class", "heuristic", "human"])
         #expect((top["majority_class"] as? [String: Any])?["labels"] as? [String] == ["A", "B"])
         let human = try #require(top["human"] as? [String: Any])
         let loo = try #require(human["leave_one_out"] as? [String: Any])
