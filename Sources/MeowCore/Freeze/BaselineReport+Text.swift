@@ -15,7 +15,7 @@ extension BaselineReport {
         out.append(Self.row(majorityName, majorityClass)
                    + (majorityLabels.count > 1 ? "  tied with " + majorityLabels.dropFirst().map { "'\($0)'" }.joined(separator: ", ") + " (same score)" : ""))
         if let h = heuristic {
-            out.append(Self.row("heuristic" + (h.file.map { " (\($0))" } ?? ""), h.score)
+            out.append(Self.row("heuristic" + (h.file.map { " (\(($0 as NSString).lastPathComponent))" } ?? ""), h.score)
                        + "  \(items - h.defaulted) of \(items) items matched a rule")
         }
         out.append(Self.human("human, leave-one-out (mean)", humanLeaveOneOut))

@@ -155,4 +155,18 @@ import MeowCore
         #expect(Set(first.keys) == ["name", "accuracy", "macro_f1", "accuracy_difference", "macro_f1_difference"])
         #expect((first["accuracy_difference"] as? [String: Any])?["model_better"] is NSNull)
     }
+
+    @Test func textAndHTMLSayWhatWasScored() throws {
+        let r = try evaluatePredictions(file: "p.jsonl", predictions: Self.predictions, final: Self.final, labels: Self.labels,
+                                        answers: Self.answers, bootstrap: 50, seed: 1)
+        let text = r.text()
+        #expect(text.contains("predictions for 5 of 6 items; 1 without a prediction, scored as wrong: h6"))
+        #expect(text.contains("(none)") && text.contains("always 'neg'") && text.contains("paired bootstrap: 50 resamples"))
+        let html = r.html(title: "T <1>")
+        #expect(html.contains("<title>T &lt;1&gt;</title>") && html.contains("<code>h6</code>") && !html.contains("<script"))
+        // Labels are data: escaped in the page.
+        let odd = try evaluatePredictions(file: "p", predictions: [Prediction(item: "a", label: "<b>", line: 1)],
+                                          final: ["a": "<b>", "b": "x&y"], labels: ["<b>", "x&y"], answers: [], bootstrap: 0)
+        #expect(odd.html(title: "t").contains("<th>&lt;b&gt;</th>") && odd.html(title: "t").contains("x&amp;y"))
+    }
 }
