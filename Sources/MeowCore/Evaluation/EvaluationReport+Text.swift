@@ -66,7 +66,7 @@ extension EvaluationReport {
         out.append("Random guesses: exact expected values; on each resample a fresh guess per item. Human: each annotator")
         out.append("against the majority of the others (leave-one-out), averaged. \"model better\": the share of resamples")
         out.append("in which the model scored strictly higher than the baseline on the same items.")
-        return out.joined(separator: "\n")
+        return out.map(\.trimmingTrailingSpaces).joined(separator: "\n")
     }
 
     static func number(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "—" }
