@@ -309,26 +309,11 @@ private struct Parser {
     }
 
     mutating func yamlError(_ e: YamlError) {
-        switch e {
-        case .scanner(let ctx, let problem, let mark, _), .parser(let ctx, let problem, let mark, _), .composer(let ctx, let problem, let mark, _):
-            let context = ctx.map { "\($0.text) " } ?? ""
-            problems.append(.init(severity: .error, line: mark.line, column: mark.column, message: "YAML: \(context)\(problem)"))
-        case .reader(let problem, let offset, let value, let yaml):
-            // Bad characters (e.g. control characters) come with a character offset, not a mark.
-            var line = 1, column = 1
-            for c in yaml.prefix(offset ?? 0) {
-                if c.unicodeScalars.contains("\n") { line += 1; column = 1 } else { column += 1 }
-            }
-            problems.append(.init(severity: .error, line: offset == nil ? 2 : line, column: offset == nil ? nil : column,
-                                  message: "YAML: \(problem) (\(String(format: "U+%04X", UInt32(bitPattern: value))))"))
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            // Yams' own description quotes the whole front matter: name the keys only.
-            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            problems.append(.init(severity: .error, line: context.mark.line, column: context.mark.column,
-                                  message: "YAML: duplicate key\(duplicates.count == 1 ? "" : "s") \(keys)"))
-        default:
-            problems.append(.init(severity: .error, line: nil, column: nil, message: "YAML: \(e)"))
-        }
+        let place = e.located
+        var line = place.line
+        // A bad character without an offset: the front matter's first line.
+        if line == nil, case .reader = e { line = 2 }
+        problems.append(.init(severity: .error, line: line, column: place.column, message: place.message))
     }
 
     mutating func requiredString(_ m: Node.Mapping, _ key: String, _ root: Node) -> String? {
@@ -367,4 +352,30 @@ extension String {
         return String(s)
     }
     var trimmingLeadingNewlines: String { String(drop(while: { $0 == "\n" || $0 == "\r" })) }
+}
+
+extension YamlError {
+    /// Where a YAML syntax error is (line and column in the text Yams read) and what it is, in
+    /// the words meow's messages use: the guideline parser and the heuristic rules parser.
+    var located: (line: Int?, column: Int?, message: String) {
+        switch self {
+        case .scanner(let ctx, let problem, let mark, _), .parser(let ctx, let problem, let mark, _), .composer(let ctx, let problem, let mark, _):
+            let context = ctx.map { "\($0.text) " } ?? ""
+            return (mark.line, mark.column, "YAML: \(context)\(problem)")
+        case .reader(let problem, let offset, let value, let yaml):
+            // Bad characters (e.g. control characters) come with a character offset, not a mark.
+            var line = 1, column = 1
+            for c in yaml.prefix(offset ?? 0) {
+                if c.unicodeScalars.contains("\n") { line += 1; column = 1 } else { column += 1 }
+            }
+            return (offset == nil ? nil : line, offset == nil ? nil : column,
+                    "YAML: \(problem) (\(String(format: "U+%04X", UInt32(bitPattern: value))))")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams' own description quotes the whole front matter: name the keys only.
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return (context.mark.line, context.mark.column, "YAML: duplicate key\(duplicates.count == 1 ? "" : "s") \(keys)")
+        default:
+            return (nil, nil, "YAML: \(self)")
+        }
+    }
 }

@@ -132,20 +132,22 @@ extension Workspace {
         return out
     }
 
-    /// The records of a frozen set (final labels and every answer), for baselines.
-    public func frozenRecords(project name: String, set setName: String) throws -> [(item: String, label: String, answers: [(annotator: String, label: String)])] {
+    /// The records of a frozen set (text and final label as frozen, and every answer), for
+    /// baselines and evaluations.
+    public func frozenRecords(project name: String, set setName: String) throws -> [(item: String, label: String, text: String, answers: [(annotator: String, label: String)])] {
         let p = try project(name)
         guard let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(setName)) else {
             throw StoreError.unknownFrozenSet(setName, known: try frozenSetNames(p))
         }
         return try db.rows("SELECT record FROM frozen_record WHERE set_id = ? ORDER BY external_id", .int(setID)).compactMap { r in
             guard let obj = try? JSONSerialization.jsonObject(with: Data(r.text("record").utf8)) as? [String: Any],
-                  let item = obj["item"] as? String, let label = obj["label"] as? String else { return nil }
+                  let item = obj["item"] as? String, let label = obj["label"] as? String,
+                  let text = obj["text"] as? String else { return nil }
             let answers = (obj["annotations"] as? [[String: Any]] ?? []).compactMap { a -> (String, String)? in
                 guard let who = a["annotator"] as? String, let l = a["label"] as? String else { return nil }
                 return (who, l)
             }
-            return (item, label, answers)
+            return (item, label, text, answers)
         }
     }
 }

@@ -55,7 +55,7 @@ public protocol DatasetStore: AnyObject {
     func freeze(project: String, setName: String, rule: FreezeRule, by user: String) throws -> FrozenSet
     func frozenSet(project: String, named setName: String?) throws -> FrozenSet?
     func frozenRecordHashes(project: String, set setName: String) throws -> [String: String]
-    func frozenRecords(project: String, set setName: String) throws -> [(item: String, label: String, answers: [(annotator: String, label: String)])]
+    func frozenRecords(project: String, set setName: String) throws -> [(item: String, label: String, text: String, answers: [(annotator: String, label: String)])]
     func auditFrozenSet(project: String, set setName: String, expected: String?) throws -> FrozenSetAudit
     func exportDataset(project: String, split: Split, frozen: String?, raw: Bool, format: ExportFormat, allowNoTestSet: Bool,
                        nearDuplicateThreshold: Double?, expectedSetHash: String?, by user: String,

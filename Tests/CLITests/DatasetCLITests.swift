@@ -51,7 +51,10 @@ struct DatasetCLITests {
 
         // Baselines: the numbers to beat.
         let b = try Meow.run(["baselines", "reviews", "--frozen", "test-v1"], in: dir.path)
-        #expect(b.status == 0 && b.stdout.contains("random guess (uniform)") && b.stdout.contains("human (mean of annotators)"), "\(b.stdout)\(b.stderr)")
+        #expect(b.status == 0 && b.stdout.contains("random guess (uniform)") && b.stdout.contains("human, leave-one-out (mean)") && b.stdout.contains("human vs final labels (optimistic)"), "\(b.stdout)\(b.stderr)")
+        // The shipped heuristic for this guideline reads, and is scored beside the others.
+        let h = try Meow.run(["baselines", "reviews", "--heuristic", Meow.repoRoot + "/Guidelines/sentiment-heuristic.yaml"], in: dir.path)
+        #expect(h.status == 0 && h.stdout.contains("heuristic (sentiment-heuristic.yaml)"), "\(h.stdout)\(h.stderr)")
     }
 
     @Test func dawidSkeneEstimatesAnnotatorAccuracy() throws {

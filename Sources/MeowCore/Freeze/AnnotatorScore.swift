@@ -1,19 +1,34 @@
-/// One annotator scored against the final labels on the items they labeled.
-public struct AnnotatorScore: Sendable, Equatable, Codable {
+/// One annotator scored on the items they labeled, against the final labels or against
+/// leave-one-out labels (`HumanAnswers`).
+public struct AnnotatorScore: Sendable, Equatable, Encodable {
     public var annotator: String
-    /// Answers scored: votes with a guideline label on items that have a
-    /// final label (one per item unless the annotator answered an item twice;
-    /// then each answer counts).
+    /// Answers scored: votes with a guideline label on items of the set (with a reference
+    /// label, for leave-one-out). One per item unless the annotator answered an item twice;
+    /// then each answer counts.
     public var items: Int
     public var accuracy: Double
-    /// Macro-F1 over the labels present in the final labels or the
-    /// annotator's answers on those items.
+    /// Macro-F1 over the labels present in the references of those items.
     public var macroF1: Double?
+    /// Leave-one-out only: answers left out because the other annotators tied or there were
+    /// none; nil for scores against the final labels.
+    public var leftOut: Int?
 
-    public init(annotator: String, items: Int, accuracy: Double, macroF1: Double?) {
+    public init(annotator: String, items: Int, accuracy: Double, macroF1: Double?, leftOut: Int? = nil) {
         self.annotator = annotator
         self.items = items
         self.accuracy = accuracy
         self.macroF1 = macroF1
+        self.leftOut = leftOut
+    }
+
+    enum Keys: String, CodingKey { case annotator, items, accuracy, macroF1 = "macro_f1", leftOut = "left_out" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(annotator, forKey: .annotator)
+        try c.encode(items, forKey: .items)
+        try c.encode(accuracy, forKey: .accuracy)
+        try c.encodeOrNull(macroF1, forKey: .macroF1)
+        if let leftOut { try c.encode(leftOut, forKey: .leftOut) }
     }
 }

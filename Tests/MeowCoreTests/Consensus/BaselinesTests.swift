@@ -26,76 +26,90 @@ import MeowCore
         return votes
     }()
 
-    /// By hand, p = (0.5, 0.3, 0.2):
+    /// By hand, gold counts (5, 3, 2), N = 10:
     ///
-    /// uniform, g = 1/3: accuracy 1/3; F1_k = 2 p_k (1/3) / (p_k + 1/3) = 2 p_k / (1 + 3 p_k):
-    ///   A 1/2.5 = 0.4, B 0.6/1.9 = 6/19, C 0.4/1.6 = 0.25; macro = (0.4 + 6/19 + 0.25) / 3.
-    /// prior, g = p: accuracy 0.25 + 0.09 + 0.04 = 0.38; F1_k = p_k; macro = 1/3.
-    /// majority A: accuracy 0.5; F1_A = 2(0.5)/1.5 = 2/3, F1_B = F1_C = 0; macro = 2/9.
+    /// uniform, g = 1/3: accuracy 1/3; macro-F1, the exact expectation (`RandomGuess`, checked
+    ///   with Python's fractions and by brute force over all 3^10 guesses with scikit-learn):
+    ///   54021302/177324147 = 0.30465 (the F1 of the expected counts would say 0.32186).
+    /// prior, g = (0.5, 0.3, 0.2): accuracy 0.25 + 0.09 + 0.04 = 0.38; macro-F1
+    ///   56733220497809/180180000000000 = 0.31487 (expected counts: 1/3).
+    /// majority A: accuracy 0.5; F1_A = 2(5)/(5 + 10) = 2/3, F1_B = F1_C = 0; macro = 2/9.
     ///
-    /// ann1: 7/10 correct. A: TP 4, FN 1 (i5), FP 1 (i10): F1 = 8/10. B: TP 2,
-    ///   FN 1 (i8), FP 1 (i5): 4/6. C: TP 1, FN 1 (i10), FP 1 (i8): 2/4.
-    ///   macro = (0.8 + 2/3 + 0.5) / 3 = 59/90.
-    /// ann2: 4/5. labels present {A, B}. A: TP 4, FN 1: 8/9. B: FP 1: 0. macro = 4/9.
-    /// ann3: 4/5. labels present {B, C}. B: TP 2, FN 1: 4/5. C: TP 2, FP 1: 4/5. macro = 0.8.
-    /// mean: accuracy (0.7 + 0.8 + 0.8) / 3 = 23/30; macro-F1 (59/90 + 4/9 + 0.8) / 3 = 19/30.
-    /// scikit-learn 1.9.1 f1_score(average="macro", labels=present) gives
-    /// 0.6555555555555556, 0.4444444444444444, 0.8 for the three.
+    /// Against the final labels, macro-F1 over the gold labels of each annotator's items:
+    /// ann1: 7/10 correct. A: TP 4, N 5, P 5: 8/10. B: TP 2, N 3, P 3: 4/6. C: TP 1, N 2, P 2:
+    ///   2/4. macro = (0.8 + 2/3 + 0.5) / 3 = 59/90.
+    /// ann2 (gold A A A A A): 4/5. A: TP 4, N 5, P 4: 8/9; B is not a gold label here. macro = 8/9.
+    /// ann3 (gold B B B C C): 4/5. B: TP 2, N 3, P 2: 4/5. C: TP 2, N 2, P 3: 4/5. macro = 0.8.
+    /// mean: accuracy (0.7 + 0.8 + 0.8) / 3 = 23/30; macro-F1 (59/90 + 8/9 + 0.8) / 3 = 211/270.
+    /// scikit-learn 1.9.1 f1_score(average="macro", labels=sorted(set(y_true))) gives
+    /// 0.6555555555555556, 0.8888888888888888, 0.8 for the three.
     @Test func tenItemsByHand() throws {
         let report = try #require(baselines(final: Self.final, labels: ["A", "B", "C"], answers: Self.answers))
         #expect(report.items == 10)
         #expect(report.labels == ["A", "B", "C"])
+        #expect(report.scoredLabels == ["A", "B", "C"])
+        #expect(report.randomMethod == "exact")
         #expect(abs(report.uniformRandom.accuracy - 1.0 / 3) < 1e-12)
-        #expect(abs((report.uniformRandom.macroF1 ?? 0) - (0.4 + 6.0 / 19 + 0.25) / 3) < 1e-12)
+        #expect(abs((report.uniformRandom.macroF1 ?? 0) - 54021302.0 / 177324147) < 1e-12)
         #expect(abs(report.priorRandom.accuracy - 0.38) < 1e-12)
-        #expect(abs((report.priorRandom.macroF1 ?? 0) - 1.0 / 3) < 1e-12)
-        #expect(report.majorityLabel == "A")
+        #expect(abs((report.priorRandom.macroF1 ?? 0) - 56733220497809.0 / 180180000000000) < 1e-12)
+        #expect(report.majorityLabels == ["A"])
         #expect(abs(report.majorityClass.accuracy - 0.5) < 1e-12)
         #expect(abs((report.majorityClass.macroF1 ?? 0) - 2.0 / 9) < 1e-12)
 
-        #expect(report.annotators.map(\.annotator) == ["ann1", "ann2", "ann3"])
-        #expect(report.annotators.map(\.items) == [10, 5, 5])
-        let expected: [(accuracy: Double, f1: Double)] = [(0.7, 0.6555555555555556), (0.8, 0.4444444444444444), (0.8, 0.8)]
-        for (score, want) in zip(report.annotators, expected) {
+        let human = report.humanAgainstFinal
+        #expect(human.annotators.map(\.annotator) == ["ann1", "ann2", "ann3"])
+        #expect(human.annotators.map(\.items) == [10, 5, 5])
+        let expected: [(accuracy: Double, f1: Double)] = [(0.7, 0.6555555555555556), (0.8, 0.8888888888888888), (0.8, 0.8)]
+        for (score, want) in zip(human.annotators, expected) {
             #expect(abs(score.accuracy - want.accuracy) < 1e-12)
             #expect(abs((score.macroF1 ?? 0) - want.f1) < 1e-12)
         }
-        let mean = try #require(report.humanMean)
+        let mean = try #require(human.mean)
         #expect(abs(mean.accuracy - 23.0 / 30) < 1e-12)
-        #expect(abs((mean.macroF1 ?? 0) - 19.0 / 30) < 1e-12)
+        #expect(abs((mean.macroF1 ?? 0) - 211.0 / 270) < 1e-12)
+        // Two answers per item: each one's leave-one-out label is the other answer.
+        #expect(report.humanLeaveOneOut.leftOut == 0)
+        #expect(report.humanLeaveOneOut.annotators.map(\.items) == [10, 5, 5])
     }
 
-    /// A guideline label D that never occurs in gold: uniform random still
-    /// predicts it (g_D = 1/4, F1_D = 0, counted); prior random and majority
-    /// never predict it (p_D + g_D = 0, left out of the mean).
-    /// uniform: accuracy 1/4; F1_k = 2 p_k (1/4) / (p_k + 1/4):
-    ///   A 0.25/0.75 = 1/3, B 0.15/0.55 = 3/11, C 0.1/0.45 = 2/9, D 0; macro = (1/3 + 3/11 + 2/9) / 4.
+    /// A guideline label D that never occurs in gold: uniform random still predicts it
+    /// (g_D = 1/4), which costs recall on the other labels, but D is not averaged (it is not
+    /// a gold label). uniform: accuracy 1/4; macro-F1 1146063089/4498391040 = 0.25477 (Python
+    /// fractions, same formula). Prior random and majority never predict D: unchanged.
     @Test func unusedGuidelineLabel() throws {
         let report = try #require(baselines(final: Self.final, labels: ["A", "B", "C", "D"], answers: Self.answers))
+        #expect(report.scoredLabels == ["A", "B", "C"])
         #expect(abs(report.uniformRandom.accuracy - 0.25) < 1e-12)
-        #expect(abs((report.uniformRandom.macroF1 ?? 0) - (1.0 / 3 + 3.0 / 11 + 2.0 / 9) / 4) < 1e-12)
-        #expect(abs((report.priorRandom.macroF1 ?? 0) - 1.0 / 3) < 1e-12)
+        #expect(abs((report.uniformRandom.macroF1 ?? 0) - 1146063089.0 / 4498391040) < 1e-12)
+        #expect(abs((report.priorRandom.macroF1 ?? 0) - 56733220497809.0 / 180180000000000) < 1e-12)
         #expect(abs((report.majorityClass.macroF1 ?? 0) - 2.0 / 9) < 1e-12)
         // Annotators never answered D, so their scores do not change.
         let three = try #require(baselines(final: Self.final, labels: ["A", "B", "C"], answers: Self.answers))
-        #expect(report.annotators == three.annotators)
+        #expect(report.humanAgainstFinal == three.humanAgainstFinal)
+        #expect(report.humanLeaveOneOut == three.humanLeaveOneOut)
     }
 
-    @Test func majorityTiesBreakByLabelOrder() throws {
-        let final = ["a": "y", "b": "x", "c": "y", "d": "x"]
-        let report = try #require(baselines(final: final, labels: ["y", "x"], answers: []))
-        #expect(report.majorityLabel == "y")
-        #expect(report.annotators.isEmpty)
-        #expect(report.humanMean == nil)
-        let swapped = try #require(baselines(final: final, labels: ["x", "y"], answers: []))
-        #expect(swapped.majorityLabel == "x")
+    @Test func majorityTiesAreAllShown() throws {
+        let final = ["a": "y", "b": "x", "c": "y", "d": "x", "e": "z"]
+        let report = try #require(baselines(final: final, labels: ["y", "x", "z"], answers: []))
+        #expect(report.majorityLabels == ["y", "x"])
+        // Either tied label scores the same: accuracy 2/5, F1 = 2(2)/(2 + 5) = 4/7 for it, 0 for
+        // the two others; macro = 4/21.
+        #expect(abs(report.majorityClass.accuracy - 0.4) < 1e-12)
+        #expect(abs((report.majorityClass.macroF1 ?? 0) - 4.0 / 21) < 1e-12)
+        #expect(report.text().contains("always 'y'") && report.text().contains("tied with 'x' (same score)"))
+        #expect(report.humanLeaveOneOut.annotators.isEmpty && report.humanLeaveOneOut.mean == nil)
+        let swapped = try #require(baselines(final: final, labels: ["x", "y", "z"], answers: []))
+        #expect(swapped.majorityLabels == ["x", "y"])
     }
 
     /// 60 items, 4 labels, 3 annotators of different accuracy and coverage
     /// (numpy default_rng(7), script below). Gold: one digit per item r00...r59,
     /// the label index. Votes "IIAL": item number, annotator number, label index.
     /// Expected values: scikit-learn 1.9.1 accuracy_score and
-    /// f1_score(y, p, average="macro", labels=[labels present in y or p]).
+    /// f1_score(y, p, average="macro", labels=[labels present in y]) (here the same as over
+    /// the labels present in y or p: no annotator answered a label absent from their items' gold).
     @Test func annotatorsMatchScikitLearn() throws {
         let labels = ["neg", "neu", "pos", "mixed"]
         let goldDigits = "122002022100011132130010011311100010002002121201120100002031"
@@ -119,7 +133,7 @@ import MeowCore
             let c = Array(entry)
             return LabelVote(item: "r" + String(c[0...1]), annotator: "u" + String(c[2]), label: labels[Int(String(c[3])) ?? 0])
         }
-        let report = try #require(baselines(final: final, labels: labels, answers: votes))
+        let report = try #require(baselines(final: final, labels: labels, answers: votes)).humanAgainstFinal
         let expected: [(String, Int, Double, Double)] = [
             ("u1", 60, 0.8833333333333333, 0.8565986214209969),
             ("u2", 49, 0.7142857142857143, 0.6822916666666666),
@@ -141,10 +155,20 @@ import MeowCore
         #expect(baselines(final: ["i": "z"], labels: ["a", "b"], answers: []) == nil)
     }
 
-    @Test func reportRoundTripsThroughJSON() throws {
-        let report = try #require(baselines(final: Self.final, labels: ["A", "B", "C"], answers: Self.answers))
-        let data = try JSONEncoder().encode(report)
-        #expect(try JSONDecoder().decode(BaselineReport.self, from: data) == report)
+    /// The documented JSON: snake_case keys, undefined values as null (never dropped, never NaN).
+    @Test func jsonNamesEveryFieldAndWritesNull() throws {
+        var report = try #require(baselines(final: ["i1": "A", "i2": "B"], labels: ["A", "B"], answers: []))
+        report.frozenSet = "t1"
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
+        let top = try #require(object)
+        #expect(Set(top.keys) == ["frozen_set", "items", "labels", "f1_labels", "random_method", "uniform_random",
+                                  "prior_random", "majority_class", "heuristic", "human"])
+        #expect((top["majority_class"] as? [String: Any])?["labels"] as? [String] == ["A", "B"])
+        let human = try #require(top["human"] as? [String: Any])
+        let loo = try #require(human["leave_one_out"] as? [String: Any])
+        #expect(loo["accuracy"] is NSNull && loo["macro_f1"] is NSNull && loo["left_out"] as? Int == 0)
+        #expect((human["against_final_labels"] as? [String: Any])?["accuracy"] is NSNull)
+        #expect((top["uniform_random"] as? [String: Any])?["macro_f1"] as? Double != nil)
     }
 }
 
@@ -162,5 +186,5 @@ import MeowCore
 //                 rows.append((i, a, lab))
 //     for a in ["u1", "u2", "u3"]:
 //         y = [g[i] for i, aa, l in rows if aa == a]; p = [l for i, aa, l in rows if aa == a]
-//         labs = [l for l in L if l in set(y) | set(p)]
+//         labs = [l for l in L if l in set(y)]
 //         print(a, len(y), accuracy_score(y, p), f1_score(y, p, average="macro", labels=labs))
