@@ -84,8 +84,14 @@ extension Workspace {
     /// Old label value -> its current value, following renames across all versions.
     public func labelRenames(project name: String) throws -> [String: String] {
         var map: [String: String] = [:]
-        for v in try annotationsPerVersion(project: name) {
-            for r in v.changes?.renamed ?? [] {
+        let p = try project(name)
+        // Only the recorded changes: counting answers per version here cost a full scan and a
+        // sort of the answers on every agreement run.
+        let changes = try db.rows("SELECT changes FROM guideline_version WHERE project_id = ? ORDER BY version", .int(p.id)).map {
+            try $0.string("changes").flatMap { try? JSONDecoder().decode(GuidelineChanges.self, from: Data($0.utf8)) }
+        }
+        for change in changes {
+            for r in change?.renamed ?? [] {
                 for (k, val) in map where val == r.from { map[k] = r.to }
                 map[r.from] = r.to
             }

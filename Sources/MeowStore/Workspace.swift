@@ -11,6 +11,11 @@ public final class Workspace {
     /// Per project, `PRAGMA data_version` and the newest guideline version when last looked
     /// (`newerGuideline`): until another connection commits, the version cannot have changed.
     var guidelineWatch: [String: (dataVersion: Int64, version: Int)] = [:]
+    /// Agreement reads answers in two halves at once when their ids span at least this many
+    /// (`agreementRatings`); tests lower it to exercise both ways on small workspaces.
+    var parallelAgreementFrom: Int64 = 200_000
+    /// How many agreement reads were done in two halves (tests check the path ran).
+    var agreementReadsInHalves = 0
 
     /// Opens (and, with `create`, creates) a workspace, applying pending migrations.
     /// Refuses files that are not SQLite, SQLite files of other applications, and files

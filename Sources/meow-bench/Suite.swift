@@ -303,9 +303,12 @@ final class Suite {
         try ref.check("sqlite3 .import annotations")
         Files.removeDB(refDB)
         let rate = Double(a) / r.seconds
-        add("setup", "import-annotations \(fmtCount(a)) labels (library `Workspace.importAnnotations` via `meow import-annotations`)",
+        // Issue 13.7: a million labels in under 3 s (at a million items; the quick run is informative).
+        let target: Verdict = a >= 1_000_000 ? (r.seconds < 3 ? .pass : .miss) : .info
+        add("agreement", "import-annotations \(fmtCount(a)) labels (library `Workspace.importAnnotations` via `meow import-annotations`)",
             meow: "\(fmtDuration(r.seconds)) (\(fmtRate(rate, unit: "rows"))), RSS \(fmtMB(r.maxRSSKB))",
-            reference: "sqlite3 `.import` CSV: \(fmtDuration(ref.seconds))", ratio: fmtRatio(r.seconds / ref.seconds), target: "— (setup)", .info)
+            reference: "sqlite3 `.import` CSV: \(fmtDuration(ref.seconds))", ratio: fmtRatio(r.seconds / ref.seconds),
+            target: a >= 1_000_000 ? "< 3 s" : "— (quick)", target)
         try Files.moveDB(tmp, path)
         annotatedThisRun.insert(a)
         return path

@@ -50,6 +50,29 @@ struct DatasetTests {
         return i % 5 == 0 ? [l, l, ["pos", "neg", "mix"][(i + 1) % 3]] : [l, l, l]
     }
 
+    /// Issue 13.7: a big project is read in two halves of the answer ids at once. The halves
+    /// must give the same ratings as one pass, with the annotator and version filters too.
+    @Test func agreementReadInTwoHalvesEqualsOnePass() throws {
+        try project(items: 90) { i in i % 7 == 0 ? ["pos", "neg", "mix"] : Self.mostlyAgree(i) }
+        func triples(_ r: Ratings) -> [String] {
+            (0..<r.count).map { "\(r.items[Int(r.item[$0])])|\(r.annotators[Int(r.annotator[$0])])|\(r.labels[Int(r.label[$0])])" }.sorted()
+        }
+        for filter in [nil, ["a", "c"]] as [[String]?] {
+            ws.parallelAgreementFrom = .max
+            let one = try ws.agreementRatings(project: "p", annotators: filter)
+            ws.parallelAgreementFrom = 0
+            let before = ws.agreementReadsInHalves
+            let halves = try ws.agreementRatings(project: "p", annotators: filter)
+            #expect(ws.agreementReadsInHalves == before + 1, "the two-halves read did not run")
+            #expect(triples(one) == triples(halves))
+            #expect(one.count == (filter == nil ? 270 : 180))
+            #expect(one.labels == halves.labels && one.labelValues == halves.labelValues && one.labelValueKind == halves.labelValueKind)
+            let a = AgreementReport(one, bootstrapSamples: 0), b = AgreementReport(halves, bootstrapSamples: 0)
+            #expect(a.alphaNominal == b.alphaNominal && a.fleissKappa == b.fleissKappa && a.pairwise == b.pairwise)
+        }
+        #expect(try ws.agreementRatings(project: "p", guidelineVersion: 2).count == 0)
+    }
+
     @Test func majorityLeavesTiesForReviewAndReviewersDecideWithProvenance() throws {
         try project(items: 6) { i in i == 6 ? ["pos", "neg", "mix"] : Self.mostlyAgree(i) }
         let s = try ws.consensus(project: "p", method: "majority")

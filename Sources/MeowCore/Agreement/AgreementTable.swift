@@ -61,8 +61,8 @@ struct AgreementTable: Sendable {
         annotatorNames = ratings.annotators
         labelValues = ratings.labelValues
         labelValueKind = ratings.labelValueKind
-        let grouping = AgreementGrouping(item: ratings.item, annotator: ratings.annotator,
-                                    itemCount: ratings.items.count, annotatorCount: ratings.annotators.count)
+        let grouping = ratings.grouped?.grouping ?? AgreementGrouping(item: ratings.item, annotator: ratings.annotator,
+                                                                       itemCount: ratings.items.count, annotatorCount: ratings.annotators.count)
         let kept = grouping.order.count
         let labelCount = ratings.labels.count
         var annotatorOf = [Int32](repeating: 0, count: kept)

@@ -75,3 +75,29 @@ struct LongFormatNameCache {
         slots[i] = Int32(entry)
     }
 }
+
+/// Codes for names met as raw UTF-8 bytes (a database's text columns), found again without
+/// making a `String`: what `LongFormatNameCache` does for files, for readers outside MeowCore.
+public struct NameCodeTable {
+    private var cache = LongFormatNameCache()
+
+    public init() {}
+
+    /// The code stored for these bytes, if any.
+    @inline(__always)
+    public func code(of bytes: UnsafeRawBufferPointer) -> Int32? {
+        Self.withPointer(bytes) { p, n in cache.find(p, n, hash: LongFormatNameCache.hash(p, n)) }
+    }
+
+    /// Stores `code` for bytes not in the table yet.
+    public mutating func insert(_ bytes: UnsafeRawBufferPointer, code: Int32) {
+        Self.withPointer(bytes) { p, n in cache.insert(p, n, hash: LongFormatNameCache.hash(p, n), code: code) }
+    }
+
+    @inline(__always)
+    private static func withPointer<T>(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafePointer<UInt8>, Int) -> T) -> T {
+        if let base = bytes.baseAddress, bytes.count > 0 { return body(base.assumingMemoryBound(to: UInt8.self), bytes.count) }
+        var zero: UInt8 = 0 // an empty name: any valid pointer, no byte is read
+        return withUnsafePointer(to: &zero) { body($0, 0) }
+    }
+}

@@ -65,19 +65,30 @@ extension AgreementTable {
         var touched: [Int] = []
         var result: [PairwiseAgreement] = []
         for a in 0..<A {
-            for e in start[a]..<next[a] {
-                let g = Int(byGroup[e]), la = Int(byLabel[e])
-                for p in groupStart[g]..<groupStart[g + 1] {
-                    let b = Int(annotatorOf[p])
-                    if b <= a { continue }
-                    let lb = Int(labelOf[p])
-                    if shared[b] == 0 { touched.append(b) }
-                    shared[b] += 1
-                    if la == lb { agree[b] += 1 }
-                    marginA[b * L + la] += 1
-                    marginB[b * L + lb] += 1
+            // The inner loop runs sum_i r_i² times: raw buffers, no bounds checks.
+            groupStart.withUnsafeBufferPointer { groupStart in
+            annotatorOf.withUnsafeBufferPointer { annotatorOf in
+            labelOf.withUnsafeBufferPointer { labelOf in
+            byGroup.withUnsafeBufferPointer { byGroup in
+            byLabel.withUnsafeBufferPointer { byLabel in
+            shared.withUnsafeMutableBufferPointer { shared in
+            agree.withUnsafeMutableBufferPointer { agree in
+            marginA.withUnsafeMutableBufferPointer { marginA in
+            marginB.withUnsafeMutableBufferPointer { marginB in
+                for e in start[a]..<next[a] {
+                    let g = Int(byGroup[e]), la = Int(byLabel[e])
+                    for p in groupStart[g]..<groupStart[g + 1] {
+                        let b = Int(annotatorOf[p])
+                        if b <= a { continue }
+                        let lb = Int(labelOf[p])
+                        if shared[b] == 0 { touched.append(b) }
+                        shared[b] += 1
+                        if la == lb { agree[b] += 1 }
+                        marginA[b * L + la] += 1
+                        marginB[b * L + lb] += 1
+                    }
                 }
-            }
+            } } } } } } } } }
             for b in touched {
                 var counts = AnnotatorPairCounts(labelCount: 0)
                 counts.items = shared[b]

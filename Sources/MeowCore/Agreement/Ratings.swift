@@ -17,14 +17,18 @@ public struct Ratings: Sendable, Equatable {
     /// Item names; the index is the item code.
     public var items: [String]
     /// Item code of each annotation.
-    public var item: [Int32]
+    public var item: [Int32] { didSet { grouped = nil } }
     /// Annotator code of each annotation.
-    public var annotator: [Int32]
+    public var annotator: [Int32] { didSet { grouped = nil } }
     /// Label code of each annotation.
     public var label: [Int32]
     /// Numeric value of each label code, needed by the ordinal, interval and
     /// ratio metrics and by weighted kappa; `nil` for unordered (nominal) labels.
     public var labelValues: [Double]?
+    /// The annotations grouped by item, when `RatingsBuilder.build()` already grouped them
+    /// (it must, to find repeats): `AgreementTable` then does not group a million rows again.
+    /// Dropped whenever `item` or `annotator` change.
+    var grouped: GroupedRatings?
     /// Whether `labelValues` are measurements or only positions in an order (ratio alpha
     /// needs measurements); see `LabelValueKind`.
     public var labelValueKind: LabelValueKind
@@ -56,6 +60,13 @@ public struct Ratings: Sendable, Equatable {
         self.labelValueKind = labelValueKind
     }
 
+    /// Equal data, whatever the caches hold.
+    public static func == (lhs: Ratings, rhs: Ratings) -> Bool {
+        lhs.labels == rhs.labels && lhs.annotators == rhs.annotators && lhs.items == rhs.items
+            && lhs.item == rhs.item && lhs.annotator == rhs.annotator && lhs.label == rhs.label
+            && lhs.labelValues == rhs.labelValues && lhs.labelValueKind == rhs.labelValueKind
+    }
+
     /// Number of annotations (entries), duplicates included.
     public var count: Int { item.count }
 
@@ -76,4 +87,11 @@ public struct Ratings: Sendable, Equatable {
         }
         return values
     }
+}
+
+/// A grouping computed once and shared by copies of the same `Ratings` (derived data: two
+/// ratings are equal whatever their caches hold; see `==`).
+final class GroupedRatings: Sendable {
+    let grouping: AgreementGrouping
+    init(_ grouping: AgreementGrouping) { self.grouping = grouping }
 }

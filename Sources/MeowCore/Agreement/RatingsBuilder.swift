@@ -60,8 +60,8 @@ public struct RatingsBuilder: Sendable {
     }
 
     /// Appends `other`'s annotations, translating its codes through the maps (other's code →
-    /// this builder's code), for a file read in two halves at once.
-    mutating func append(contentsOf other: RatingsBuilder, items: [Int32], annotators: [Int32], labels: [Int32]) {
+    /// this builder's code), for input read in two halves at once.
+    public mutating func append(contentsOf other: RatingsBuilder, items: [Int32], annotators: [Int32], labels: [Int32]) {
         reserveCapacity(other.count)
         for r in 0..<other.count {
             itemColumn.append(items[Int(other.itemColumn[r])])
@@ -91,10 +91,11 @@ public struct RatingsBuilder: Sendable {
         return code
     }
 
-    /// Adds item `name`, which the caller knows is not interned yet, without hashing it.
+    /// Adds item `name`, which the caller knows is not interned yet (its own index of names
+    /// missed), without hashing it; a name given twice would get two codes.
     /// Why: hashing 250,000 new item names into a dictionary was a fifth of reading a
     /// million-row file, and the reader already knows a name is new from its byte index.
-    mutating func appendNewItem(_ name: String) -> Int32 {
+    public mutating func appendNewItem(_ name: String) -> Int32 {
         precondition(items.count < Int(Int32.max), "RatingsBuilder: too many distinct names")
         items.append(name)
         return Int32(items.count - 1)
@@ -149,7 +150,9 @@ public struct RatingsBuilder: Sendable {
             annotator.removeLast(annotator.count - w)
             label.removeLast(label.count - w)
         }
-        return Ratings(labels: labels, annotators: annotators, items: items,
-                       item: item, annotator: annotator, label: label, labelValues: labelValues, labelValueKind: labelValueKind)
+        var ratings = Ratings(labels: labels, annotators: annotators, items: items,
+                              item: item, annotator: annotator, label: label, labelValues: labelValues, labelValueKind: labelValueKind)
+        if grouping.duplicates == 0 { ratings.grouped = GroupedRatings(grouping) } // indices still match the rows
+        return ratings
     }
 }
