@@ -27,8 +27,11 @@ extension Workspace {
                 builder.labelValueKind = .order
             }
         }
-        let scan = AnswerScan(project: p.id, guidelineVersion: guidelineVersion, annotators: annotators.map(Set.init),
+        var scan = AnswerScan(project: p.id, guidelineVersion: guidelineVersion, annotators: annotators.map(Set.init),
                               renames: try labelRenames(project: name))
+        if let ids = try db.row("SELECT coalesce((SELECT min(id) FROM item), 0) AS low, coalesce((SELECT max(id) FROM item), 0) AS high") {
+            scan.itemRowIDs = try ids.int("low")...max(try ids.int("low"), try ids.int("high"))
+        }
         // Two subqueries: min and max in one SELECT would scan the table instead of reading the ends.
         let range = try db.read { try db.row("SELECT coalesce((SELECT min(id) FROM annotation), 0) AS low, coalesce((SELECT max(id) FROM annotation), 0) AS high") }
         let low = try range?.int("low") ?? 0, high = try range?.int("high") ?? 0
@@ -69,6 +72,8 @@ extension Workspace {
 /// What to read: one project's answers, optionally one guideline version and some annotators.
 struct AnswerScan: Sendable {
     let project: Int64
+    /// The lowest and highest item row ids in the workspace (for `ItemCodes`).
+    var itemRowIDs: ClosedRange<Int64> = 0...0
     let guidelineVersion: Int?
     let annotators: Set<String>?
     let renames: [String: String]
@@ -87,7 +92,7 @@ final class ScanJob: @unchecked Sendable {
     /// Item row id → item code in `builder` (items are named by their row id: the statistics
     /// need identity, not names, and the join with `item` cost a lookup per answer). Every item
     /// of `builder` is here, so a miss is a new item.
-    private var itemCodes: [Int64: Int32] = [:]
+    private var itemCodes: ItemCodes
     private var annotatorCodes = NameCodeTable()
     /// Label text as stored → code after renames; -1: an annotator left out.
     private var labelCodes = NameCodeTable()
@@ -97,6 +102,7 @@ final class ScanJob: @unchecked Sendable {
         self.scan = scan
         self.builder = builder
         self.ids = ids
+        itemCodes = ItemCodes(rowIDs: scan.itemRowIDs)
     }
 
     func run() {
@@ -131,7 +137,6 @@ final class ScanJob: @unchecked Sendable {
             self.labelCodes = labelCodes
         }
         builder.reserveCapacity(ids.map { Int($0.upperBound - $0.lowerBound + 1) } ?? 0)
-        itemCodes.reserveCapacity(ids.map { Int($0.upperBound - $0.lowerBound + 1) / 2 } ?? 0)
         while try s.step() {
             let annotatorCode: Int32
             if let c = s.withTextBytes(cAnnotator, { annotatorCodes.code(of: $0) }) { annotatorCode = c } else {
@@ -158,15 +163,42 @@ final class ScanJob: @unchecked Sendable {
     /// Appends `other`'s answers (a later id range) after this job's.
     func absorb(_ other: ScanJob) {
         var items = [Int32](repeating: 0, count: other.builder.items.count)
-        for (id, code) in other.itemCodes {
-            if let mine = itemCodes[id] { items[Int(code)] = mine } else {
-                let mine = builder.appendNewItem(String(id))
+        for (code, name) in other.builder.items.enumerated() {
+            guard let id = Int64(name) else { items[code] = builder.internItem(name); continue }
+            if let mine = itemCodes[id] { items[code] = mine } else {
+                let mine = builder.appendNewItem(name)
                 itemCodes[id] = mine
-                items[Int(code)] = mine
+                items[code] = mine
             }
         }
         let annotators = other.builder.annotators.map { builder.internAnnotator($0) }
         let labels = other.builder.labels.map { builder.internLabel($0) }
         builder.append(contentsOf: other.builder, items: items, annotators: annotators, labels: labels)
+    }
+}
+
+/// Item row id → code: an array over the workspace's item ids when they are dense enough (4
+/// bytes per item, no hashing), else a dictionary.
+struct ItemCodes {
+    private var dense: [Int32]
+    private let base: Int64
+    private var sparse: [Int64: Int32] = [:]
+
+    init(rowIDs: ClosedRange<Int64>) {
+        let span = rowIDs.upperBound - rowIDs.lowerBound + 1
+        base = rowIDs.lowerBound
+        dense = span > 0 && span <= 50_000_000 ? [Int32](repeating: -1, count: Int(span)) : []
+    }
+
+    subscript(id: Int64) -> Int32? {
+        get {
+            let k = id - base
+            if k >= 0 && k < Int64(dense.count) { let c = dense[Int(k)]; return c < 0 ? nil : c }
+            return sparse[id]
+        }
+        set {
+            let k = id - base
+            if k >= 0 && k < Int64(dense.count) { dense[Int(k)] = newValue ?? -1 } else { sparse[id] = newValue }
+        }
     }
 }

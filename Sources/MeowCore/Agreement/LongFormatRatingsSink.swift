@@ -1,3 +1,5 @@
+import Foundation
+
 /// Interns the rows `LongFormatParser` reads straight into a `RatingsBuilder`, for
 /// `LongFormatReader` (`meow agreement --input`).
 ///
@@ -72,6 +74,10 @@ struct LongFormatRatingsSink: LongFormatSink {
         }
     }
 
+    /// The item bytes and code of the row before (`row(item:…)`).
+    private var lastItem: [UInt8] = []
+    private var lastItemCode: Int32 = 0
+
     /// Rows appended so far.
     var rowsRead: Int { lineOfRow.count }
 
@@ -113,7 +119,18 @@ struct LongFormatRatingsSink: LongFormatSink {
     @inline(__always)
     mutating func row(item: UnsafeBufferPointer<UInt8>, annotator: UnsafeBufferPointer<UInt8>,
                       label: UnsafeBufferPointer<UInt8>, line: Int) throws(LongFormatError) {
-        let i = try intern(.item, item, line: line)
+        // Label files usually list an item's answers together: the item of the row before is
+        // found by one comparison, without hashing.
+        let i: Int32
+        if item.count == lastItem.count, let p = item.baseAddress,
+           lastItem.withUnsafeBufferPointer({ b in b.baseAddress.map { memcmp($0, p, item.count) == 0 } ?? false }) {
+            i = lastItemCode
+        } else {
+            i = try intern(.item, item, line: line)
+            lastItem.removeAll(keepingCapacity: true)
+            lastItem.append(contentsOf: item)
+            lastItemCode = i
+        }
         let a = try intern(.annotator, annotator, line: line)
         let l = try intern(.label, label, line: line)
         try append(i, a, l, line: line)
