@@ -36,17 +36,14 @@ extension Workspace {
         func nextRow() throws(ImportError) -> LongFormatRow? {
             do { return try rows.next() } catch { throw error.importError }
         }
-        // Undo journals of the big statement stay in memory instead of a temp file; a bigger
-        // page cache keeps the growing indexes out of the WAL until the commit.
+        // Undo journals stay in memory instead of a temp file.
         try db.execute("PRAGMA temp_store = MEMORY")
-        let cache = try db.scalarInt("PRAGMA cache_size") ?? -2000
-        try db.execute("PRAGMA cache_size = -65536")
         // Foreign keys are checked by construction here (the item ids come from this project's
         // items, the project and guideline version are the project's own): three index
         // lookups per row saved. The pragma applies to this connection only, and only outside
         // a transaction, so it is switched around the write.
         try db.execute("PRAGMA foreign_keys = OFF")
-        defer { try? db.execute("PRAGMA foreign_keys = ON; PRAGMA cache_size = \(cache)") }
+        defer { try? db.execute("PRAGMA foreign_keys = ON") }
         var validNames = Set<String>()   // each name is checked once, not once per row
         var checkedLabels: [String: CheckedLabel] = [:]  // each distinct label text checked once
         let createdAt = Workspace.now()
