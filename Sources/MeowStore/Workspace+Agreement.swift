@@ -42,7 +42,8 @@ extension Workspace {
             let first = ScanJob(db, scan, builder, ids: low...split), second = ScanJob(other, scan, builder, ids: (split + 1)...high)
             _ = concurrently({ first.run() }, { second.run() })
             if let error = first.error ?? second.error { throw error }
-            if first.stamp == second.stamp {
+            // Same answers in both snapshots, and none newer than the range read before them.
+            if first.stamp == second.stamp, first.stamp.first.map({ $0 <= high }) ?? false {
                 first.absorb(second)
                 builder = first.builder
                 agreementReadsInHalves += 1
@@ -130,6 +131,7 @@ final class ScanJob: @unchecked Sendable {
         var builder = self.builder, itemCodes = self.itemCodes
         var annotatorCodes = self.annotatorCodes, labelCodes = self.labelCodes
         self.builder = RatingsBuilder() // the only reference to the columns, so appends do not copy
+        self.itemCodes = ItemCodes(rowIDs: 0...0) // likewise for the item index
         defer {
             self.builder = builder
             self.itemCodes = itemCodes
@@ -187,7 +189,9 @@ struct ItemCodes {
     init(rowIDs: ClosedRange<Int64>) {
         let span = rowIDs.upperBound - rowIDs.lowerBound + 1
         base = rowIDs.lowerBound
-        dense = span > 0 && span <= 50_000_000 ? [Int32](repeating: -1, count: Int(span)) : []
+        // 4 bytes per id at most 16 MB; sparser or wider ids (a workspace of many projects, ids
+        // set by hand) use the dictionary.
+        dense = span > 0 && span <= 4_000_000 ? [Int32](repeating: -1, count: Int(span)) : []
     }
 
     subscript(id: Int64) -> Int32? {

@@ -98,6 +98,7 @@ extension AgreementTable {
         guard samples > 0 else { return .failure(.undefinedInEverySample) }
         guard pairableItems >= 2 else { return .failure(.fewerThanTwoPairableItems) }
         if level == .ratio, labelValues != nil, labelValueKind == .order { return .failure(.noLabelNumbers) }
+        if level == .ratio, let values = labelValues, values.contains(where: { $0 < 0 }) { return .failure(.negativeValuesForRatio) }
         guard let fullMetric = AlphaMetric(level: level, values: labelValues, marginals: pairableCount) else {
             return .failure(.noLabelValues)
         }

@@ -29,6 +29,7 @@ extension AgreementTable {
     func krippendorffAlpha(level: MeasurementLevel) -> AgreementEstimate {
         guard pairableItems > 0 else { return .undefined(.noPairableItems) }
         if level == .ratio, labelValues != nil, labelValueKind == .order { return .undefined(.noLabelNumbers) }
+        if level == .ratio, let values = labelValues, values.contains(where: { $0 < 0 }) { return .undefined(.negativeValuesForRatio) }
         guard let metric = AlphaMetric(level: level, values: labelValues, marginals: pairableCount) else {
             return .undefined(.noLabelValues)
         }

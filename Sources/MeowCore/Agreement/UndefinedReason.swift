@@ -15,6 +15,8 @@ public enum UndefinedReason: Sendable, Equatable, Hashable, CustomStringConverti
     case noLabelValues
     /// Ratio alpha needs numbers with a true zero; the labels have only an order.
     case noLabelNumbers
+    /// Ratio alpha needs values on a scale with a true zero (none below it).
+    case negativeValuesForRatio
     /// Cohen's kappa needs exactly two annotators; the input has this many.
     case notTwoAnnotators(Int)
     /// The two annotators labeled no item in common.
@@ -35,6 +37,7 @@ public enum UndefinedReason: Sendable, Equatable, Hashable, CustomStringConverti
         case .fewerThanTwoLabels: return "fewer than 2 distinct labels in the input"
         case .noLabelValues: return "labels have no numeric values or order (give numeric labels or a label order)"
         case .noLabelNumbers: return "labels have an order but no numbers, so their ratios mean nothing (give numbers with --values a=1,b=2,… or `number:` per label in the guideline)"
+        case .negativeValuesForRatio: return "a ratio scale has no values below zero, and some labels have negative numbers (use interval alpha)"
         case .notTwoAnnotators(let n): return "needs exactly 2 annotators, the input has \(n)"
         case .noSharedItems: return "the two annotators share no item"
         case .fewerThanTwoPairableItems: return "fewer than 2 pairable items to resample"

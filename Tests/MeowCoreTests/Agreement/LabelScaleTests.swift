@@ -87,4 +87,15 @@ import MeowCore
         #expect(isNear(used.weightedCohenKappa(weights: .linear), 0.6470588235294117))
         #expect(isNear(used.weightedCohenKappa(weights: .quadratic), 0.8181818181818181))
     }
+
+    @Test func ratioAlphaRefusesNegativeNumbers() {
+        // -1 vs 1 on every item: total disagreement; a ratio scale has no values below zero.
+        var b = RatingsBuilder()
+        for i in 0..<20 { b.append(item: "i\(i)", annotator: "a", label: "-1"); b.append(item: "i\(i)", annotator: "b", label: "1") }
+        b.labelValues = Ratings.numericValues(of: b.labels)
+        let report = AgreementReport(b.build(), bootstrapSamples: 20)
+        #expect(report.alphaRatio == nil)
+        #expect(report.undefinedReasons["krippendorff_alpha.ratio"] == .negativeValuesForRatio)
+        #expect((report.alphaInterval ?? 0) < 0)
+    }
 }
