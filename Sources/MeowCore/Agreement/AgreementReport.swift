@@ -173,15 +173,15 @@ public struct AgreementReport: Sendable, Encodable {
         try top.encode(ratedItems, forKey: .itemsTotal)
         try top.encode(annotationsTotal, forKey: .annotationsTotal)
         try top.encode(ratedItems - items, forKey: .itemsSingleRated)
-        try Self.encode(percentAgreement, in: &top, forKey: .percentAgreement)
+        try top.encodeOrNull(percentAgreement, forKey: .percentAgreement)
         var alpha = top.nestedContainer(keyedBy: AlphaKeys.self, forKey: .krippendorffAlpha)
-        try Self.encode(alphaNominal, in: &alpha, forKey: .nominal)
-        try Self.encode(alphaOrdinal, in: &alpha, forKey: .ordinal)
-        try Self.encode(alphaInterval, in: &alpha, forKey: .interval)
-        try Self.encode(alphaRatio, in: &alpha, forKey: .ratio)
+        try alpha.encodeOrNull(alphaNominal, forKey: .nominal)
+        try alpha.encodeOrNull(alphaOrdinal, forKey: .ordinal)
+        try alpha.encodeOrNull(alphaInterval, forKey: .interval)
+        try alpha.encodeOrNull(alphaRatio, forKey: .ratio)
         var weighted = top.nestedContainer(keyedBy: WeightedKeys.self, forKey: .weightedKappa)
-        try Self.encode(linearWeightedKappa, in: &weighted, forKey: .linear)
-        try Self.encode(quadraticWeightedKappa, in: &weighted, forKey: .quadratic)
+        try weighted.encodeOrNull(linearWeightedKappa, forKey: .linear)
+        try weighted.encodeOrNull(quadraticWeightedKappa, forKey: .quadratic)
         if bootstrapSamples > 0 {
             var boot = top.nestedContainer(keyedBy: BootstrapKeys.self, forKey: .bootstrap)
             try boot.encode(bootstrapSamples, forKey: .samples)
@@ -196,27 +196,23 @@ public struct AgreementReport: Sendable, Encodable {
                 }
             }
         }
-        try Self.encode(fleissKappa, in: &top, forKey: .fleissKappa)
-        try Self.encode(gwetAC1, in: &top, forKey: .gwetAC1)
-        try Self.encode(cohenKappa, in: &top, forKey: .cohenKappa)
+        try top.encodeOrNull(fleissKappa, forKey: .fleissKappa)
+        try top.encodeOrNull(gwetAC1, forKey: .gwetAC1)
+        try top.encodeOrNull(cohenKappa, forKey: .cohenKappa)
         var pairs = top.nestedUnkeyedContainer(forKey: .pairwise)
         for pair in pairwise {
             var entry = pairs.nestedContainer(keyedBy: PairKeys.self)
             try entry.encode(pair.a, forKey: .a)
             try entry.encode(pair.b, forKey: .b)
             try entry.encode(pair.items, forKey: .items)
-            try Self.encode(pair.cohenKappa, in: &entry, forKey: .cohenKappa)
+            try entry.encodeOrNull(pair.cohenKappa, forKey: .cohenKappa)
             try entry.encode(pair.percentAgreement, forKey: .percentAgreement)
         }
         var labels = top.nestedContainer(keyedBy: NameKey.self, forKey: .perLabel)
         for label in perLabel {
             var entry = labels.nestedContainer(keyedBy: LabelKeys.self, forKey: NameKey(stringValue: label.label))
             try entry.encode(label.count, forKey: .count)
-            try Self.encode(label.specificAgreement, in: &entry, forKey: .specificAgreement)
+            try entry.encodeOrNull(label.specificAgreement, forKey: .specificAgreement)
         }
-    }
-
-    private static func encode<K: CodingKey>(_ value: Double?, in container: inout KeyedEncodingContainer<K>, forKey key: K) throws {
-        if let value { try container.encode(value, forKey: key) } else { try container.encodeNil(forKey: key) }
     }
 }

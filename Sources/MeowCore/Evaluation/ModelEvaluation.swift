@@ -25,17 +25,8 @@ public func evaluatePredictions(
     heuristic: HeuristicRules? = nil, texts: [String: String] = [:], bootstrap samples: Int = 1000, seed: UInt64 = 0
 ) throws(EvaluationError) -> EvaluationReport {
     let q = labels.count
-    var code: [String: Int] = [:]
-    for (k, label) in labels.enumerated() where code[label] == nil { code[label] = k }
-    guard q > 0, code.count == q else { throw EvaluationError(file: file, problem: .noLabels) }
-
-    var items: [String] = []
-    var gold: [Int] = []
-    for item in final.keys.sorted() {
-        guard let label = final[item], let k = code[label] else { continue }
-        items.append(item)
-        gold.append(k)
-    }
+    guard let set = GoldLabels(final: final, labels: labels) else { throw EvaluationError(file: file, problem: .noLabels) }
+    let (code, items, gold, goldCount) = (set.code, set.items, set.gold, set.counts)
     let n = items.count
     guard n > 0 else { throw EvaluationError(file: file, problem: .emptySet) }
 
@@ -59,8 +50,6 @@ public func evaluatePredictions(
 
     var model = ConfusionCounts(labelCount: q)
     for i in 0..<n { model.add(gold: gold[i], predicted: prediction[i]) }
-    var goldCount = [Int](repeating: 0, count: q)
-    for k in gold { goldCount[k] += 1 }
 
     // The baselines: point values on the whole set.
     let prior = goldCount.map { Double($0) / Double(n) }

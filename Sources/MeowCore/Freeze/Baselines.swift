@@ -27,23 +27,9 @@
 public func baselines(final: [String: String], labels: [String], answers: [LabelVote],
                       heuristic: HeuristicRules? = nil, texts: [String: String] = [:]) -> BaselineReport? {
     let q = labels.count
-    guard q > 0 else { return nil }
-    var code: [String: Int] = [:]
-    for (k, label) in labels.enumerated() {
-        if code.updateValue(k, forKey: label) != nil { return nil }
-    }
-
-    var items: [String] = []
-    var gold: [Int] = []
-    for item in final.keys.sorted() {
-        guard let label = final[item], let k = code[label] else { continue }
-        items.append(item)
-        gold.append(k)
-    }
+    guard let set = GoldLabels(final: final, labels: labels), !set.items.isEmpty else { return nil }
+    let (code, items, gold, goldCount) = (set.code, set.items, set.gold, set.counts)
     let n = items.count
-    guard n > 0 else { return nil }
-    var goldCount = [Int](repeating: 0, count: q)
-    for k in gold { goldCount[k] += 1 }
 
     let uniform = RandomGuess.expectedScore(goldCounts: goldCount, guess: [Double](repeating: 1 / Double(q), count: q))
     let prior = RandomGuess.expectedScore(goldCounts: goldCount, guess: goldCount.map { Double($0) / Double(n) })
