@@ -223,7 +223,11 @@ private struct Parser {
             var number: Double?
             if let n = m["number"] {
                 if task != .classify { error("number applies to classify tasks only", at: n) }
-                else if let v = n.float, v.isFinite { number = v }
+                else if let v = n.float, v.isFinite {
+                    if let own = Ratings.numericValues(of: [value])?.first, own != v {
+                        error("label '\(value)' is a number, so its number: must be \(value) or left out (numeric labels are their own numbers)", at: n)
+                    } else { number = v }
+                }
                 else { error("number of '\(value)' must be a finite number", at: n) }
             }
             if let n = m["number"] { numbered.append(n) } else { unnumbered.append((value, valueNode)) }

@@ -7,6 +7,9 @@ public struct GuidelineChanges: Sendable, Equatable, Codable {
     public var renamed: [Rename] = []
     /// Labels whose definition, examples or counter-examples changed.
     public var definitionsChanged: [String] = []
+    /// Labels whose `number:` (their value for interval and ratio agreement) changed, was
+    /// given or was taken away.
+    public var numbersChanged: [String] = []
     /// Whether the prose body changed.
     public var bodyChanged = false
 
@@ -17,6 +20,19 @@ public struct GuidelineChanges: Sendable, Equatable, Codable {
     }
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey { case added, removed, renamed, definitionsChanged, numbersChanged, bodyChanged }
+
+    /// Every field optional: changes recorded by an older meow lack the newer fields.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        added = try c.decodeIfPresent([String].self, forKey: .added) ?? []
+        removed = try c.decodeIfPresent([String].self, forKey: .removed) ?? []
+        renamed = try c.decodeIfPresent([Rename].self, forKey: .renamed) ?? []
+        definitionsChanged = try c.decodeIfPresent([String].self, forKey: .definitionsChanged) ?? []
+        numbersChanged = try c.decodeIfPresent([String].self, forKey: .numbersChanged) ?? []
+        bodyChanged = try c.decodeIfPresent(Bool.self, forKey: .bodyChanged) ?? false
+    }
 
     public static func between(_ old: Guideline, _ new: Guideline) -> GuidelineChanges {
         var c = GuidelineChanges()
@@ -29,10 +45,12 @@ public struct GuidelineChanges: Sendable, Equatable, Codable {
                 if let o = old.label(from), o.definition != l.definition || o.examples != l.examples || o.counterExamples != l.counterExamples {
                     c.definitionsChanged.append(l.value)
                 }
+                if let o = old.label(from), o.number != l.number { c.numbersChanged.append(l.value) }
             } else if let o = old.label(l.value) {
                 if o.definition != l.definition || o.examples != l.examples || o.counterExamples != l.counterExamples {
                     c.definitionsChanged.append(l.value)
                 }
+                if o.number != l.number { c.numbersChanged.append(l.value) }
             } else {
                 c.added.append(l.value)
             }
@@ -43,7 +61,9 @@ public struct GuidelineChanges: Sendable, Equatable, Codable {
         return c
     }
 
-    public var isEmpty: Bool { added.isEmpty && removed.isEmpty && renamed.isEmpty && definitionsChanged.isEmpty && !bodyChanged }
+    public var isEmpty: Bool {
+        added.isEmpty && removed.isEmpty && renamed.isEmpty && definitionsChanged.isEmpty && numbersChanged.isEmpty && !bodyChanged
+    }
 
     /// One line per kind of change, for people.
     public var summary: [String] {
@@ -52,6 +72,7 @@ public struct GuidelineChanges: Sendable, Equatable, Codable {
         if !removed.isEmpty { out.append("removed: " + removed.joined(separator: ", ")) }
         if !renamed.isEmpty { out.append("renamed: " + renamed.map { "\($0.from) -> \($0.to)" }.joined(separator: ", ")) }
         if !definitionsChanged.isEmpty { out.append("definitions changed: " + definitionsChanged.joined(separator: ", ")) }
+        if !numbersChanged.isEmpty { out.append("numbers changed: " + numbersChanged.joined(separator: ", ")) }
         if bodyChanged { out.append("prose changed") }
         return out.isEmpty ? ["no change to labels or prose"] : out
     }

@@ -373,5 +373,10 @@ enum Schema {
         "history_append_only", "history_undeletable",
     ]
 
+    /// The triggers that keep the progress counters (`item.done_count`, `claim_count`,
+    /// `project.answers_done`); import-annotations drops and recreates two of them inside its
+    /// transaction, so `meow doctor` checks they are all there.
+    static let countingTriggers = ["annotation_counts_insert", "annotation_counts_delete", "claim_counts_insert", "claim_counts_delete"]
+
     static var version: Int { migrations.count }
 }

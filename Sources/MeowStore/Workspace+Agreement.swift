@@ -14,13 +14,17 @@ extension Workspace {
     /// answers in between, the read is done again in one pass.
     public func agreementRatings(project name: String, guidelineVersion: Int? = nil, annotators: [String]? = nil) throws -> Ratings {
         let p = try project(name)
-        let order = p.guideline.labels.map(\.value)
+        let renames = try labelRenames(project: name)
+        // One version: its own labels (under today's names, as the answers are read) and its
+        // own `number:`s, so an old version is measured on the scale it was labeled on.
+        let guideline = try guidelineVersion.map { try project(p, atVersion: $0).guideline } ?? p.guideline
+        let order = guideline.labels.map { renames[$0.value] ?? $0.value }
         var builder = RatingsBuilder(labels: order)
-        if p.guideline.task == .classify {
-            let numbers = p.guideline.labels.compactMap(\.number)
+        if guideline.task == .classify {
+            let numbers = guideline.labels.compactMap(\.number)
             if numbers.count == order.count {
                 builder.labelValues = numbers
-            } else if let values = Ratings.numericValues(of: order) {
+            } else if let values = Ratings.numericValues(of: order), Ratings.sameNumber(order, values) == nil {
                 builder.labelValues = values
             } else {
                 builder.labelValues = order.indices.map(Double.init)
@@ -28,7 +32,7 @@ extension Workspace {
             }
         }
         var scan = AnswerScan(project: p.id, guidelineVersion: guidelineVersion, annotators: annotators.map(Set.init),
-                              renames: try labelRenames(project: name))
+                              renames: renames)
         if let ids = try db.row("SELECT coalesce((SELECT min(id) FROM item), 0) AS low, coalesce((SELECT max(id) FROM item), 0) AS high") {
             scan.itemRowIDs = try ids.int("low")...max(try ids.int("low"), try ids.int("high"))
         }
@@ -56,8 +60,13 @@ extension Workspace {
             if let error = job.error { throw error }
             builder = job.builder
         }
-        if builder.labels.count > order.count { builder.labelValues = nil } // multi-label combinations have no order
-        return builder.build()
+        // Labels beyond the guideline's: multi-label combinations (no order, and no values were
+        // set), or a label since removed from the guideline, which has no place on the scale.
+        let offScale = Array(builder.labels.dropFirst(order.count))
+        if !offScale.isEmpty { builder.labelValues = nil }
+        var ratings = builder.build()
+        if guideline.task == .classify { ratings.labelsOffScale = offScale }
+        return ratings
     }
 
     /// Guideline versions of a project with how many answers each holds.

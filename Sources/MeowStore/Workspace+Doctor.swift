@@ -28,6 +28,9 @@ extension Workspace {
         let missing = Schema.protectionTriggers.filter { !present.contains($0) }
         if missing.isEmpty { r.checks.append("protection triggers: all \(Schema.protectionTriggers.count) present") }
         else { r.problems.append("protection triggers missing (someone dropped them; frozen data and history are unguarded): \(missing.joined(separator: ", "))") }
+        let missingCounters = Schema.countingTriggers.filter { !present.contains($0) }
+        if missingCounters.isEmpty { r.checks.append("counting triggers: all \(Schema.countingTriggers.count) present") }
+        else { r.problems.append("counting triggers missing (progress counts stop following the answers and leases): \(missingCounters.joined(separator: ", "))") }
 
         for name in try projectNames() {
             let p = try project(name)

@@ -140,6 +140,50 @@ struct AgreementCLITests {
         }
         let typo = try Meow.run(["agreement", "p", "--values", "neg=1,other=2,pos=3,postive=4"], in: dir.path)
         #expect(typo.status != 0 && typo.stderr.contains("postive"), "\(typo.stderr)")
+
+        // A new version that changes only a number says so, and each version is measured on
+        // its own numbers: v1's answers under v1's scale equal the numbers given by flag.
+        _ = try dir.write("n2.md", numbered.replacingOccurrences(of: "number: 3\n", with: "number: 7\n"))
+        let update = try Meow.run(["guideline", "update", "q", "n2.md"], in: dir.path)
+        #expect(update.status == 0 && update.stdout.contains("numbers changed: pos"), "\(update.stdout)\(update.stderr)")
+        let v1 = try alpha(["q", "--guideline-version", "1"])
+        #expect(v1["ratio"] as? Double == fromGuideline["ratio"] as? Double)
+        let rescaled = try alpha(["p", "--values", "neg=1,other=2,pos=7"])
+        #expect(try alpha(["q"])["ratio"] as? Double == rescaled["ratio"] as? Double)
+        #expect(rescaled["ratio"] as? Double != fromGuideline["ratio"] as? Double)
+        let none = try Meow.run(["agreement", "q", "--guideline-version", "9"], in: dir.path)
+        #expect(none.status != 0 && none.stderr.contains("no guideline v9"), "\(none.stderr)")
+
+        // A label removed since: its answers have no place in the order, and the report says
+        // so (not that the labels have no order); one version is still measured on its scale.
+        let withoutOther = testGuideline.replacingOccurrences(of: "  - value: other\n    hotkey: o\n    definition: Neither; say why.\n    examples: [\"it is a chair\"]\n    requires_comment: true\n", with: "")
+        #expect(withoutOther != testGuideline)
+        _ = try dir.write("g2.md", withoutOther)
+        #expect(try Meow.run(["guideline", "update", "p", "g2.md"], in: dir.path).status == 0)
+        let stale = try Meow.run(["agreement", "p"], in: dir.path)
+        #expect(stale.status == 0 && stale.stdout.contains("no longer in the guideline (\"other\")"), "\(stale.stdout)")
+        #expect(try alpha(["p"])["ordinal"] is NSNull)
+        #expect(try alpha(["p", "--guideline-version", "1"])["ordinal"] is Double)
+    }
+
+    /// "1" and "1.0" are one number: a file that spells it both ways is refused (nominal
+    /// statistics would see two labels, numeric ones one), and so are --order and --values
+    /// that would give a numeric label another place or number; a guideline likewise.
+    @Test func oneNumberIsWrittenOneWay() throws {
+        let dir = try TempDir()
+        _ = try dir.write("mixed.csv", "item,annotator,label\ni1,a,1\ni1,b,1.0\ni2,a,2\ni2,b,2\n")
+        let mixed = try Meow.run(["agreement", "--input", "mixed.csv"], in: dir.path)
+        #expect(mixed.status != 0 && mixed.stderr.contains("mixed.csv:") && mixed.stderr.contains("\"1\" and \"1.0\" are the same number"), "\(mixed.stderr)")
+        _ = try dir.write("ok.csv", "item,annotator,label\ni1,a,1\ni1,b,1\ni2,a,2\ni2,b,3\n")
+        let order = try Meow.run(["agreement", "--input", "ok.csv", "--order", "1,1.0,2,3"], in: dir.path)
+        #expect(order.status != 0 && order.stderr.contains("same number"), "\(order.stderr)")
+        let values = try Meow.run(["agreement", "--input", "ok.csv", "--values", "1=3,2=2,3=1"], in: dir.path)
+        #expect(values.status != 0 && values.stderr.contains("numeric labels are their own numbers"), "\(values.stderr)")
+        _ = try dir.write("g.md", testGuideline.replacingOccurrences(of: "value: pos\n    hotkey: p\n", with: "value: \"5\"\n    hotkey: p\n    number: 4\n")
+            .replacingOccurrences(of: "    hotkey: n\n", with: "    hotkey: n\n    number: 1\n")
+            .replacingOccurrences(of: "    hotkey: o\n", with: "    hotkey: o\n    number: 2\n"))
+        let g = try Meow.run(["guideline", "check", "g.md"], in: dir.path)
+        #expect(g.status != 0 && g.stderr.contains("g.md:") && g.stderr.contains("label '5' is a number"), "\(g.stderr)")
     }
 
     @Test func projectModeMatchesFileModeAndFiltersByVersionAndAnnotator() throws {
@@ -166,9 +210,10 @@ struct AgreementCLITests {
         let two = try json(Meow.run(["agreement", "p", "--json", "--annotators", "ann,bo"], in: dir.path))
         #expect(two["annotators"] as? Int == 2)
         #expect(two["cohen_kappa"] is Double)
-        let v2 = try json(Meow.run(["agreement", "p", "--json", "--guideline-version", "2"], in: dir.path))
-        #expect(v2["items"] as? Int == 0)
-        #expect(v2["percent_agreement"] is NSNull)
+        let v1 = try json(Meow.run(["agreement", "p", "--json", "--guideline-version", "1"], in: dir.path))
+        #expect(v1["items"] as? Int == project["items"] as? Int)
+        let v2 = try Meow.run(["agreement", "p", "--json", "--guideline-version", "2"], in: dir.path)
+        #expect(v2.status != 0 && v2.stderr.contains("no guideline v2"), "\(v2.stderr)")
     }
 
     @Test func readableReportAndHTML() throws {

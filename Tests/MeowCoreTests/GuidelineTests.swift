@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MeowCore
 
@@ -148,5 +149,21 @@ struct GuidelineTests {
         let text = "\u{FEFF}" + Self.multilabel.replacingOccurrences(of: "\n", with: "\r\n")
         let g = try Guideline.parse(text)
         #expect(g.labels.count == 4)
+    }
+
+    /// A change of `number:` alone is a change (it moves interval and ratio agreement), and
+    /// changes recorded by an older meow (no `numbersChanged` field) still read.
+    @Test func numberChangesAreRecorded() throws {
+        let old = try Guideline.parse(Self.multilabel)
+        var labels = old.labels
+        for i in labels.indices { labels[i].number = Double(i + 1) }
+        var new = old
+        new.labels = labels
+        let c = GuidelineChanges.between(old, new)
+        #expect(c.numbersChanged == old.labels.map(\.value) && !c.isEmpty)
+        #expect(c.summary.contains { $0.hasPrefix("numbers changed: ") })
+        let legacy = #"{"added":["x"],"removed":[],"renamed":[{"from":"a","to":"b"}],"definitionsChanged":[],"bodyChanged":false}"#
+        let decoded = try JSONDecoder().decode(GuidelineChanges.self, from: Data(legacy.utf8))
+        #expect(decoded.added == ["x"] && decoded.renamed == [.init(from: "a", to: "b")] && decoded.numbersChanged.isEmpty)
     }
 }

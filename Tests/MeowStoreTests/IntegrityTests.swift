@@ -104,6 +104,14 @@ struct IntegrityTests {
         #expect(try ws.doctor().problems.contains { $0.contains("leases on items") })
     }
 
+    /// import-annotations drops and recreates a counting trigger inside its transaction; should
+    /// one ever be missing, doctor says so.
+    @Test func doctorFindsAMissingCountingTrigger() throws {
+        #expect(try ws.doctor().checks.contains("counting triggers: all 4 present"))
+        try ws.db.execute("DROP TRIGGER annotation_counts_insert")
+        #expect(try ws.doctor().problems.contains { $0.contains("counting triggers missing") && $0.contains("annotation_counts_insert") })
+    }
+
     @Test func backupIsAConsistentCheckedCopyThatNeverOverwrites() throws {
         try importAnswers(["i01,a,pos", "i02,a,neg"])
         let target = dir + "/copy.sqlite"

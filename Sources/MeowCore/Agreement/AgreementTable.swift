@@ -13,6 +13,8 @@ struct AgreementTable: Sendable {
     let annotatorNames: [String]
     let labelValues: [Double]?
     let labelValueKind: LabelValueKind
+    /// Why there are no `labelValues`, for the ordered statistics' reason.
+    let noValuesReason: UndefinedReason
 
     /// Start of each rated item in the grouped annotation arrays; count = rated + 1.
     let groupStart: [Int]
@@ -61,6 +63,7 @@ struct AgreementTable: Sendable {
         annotatorNames = ratings.annotators
         labelValues = ratings.labelValues
         labelValueKind = ratings.labelValueKind
+        noValuesReason = ratings.labelsOffScale.isEmpty ? .noLabelValues : .labelsOffScale(ratings.labelsOffScale)
         let grouping = ratings.grouped?.grouping ?? AgreementGrouping(item: ratings.item, annotator: ratings.annotator,
                                                                        itemCount: ratings.items.count, annotatorCount: ratings.annotators.count)
         let kept = grouping.order.count

@@ -100,7 +100,7 @@ extension AgreementTable {
         if level == .ratio, labelValues != nil, labelValueKind == .order { return .failure(.noLabelNumbers) }
         if level == .ratio, let values = labelValues, values.contains(where: { $0 < 0 }) { return .failure(.negativeValuesForRatio) }
         guard let fullMetric = AlphaMetric(level: level, values: labelValues, marginals: pairableCount) else {
-            return .failure(.noLabelValues)
+            return .failure(noValuesReason)
         }
         let patterns = UnitPatterns(self)
         let P = patterns.size.count

@@ -109,7 +109,7 @@ extension AgreementTable {
         case .failure(let reason): return .undefined(reason)
         case .success(let pair): (a, b) = (pair.first, pair.second)
         }
-        guard let values = labelValues else { return .undefined(.noLabelValues) }
+        guard let values = labelValues else { return .undefined(noValuesReason) }
         guard let low = values.min(), let high = values.max(), high > low else { return .undefined(.fewerThanTwoLabels) }
         let range = high - low
         func weight(_ i: Int, _ j: Int) -> Double { weights.weight(distance: abs(values[i] - values[j]) / range) }

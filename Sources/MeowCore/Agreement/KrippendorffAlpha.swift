@@ -31,7 +31,7 @@ extension AgreementTable {
         if level == .ratio, labelValues != nil, labelValueKind == .order { return .undefined(.noLabelNumbers) }
         if level == .ratio, let values = labelValues, values.contains(where: { $0 < 0 }) { return .undefined(.negativeValuesForRatio) }
         guard let metric = AlphaMetric(level: level, values: labelValues, marginals: pairableCount) else {
-            return .undefined(.noLabelValues)
+            return .undefined(noValuesReason)
         }
         let expected = metric.expectedDisagreement(marginals: pairableCount)
         guard expected > 0 else { return .undefined(.noExpectedDisagreement) }

@@ -47,6 +47,11 @@ public struct LabelScale: Sendable, Equatable {
             for (name, value) in values {
                 guard value.isFinite else { throw Problem(description: "--values: the number of \"\(name)\" is not finite") }
                 if byLabel.updateValue(value, forKey: name) != nil { throw Problem(description: "--values gives \"\(name)\" twice") }
+                // A numeric label is its own number (issue 13.2); another would silently reorder
+                // or rescale it.
+                if let own = Ratings.numericValues(of: [name])?.first, own != value {
+                    throw Problem(description: "--values gives \"\(name)\" the number \(Self.number(value)), but numeric labels are their own numbers; leave them out of --values")
+                }
             }
         }
         switch (order, values) {
@@ -57,6 +62,9 @@ public struct LabelScale: Sendable, Equatable {
             return LabelScale(labels: sorted.map(\.label), values: sorted.map(\.value), kind: .numbers)
         case (let order?, nil):
             if let numbers = Ratings.numericValues(of: order) {
+                if let (a, b) = Ratings.sameNumber(order, numbers) {
+                    throw Problem(description: "--order lists \"\(a)\" and \"\(b)\", the same number written two ways; write each value one way")
+                }
                 for i in 1..<numbers.count where numbers[i] <= numbers[i - 1] {
                     throw Problem(description: "--order lists \"\(order[i - 1])\" before \"\(order[i])\", but numeric labels are used as numbers; list them in ascending order or leave --order out")
                 }
@@ -93,6 +101,11 @@ public struct LabelScale: Sendable, Equatable {
             pairs.append((name, value))
         }
         return pairs
+    }
+
+    /// 2 rather than 2.0; other numbers as Swift prints them.
+    static func number(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
     }
 
     static func list(_ names: [String]) -> String {

@@ -8,6 +8,8 @@ extension Ratings {
         }
         b.labelValues = labelValues
         b.labelValueKind = labelValueKind
-        return b.build()
+        var kept = b.build()
+        kept.labelsOffScale = labelsOffScale
+        return kept
     }
 }

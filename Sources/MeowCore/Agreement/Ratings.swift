@@ -32,6 +32,9 @@ public struct Ratings: Sendable, Equatable {
     /// Whether `labelValues` are measurements or only positions in an order (ratio alpha
     /// needs measurements); see `LabelValueKind`.
     public var labelValueKind: LabelValueKind
+    /// Labels used by some answer that have no place on the scale (a label since removed from
+    /// the guideline): why `labelValues` is nil, for the reason the report gives.
+    public var labelsOffScale: [String] = []
 
     /// Makes ratings from codes. The three code arrays must have the same length,
     /// every code must index its name array, and `labelValues`, when given, must
@@ -65,6 +68,7 @@ public struct Ratings: Sendable, Equatable {
         lhs.labels == rhs.labels && lhs.annotators == rhs.annotators && lhs.items == rhs.items
             && lhs.item == rhs.item && lhs.annotator == rhs.annotator && lhs.label == rhs.label
             && lhs.labelValues == rhs.labelValues && lhs.labelValueKind == rhs.labelValueKind
+            && lhs.labelsOffScale == rhs.labelsOffScale
     }
 
     /// Number of annotations (entries), duplicates included.
@@ -86,6 +90,17 @@ public struct Ratings: Sendable, Equatable {
             values.append(value)
         }
         return values
+    }
+}
+
+extension Ratings {
+    /// Two labels whose `values` are equal ("1" and "1.0", "2" and "02"), if any.
+    public static func sameNumber(_ labels: [String], _ values: [Double]) -> (String, String)? {
+        var first: [Double: String] = [:]
+        for (name, value) in zip(labels, values) {
+            if let other = first.updateValue(name, forKey: value) { return (other, name) }
+        }
+        return nil
     }
 }
 

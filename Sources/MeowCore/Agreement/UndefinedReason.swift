@@ -13,6 +13,8 @@ public enum UndefinedReason: Sendable, Equatable, Hashable, CustomStringConverti
     case fewerThanTwoLabels
     /// The metric needs numeric or ordered labels and the labels have no values.
     case noLabelValues
+    /// Some answers use labels that are not on the scale (removed from the guideline since).
+    case labelsOffScale([String])
     /// Ratio alpha needs numbers with a true zero; the labels have only an order.
     case noLabelNumbers
     /// Ratio alpha needs values on a scale with a true zero (none below it).
@@ -36,6 +38,8 @@ public enum UndefinedReason: Sendable, Equatable, Hashable, CustomStringConverti
         case .noExpectedDisagreement: return "no expected disagreement (every pairable annotation has the same label or value)"
         case .fewerThanTwoLabels: return "fewer than 2 distinct labels in the input"
         case .noLabelValues: return "labels have no numeric values or order (give numeric labels or a label order)"
+        case .labelsOffScale(let names):
+            return "answers use \(names.count == 1 ? "a label" : "labels") no longer in the guideline (\(names.prefix(5).map { "\"\($0)\"" }.joined(separator: ", "))), which has no place in its order; measure one guideline version with --guideline-version N"
         case .noLabelNumbers: return "labels have an order but no numbers, so their ratios mean nothing (give numbers with --values a=1,b=2,… or `number:` per label in the guideline)"
         case .negativeValuesForRatio: return "a ratio scale has no values below zero, and some labels have negative numbers (use interval alpha)"
         case .notTwoAnnotators(let n): return "needs exactly 2 annotators, the input has \(n)"

@@ -15,21 +15,30 @@
 /// `RandomGuess`), a perfect predictor scores 1, and a guideline label that the test set
 /// happens not to hold does not pull every score down. A prediction of a label absent from
 /// the gold labels still costs: the item is a false negative of its own label.
+///
+/// Counts are stored as weights so that one answer can be split evenly between several
+/// references (a leave-one-out tie, see `HumanAnswers`); every other caller adds whole items.
 public struct ConfusionCounts: Sendable, Equatable {
     /// q, the number of labels.
     public let labelCount: Int
     /// Row-major: q rows (gold) x (q + 1) columns (predicted; the last: no prediction).
-    public private(set) var cells: [Int]
+    public private(set) var cells: [Double]
 
     public init(labelCount: Int) {
         self.labelCount = labelCount
-        cells = [Int](repeating: 0, count: labelCount * (labelCount + 1))
+        cells = [Double](repeating: 0, count: labelCount * (labelCount + 1))
     }
 
     /// Adds `count` items with gold label `gold` and prediction `predicted` (nil: none).
     @inline(__always)
     public mutating func add(gold: Int, predicted: Int?, count: Int = 1) {
-        cells[gold * (labelCount + 1) + (predicted ?? labelCount)] += count
+        cells[gold * (labelCount + 1) + (predicted ?? labelCount)] += Double(count)
+    }
+
+    /// Adds a share `weight` of one item (a fraction when the reference is split).
+    @inline(__always)
+    public mutating func add(gold: Int, predicted: Int?, weight: Double) {
+        cells[gold * (labelCount + 1) + (predicted ?? labelCount)] += weight
     }
 
     /// Back to all zeros (for reuse across bootstrap resamples).
@@ -37,59 +46,74 @@ public struct ConfusionCounts: Sendable, Equatable {
         for i in cells.indices { cells[i] = 0 }
     }
 
-    /// Items with gold label `gold` and prediction `predicted` (nil: none).
-    public func count(gold: Int, predicted: Int?) -> Int {
+    /// The weight of items with gold label `gold` and prediction `predicted` (nil: none).
+    @inline(__always)
+    func weight(gold: Int, predicted: Int?) -> Double {
         cells[gold * (labelCount + 1) + (predicted ?? labelCount)]
     }
 
-    /// Items scored.
-    public var total: Int { cells.reduce(0, +) }
+    /// Items with gold label `gold` and prediction `predicted` (nil: none), for reports of
+    /// whole items (rounded, should a split share be in the cell).
+    public func count(gold: Int, predicted: Int?) -> Int {
+        Int(weight(gold: gold, predicted: predicted).rounded())
+    }
 
-    /// Items whose prediction is their gold label.
-    public var correct: Int { (0..<labelCount).reduce(0) { $0 + count(gold: $1, predicted: $1) } }
+    /// Items scored (rounded, as `count`).
+    public var total: Int { Int(totalWeight.rounded()) }
+
+    var totalWeight: Double { cells.reduce(0, +) }
+
+    /// Items whose prediction is their gold label (rounded, as `count`).
+    public var correct: Int { Int(correctWeight.rounded()) }
+
+    var correctWeight: Double { (0..<labelCount).reduce(0) { $0 + weight(gold: $1, predicted: $1) } }
 
     /// Items without a prediction.
-    public var unpredicted: Int { (0..<labelCount).reduce(0) { $0 + count(gold: $1, predicted: nil) } }
+    public var unpredicted: Int { Int((0..<labelCount).reduce(0) { $0 + weight(gold: $1, predicted: nil) }.rounded()) }
 
-    /// N_k: items whose gold label is k (the support).
-    public func goldCount(_ k: Int) -> Int {
+    /// N_k: items whose gold label is k (the support), rounded.
+    public func goldCount(_ k: Int) -> Int { Int(goldWeight(k).rounded()) }
+
+    func goldWeight(_ k: Int) -> Double {
         let row = k * (labelCount + 1)
         return cells[row..<(row + labelCount + 1)].reduce(0, +)
     }
 
-    /// P_k: items predicted k.
-    public func predictedCount(_ k: Int) -> Int {
-        (0..<labelCount).reduce(0) { $0 + count(gold: $1, predicted: k) }
+    /// P_k: items predicted k, rounded.
+    public func predictedCount(_ k: Int) -> Int { Int(predictedWeight(k).rounded()) }
+
+    func predictedWeight(_ k: Int) -> Double {
+        (0..<labelCount).reduce(0) { $0 + weight(gold: $1, predicted: k) }
     }
 
     /// correct / total; nil without items.
     public var accuracy: Double? {
-        let n = total
-        return n > 0 ? Double(correct) / Double(n) : nil
+        let n = totalWeight
+        return n > 0 ? correctWeight / n : nil
     }
 
     /// TP_k / P_k; nil when k was never predicted.
     public func precision(_ k: Int) -> Double? {
-        let p = predictedCount(k)
-        return p > 0 ? Double(count(gold: k, predicted: k)) / Double(p) : nil
+        let p = predictedWeight(k)
+        return p > 0 ? weight(gold: k, predicted: k) / p : nil
     }
 
     /// TP_k / N_k; nil when no item has gold label k.
     public func recall(_ k: Int) -> Double? {
-        let n = goldCount(k)
-        return n > 0 ? Double(count(gold: k, predicted: k)) / Double(n) : nil
+        let n = goldWeight(k)
+        return n > 0 ? weight(gold: k, predicted: k) / n : nil
     }
 
     /// 2 TP_k / (N_k + P_k); nil when k is neither gold nor predicted.
     public func f1(_ k: Int) -> Double? {
-        let d = goldCount(k) + predictedCount(k)
-        return d > 0 ? 2 * Double(count(gold: k, predicted: k)) / Double(d) : nil
+        let d = goldWeight(k) + predictedWeight(k)
+        return d > 0 ? 2 * weight(gold: k, predicted: k) / d : nil
     }
 
     /// Mean of `f1(k)` over the labels with N_k > 0; nil without items.
     public var macroF1: Double? {
         var sum = 0.0, counted = 0
-        for k in 0..<labelCount where goldCount(k) > 0 {
+        for k in 0..<labelCount where goldWeight(k) > 0 {
             sum += f1(k) ?? 0
             counted += 1
         }

@@ -6,8 +6,12 @@
 /// annotators per item that inflates "human accuracy" noticeably. The leave-one-out label of
 /// an answer is the final label computed without that annotator: the plurality vote of the
 /// other annotators' answers on the item (the rule of `majorityVote`, meow's default
-/// consensus). When the others tie, or nobody else answered, the answer has no reference
-/// and is left out of that annotator's score (and counted as left out). Items whose final
+/// consensus). When the others tie between m labels, the answer is scored against each of
+/// them with weight 1/m: its accuracy is the expected accuracy against a fair tie-break, and
+/// the disagreements that make ties are not dropped (dropping them flattered the annotators;
+/// the answers scored this way are counted as `splitTies`). When nobody else answered, the
+/// answer has no reference and is left out of that annotator's score (counted as left out).
+/// Items whose final
 /// label was reached otherwise (a reviewer, Dawid-Skene) get the same rule: a model cannot
 /// be re-fitted per annotator cheaply, and a reviewer's decision cannot be replayed.
 ///
@@ -18,8 +22,9 @@ public struct HumanAnswers: Sendable {
     struct Entry: Sendable {
         var annotator: Int32
         var answer: Int32
-        /// The leave-one-out label, or -1 when the others tie or there are none.
-        var leaveOneOut: Int32
+        /// The leave-one-out label, or the labels the others tie between (each weighs 1/m);
+        /// empty when there are no others.
+        var leaveOneOut: [Int32]
     }
 
     /// Every annotator with at least one answer on the set, sorted.
@@ -62,12 +67,8 @@ public struct HumanAnswers: Sendable {
                 var others = counts
                 for a in answers where a.annotator == mine.annotator { others[Int(a.answer)] -= 1 }
                 let top = others.max() ?? 0
-                var leader: Int32 = -1
-                if top > 0 {
-                    let leaders = others.indices.filter { others[$0] == top }
-                    if leaders.count == 1 { leader = Int32(leaders[0]) }
-                }
-                return Entry(annotator: annotatorIndex[mine.annotator] ?? 0, answer: mine.answer, leaveOneOut: leader)
+                let leaders = top > 0 ? others.indices.filter { others[$0] == top }.map { Int32($0) } : []
+                return Entry(annotator: annotatorIndex[mine.annotator] ?? 0, answer: mine.answer, leaveOneOut: leaders)
             }
         }
         annotators = sorted
@@ -88,26 +89,35 @@ public struct HumanAnswers: Sendable {
         return c
     }
 
-    /// Each annotator's answers against their leave-one-out labels (answers without one left
-    /// out), one confusion per annotator; `weights` as in `againstFinalLabels`.
+    /// Each annotator's answers against their leave-one-out labels (a tie split evenly between
+    /// the tied labels; answers without others left out), one confusion per annotator;
+    /// `weights` as in `againstFinalLabels`.
     public func againstLeaveOneOut(weights: [Int]? = nil) -> [ConfusionCounts] {
         var c = [ConfusionCounts](repeating: ConfusionCounts(labelCount: labelCount), count: annotators.count)
         for (i, answers) in entries.enumerated() {
             let w = weights?[i] ?? 1
             guard w > 0 else { continue }
-            for e in answers where e.leaveOneOut >= 0 {
-                c[Int(e.annotator)].add(gold: Int(e.leaveOneOut), predicted: Int(e.answer), count: w)
+            for e in answers {
+                let share = Double(w) / Double(e.leaveOneOut.count)
+                for reference in e.leaveOneOut {
+                    c[Int(e.annotator)].add(gold: Int(reference), predicted: Int(e.answer), weight: share)
+                }
             }
         }
         return c
     }
 
     /// Per annotator (in `annotators` order): answers left out of the leave-one-out score
-    /// because the other annotators tied or there were none.
-    public var leftOut: [Int] {
+    /// because nobody else answered the item.
+    public var leftOut: [Int] { perAnnotator { $0.isEmpty } }
+
+    /// Per annotator: answers whose other annotators tied (scored with split weight).
+    public var splitTies: [Int] { perAnnotator { $0.count > 1 } }
+
+    private func perAnnotator(_ counts: ([Int32]) -> Bool) -> [Int] {
         var n = [Int](repeating: 0, count: annotators.count)
         for answers in entries {
-            for e in answers where e.leaveOneOut < 0 { n[Int(e.annotator)] += 1 }
+            for e in answers where counts(e.leaveOneOut) { n[Int(e.annotator)] += 1 }
         }
         return n
     }

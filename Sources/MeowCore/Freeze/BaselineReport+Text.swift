@@ -20,7 +20,10 @@ extension BaselineReport {
         }
         out.append(Self.human("human, leave-one-out (mean)", humanLeaveOneOut))
         for a in humanLeaveOneOut.annotators {
-            out.append(Self.row("  \(a.annotator) (\(a.items) items" + ((a.leftOut ?? 0) > 0 ? ", \(a.leftOut ?? 0) left out)" : ")"), a.accuracy, a.macroF1))
+            var notes = ["\(a.items) items"]
+            if let n = a.splitTies, n > 0 { notes.append("\(n) split ties") }
+            if let n = a.leftOut, n > 0 { notes.append("\(n) left out") }
+            out.append(Self.row("  \(a.annotator) (" + notes.joined(separator: ", ") + ")", a.accuracy, a.macroF1))
         }
         out.append(Self.human("human vs final labels (optimistic)", humanAgainstFinal))
         for a in humanAgainstFinal.annotators {
@@ -29,7 +32,8 @@ extension BaselineReport {
         out.append("")
         out.append("Random guesses: the exact expected accuracy and macro-F1 over all guesses on these items.")
         out.append("Leave-one-out: each answer against the majority of the other annotators' answers on the item;")
-        out.append("\(humanLeaveOneOut.leftOut ?? 0) answers were left out because the others tied or there were none.")
+        out.append("when the others tie, the answer counts an equal share against each tied label (\(humanLeaveOneOut.splitTies ?? 0) answers);")
+        out.append("\(humanLeaveOneOut.leftOut ?? 0) answers were left out because nobody else answered the item.")
         out.append("Vs final labels: against labels the annotator helped make, so higher than it should be.")
         return out.joined(separator: "\n")
     }

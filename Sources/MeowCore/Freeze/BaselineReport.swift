@@ -82,22 +82,26 @@ public struct HumanBaseline: Sendable, Equatable, Encodable {
     /// Unweighted mean over `annotators` of accuracy and of macro-F1 (the latter over
     /// annotators whose macro-F1 is defined); nil without annotators.
     public var mean: ScoreCard?
-    /// Leave-one-out only: answers left out in all (ties among the others, or no others).
+    /// Leave-one-out only: answers left out in all (nobody else answered the item).
     public var leftOut: Int?
+    /// Leave-one-out only: answers scored against a tie of the others, split evenly.
+    public var splitTies: Int?
 
-    public init(annotators: [AnnotatorScore], mean: ScoreCard?, leftOut: Int? = nil) {
+    public init(annotators: [AnnotatorScore], mean: ScoreCard?, leftOut: Int? = nil, splitTies: Int? = nil) {
         self.annotators = annotators
         self.mean = mean
         self.leftOut = leftOut
+        self.splitTies = splitTies
     }
 
-    enum Keys: String, CodingKey { case accuracy, macroF1 = "macro_f1", leftOut = "left_out", annotators }
+    enum Keys: String, CodingKey { case accuracy, macroF1 = "macro_f1", leftOut = "left_out", splitTies = "split_ties", annotators }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encodeOrNull(mean?.accuracy, forKey: .accuracy)
         try c.encodeOrNull(mean?.macroF1, forKey: .macroF1)
         if let leftOut { try c.encode(leftOut, forKey: .leftOut) }
+        if let splitTies { try c.encode(splitTies, forKey: .splitTies) }
         try c.encode(annotators, forKey: .annotators)
     }
 }

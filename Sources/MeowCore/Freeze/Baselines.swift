@@ -14,8 +14,9 @@
 /// - heuristic (when `heuristic` is given): the rules' label for each item's text in
 ///   `texts` (`HeuristicRules`), scored like any predictor.
 /// - human, leave-one-out: each annotator's answers against the plurality vote of the other
-///   annotators on the item (`HumanAnswers`); answers whose other votes tie, or have none,
-///   are left out and counted. The human baseline is the mean over annotators.
+///   annotators on the item (`HumanAnswers`); when the others tie, the answer is scored
+///   against each tied label with an equal share (counted as split ties); answers without
+///   others are left out and counted. The human baseline is the mean over annotators.
 /// - human, against the final labels: the same answers against labels they helped make
 ///   (optimistic; kept beside the leave-one-out numbers, named as such).
 ///
@@ -51,15 +52,16 @@ public func baselines(final: [String: String], labels: [String], answers: [Label
     }
 
     let human = HumanAnswers(items: items, gold: gold, labels: labels, votes: answers)
-    let leftOut = human.leftOut
-    func scores(_ confusions: [ConfusionCounts], leftOut: [Int]?) -> HumanBaseline {
+    let leftOut = human.leftOut, splitTies = human.splitTies
+    func scores(_ confusions: [ConfusionCounts], leftOut: [Int]?, splitTies: [Int]?) -> HumanBaseline {
         var list: [AnnotatorScore] = []
         for (a, c) in confusions.enumerated() {
             guard let card = c.scoreCard else { continue }
             list.append(AnnotatorScore(annotator: human.annotators[a], items: c.total, accuracy: card.accuracy,
-                                       macroF1: card.macroF1, leftOut: leftOut?[a]))
+                                       macroF1: card.macroF1, leftOut: leftOut?[a], splitTies: splitTies?[a]))
         }
-        return HumanBaseline(annotators: list, mean: HumanAnswers.mean(confusions), leftOut: leftOut?.reduce(0, +))
+        return HumanBaseline(annotators: list, mean: HumanAnswers.mean(confusions), leftOut: leftOut?.reduce(0, +),
+                             splitTies: splitTies?.reduce(0, +))
     }
 
     // The three cards below are defined whenever n > 0, which holds here.
@@ -68,6 +70,6 @@ public func baselines(final: [String: String], labels: [String], answers: [Label
         items: n, labels: labels, scoredLabels: (0..<q).filter { goldCount[$0] > 0 }.map { labels[$0] },
         randomMethod: RandomGuess.method, uniformRandom: uniform, priorRandom: prior,
         majorityClass: majorityCard, majorityLabels: majorityCodes.map { labels[$0] }, heuristic: heuristicBaseline,
-        humanLeaveOneOut: scores(human.againstLeaveOneOut(), leftOut: leftOut),
-        humanAgainstFinal: scores(human.againstFinalLabels(), leftOut: nil))
+        humanLeaveOneOut: scores(human.againstLeaveOneOut(), leftOut: leftOut, splitTies: splitTies),
+        humanAgainstFinal: scores(human.againstFinalLabels(), leftOut: nil, splitTies: nil))
 }

@@ -49,7 +49,8 @@ public struct LongFormatRow: Sendable, Equatable {
 /// `orderValues` when given, else the label itself when every label of the
 /// order is numeric, else its position (`LabelValueKind.order`). Otherwise, when `detectNumericLabels` is on and
 /// every label is a plain decimal number, the numbers are the values
-/// (`Ratings.numericValues(of:)`); else there are none (nominal labels).
+/// (`Ratings.numericValues(of:)`), and two spellings of one number ("1", "1.0") are an
+/// error; else there are none (nominal labels).
 public struct LongFormatReader: Sendable {
     /// The layout; nil = from the file extension, else from the first byte
     /// (`{` means JSONL).
@@ -151,8 +152,11 @@ public struct LongFormatReader: Sendable {
             }
             builder.labelValues = values
             builder.labelValueKind = numbers == nil ? .order : .numbers
-        } else if detectNumericLabels {
-            builder.labelValues = Ratings.numericValues(of: builder.labels)
+        } else if detectNumericLabels, let values = Ratings.numericValues(of: builder.labels) {
+            if let (a, b) = Ratings.sameNumber(builder.labels, values) {
+                throw LongFormatError(path: path, line: 0, message: "labels \"\(a)\" and \"\(b)\" are the same number written two ways; nominal statistics would count them as two labels and numeric ones as one, so write each value one way")
+            }
+            builder.labelValues = values
         }
         return parser.sink.lineOfRow
     }
