@@ -70,7 +70,8 @@ struct DatasetTests {
             let a = AgreementReport(one, bootstrapSamples: 0), b = AgreementReport(halves, bootstrapSamples: 0)
             #expect(a.alphaNominal == b.alphaNominal && a.fleissKappa == b.fleissKappa && a.pairwise == b.pairwise)
         }
-        #expect(try ws.agreementRatings(project: "p", guidelineVersion: 2).count == 0)
+        #expect(try ws.agreementRatings(project: "p", guidelineVersion: 1).count == 270)
+        #expect(throws: StoreError.self) { try ws.agreementRatings(project: "p", guidelineVersion: 2) }
     }
 
     @Test func majorityLeavesTiesForReviewAndReviewersDecideWithProvenance() throws {
