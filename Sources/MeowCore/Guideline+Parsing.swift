@@ -27,9 +27,17 @@ public struct GuidelineError: Error, Sendable, CustomStringConvertible {
 
 extension Guideline {
     static let topKeys: Set<String> = ["name", "title", "task", "overlap", "show", "min_labels", "max_labels",
-                                       "lease_minutes", "labels", "max_overlap", "unsure", "min_seconds", "qualification", "gold"]
+                                       "lease_minutes", "labels", "max_overlap", "unsure", "min_seconds", "qualification", "gold",
+                                       "spans", "scale", "review_spread"]
     static let labelKeys: Set<String> = ["value", "hotkey", "definition", "examples", "counter_examples",
                                          "requires_comment", "excludes", "renamed_from", "number"]
+    static let scaleKeys: Set<String> = ["value", "name", "definition", "examples", "counter_examples", "renamed_from"]
+    static let spanRuleKeys: Set<String> = ["allow_overlap", "snap_to_tokens"]
+    /// What a `compare` answer can be, with the definition used when the guideline gives none.
+    static let compareChoices: [(value: String, hotkey: Character, definition: String)] = [
+        ("a", "a", "Candidate A is better."), ("b", "b", "Candidate B is better."),
+        ("tie", "t", "Both are equally good."), ("both-bad", "x", "Neither is acceptable."),
+    ]
 
     /// Parses and validates a guideline file. Throws `GuidelineError` listing every error with
     /// its line and column in the file; `warnings` receives the non-fatal findings.
@@ -105,10 +113,9 @@ private struct Parser {
         if let node = top["task"] {
             let raw = node.string ?? ""
             if let t = Guideline.Task(rawValue: raw) { task = t }
-            else if Guideline.Task.reserved.contains(raw) { error("task type '\(raw)' is not supported yet (supported: classify, multilabel)", at: node) }
-            else { error("unknown task type '\(raw)' (expected classify or multilabel)", at: node) }
+            else { error("unknown task type '\(raw)' (expected classify, multilabel, spans, rate or compare)", at: node) }
         } else {
-            error("missing 'task' (classify or multilabel)", line: 1)
+            error("missing 'task' (classify, multilabel, spans, rate or compare)", line: 1)
         }
 
         // Bounded: an overlap of a million would make every item unfinishable.
@@ -116,7 +123,7 @@ private struct Parser {
         let minLabels = int(top, "min_labels", default: 1, min: 0)
         let maxLabelsNode = top["max_labels"]
         var maxLabels = int(top, "max_labels", default: task == .multilabel ? Int.max : 1, min: 1)
-        if task == .classify {
+        if task != .multilabel {
             if let n = top["min_labels"] { error("min_labels applies to multilabel tasks only", at: n) }
             if let n = maxLabelsNode { error("max_labels applies to multilabel tasks only", at: n) }
             maxLabels = 1
@@ -138,12 +145,29 @@ private struct Parser {
         }
 
         var labels: [Guideline.Label] = []
-        if let n = top["labels"] {
+        if task == .rate {
+            if let n = top["labels"] { error("a rate task has a 'scale', not labels", at: n) }
+            if let n = top["scale"] {
+                if case .sequence(let seq) = n { labels = parseScale(seq, node: n) }
+                else { error("scale must be a list of points, each with a value and a name", at: n) }
+            } else {
+                error("missing 'scale': the points of the rating scale (e.g. 1 to 5, each with a name and definition)", line: 1)
+            }
+        } else if task == .compare, top["labels"] == nil {
+            labels = Guideline.compareChoices.map {
+                Guideline.Label(value: $0.value, hotkey: $0.hotkey, definition: $0.definition, examples: [], counterExamples: [],
+                                requiresComment: false, excludes: [])
+            }
+        } else if let n = top["labels"] {
             if case .sequence(let seq) = n { labels = parseLabels(seq, task: task) }
             else { error("labels must be a list", at: n) }
+            if task == .compare { checkCompareLabels(&labels, node: n) }
         } else {
             error("missing 'labels': the ordered list of labels", line: 1)
         }
+        if task != .rate, let n = top["scale"] { error("scale applies to rate tasks only", at: n) }
+        if task != .rate, let n = top["review_spread"] { error("review_spread applies to rate tasks only", at: n) }
+        if task != .spans, let n = top["spans"] { error("spans (the span rules) applies to spans tasks only", at: n) }
         if task == .classify, labels.count == 1 { error("a classify task needs at least two labels", at: top["labels"]) }
         if task == .multilabel, maxLabels != Int.max, maxLabels > labels.count, !labels.isEmpty {
             warn("max_labels (\(maxLabels)) is more than the \(labels.count) labels", at: maxLabelsNode)
@@ -160,11 +184,76 @@ private struct Parser {
                           body: body, contentHash: SHA256.hex(rawText), source: rawText)
         g.enforcement = enforcement
         g.maxOverlap = overlap
+        if task == .spans, let n = top["spans"] { g.spanRules = parseSpanRules(n) }
+        if task == .rate, let n = top["review_spread"] {
+            let top = labels.compactMap { Int($0.value) }.max() ?? 9
+            if let v = n.int, v >= 0, v <= top { g.reviewSpread = v }
+            else { error("review_spread must be a whole number from 0 to \(top) (the largest difference between two ratings of one item that still takes the median)", at: n) }
+        }
         if let n = top["max_overlap"] {
             if let v = n.int, v >= overlap, v <= Guideline.maxOverlapLimit { g.maxOverlap = v }
             else { error("max_overlap must be a whole number between overlap (\(overlap)) and \(Guideline.maxOverlapLimit)", at: n) }
         }
         return g
+    }
+
+    /// `scale:` of a rate task: points `value` 0-9 (the digit key that answers), ascending,
+    /// each with a `name` and a `definition`.
+    mutating func parseScale(_ seq: Node.Sequence, node: Node) -> [Guideline.Label] {
+        var points: [Guideline.Label] = []
+        var last = -1
+        for item in seq {
+            guard case .mapping(let m) = item else { error("each scale point must be a mapping with 'value', 'name' and 'definition'", at: item); continue }
+            for (key, _) in m where !Guideline.scaleKeys.contains(key.string ?? "") {
+                error("unknown scale key '\(key.string ?? "?")' (known: \(Guideline.scaleKeys.sorted().joined(separator: ", ")))", at: key)
+            }
+            guard let valueNode = m["value"], let v = valueNode.int, (0...9).contains(v) else {
+                error("a scale point needs a 'value' from 0 to 9 (the digit key that gives it)", at: m["value"] ?? item); continue
+            }
+            if v <= last { error("scale values must go up: \(v) comes after \(last)", at: valueNode) }
+            last = max(last, v)
+            let name = m["name"]?.string?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if name.isEmpty { error("scale point \(v) has no name", at: valueNode) }
+            else if name.unicodeScalars.contains(where: { TerminalText.isUnsafe($0.value) }) { error("the name of scale point \(v) contains a control character", at: m["name"]) }
+            let definition = m["definition"]?.string?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if definition.isEmpty { error("scale point \(v) has no definition", at: valueNode) }
+            var point = Guideline.Label(value: String(v), hotkey: nil, definition: definition, examples: strings(m, "examples"),
+                                        counterExamples: strings(m, "counter_examples"), requiresComment: false, excludes: [],
+                                        renamedFrom: optionalString(m, "renamed_from"), number: Double(v))
+            point.name = name.isEmpty ? nil : name
+            points.append(point)
+        }
+        if points.count < 2 { error("a rating scale needs at least two points", at: node) }
+        return points
+    }
+
+    /// `labels:` of a compare task: a subset of a, b, tie, both-bad (a and b required), with
+    /// their definitions; hotkeys default to a, b, t, x.
+    mutating func checkCompareLabels(_ labels: inout [Guideline.Label], node: Node) {
+        let known = Guideline.compareChoices.map(\.value)
+        for i in labels.indices {
+            guard let choice = Guideline.compareChoices.first(where: { $0.value == labels[i].value }) else {
+                error("a compare task's labels are \(known.joined(separator: ", ")); '\(labels[i].value)' is not one", at: node); continue
+            }
+            if labels[i].hotkey == nil { labels[i].hotkey = choice.hotkey }
+        }
+        for required in ["a", "b"] where !labels.contains(where: { $0.value == required }) {
+            error("a compare task needs the choice '\(required)'", at: node)
+        }
+    }
+
+    /// `spans:` rules: `allow_overlap`, `snap_to_tokens` (both true or false).
+    mutating func parseSpanRules(_ node: Node) -> Guideline.SpanRules {
+        var rules = Guideline.SpanRules()
+        guard case .mapping(let m) = node else { error("spans must be a mapping (allow_overlap, snap_to_tokens)", at: node); return rules }
+        for (key, value) in m {
+            switch key.string ?? "" {
+            case "allow_overlap": if let b = value.bool { rules.allowOverlap = b } else { error("allow_overlap must be true or false", at: value) }
+            case "snap_to_tokens": if let b = value.bool { rules.snapToTokens = b } else { error("snap_to_tokens must be true or false", at: value) }
+            default: error("unknown span rule '\(key.string ?? "?")' (known: \(Guideline.spanRuleKeys.sorted().joined(separator: ", ")))", at: key)
+            }
+        }
+        return rules
     }
 
     mutating func parseLabels(_ seq: Node.Sequence, task: Guideline.Task) -> [Guideline.Label] {

@@ -1,11 +1,25 @@
 /// A labeling guideline: the YAML front matter is the enforced schema, the Markdown body is
 /// the prose annotators read. Parsed by `Guideline.parse(_:file:)`.
 public struct Guideline: Sendable, Equatable {
-    /// Task types. Only `classify` and `multilabel` are labelable today; the others are
-    /// reserved names so that guideline files written for them fail with a clear message.
+    /// Task types: one label per item, several, labeled spans of the text, a rating on a
+    /// scale, or a choice between two candidates.
     public enum Task: String, Sendable, CaseIterable {
-        case classify, multilabel
-        static let reserved: Set<String> = ["spans", "rating", "pairwise"]
+        case classify, multilabel, spans, rate, compare
+
+        /// Whether an answer is a set of labels (classify, multilabel).
+        public var answersWithLabels: Bool { self == .classify || self == .multilabel }
+    }
+
+    /// How spans may be drawn in a `spans` task.
+    public struct SpanRules: Sendable, Equatable {
+        /// Whether two spans of one answer may share text (`allow_overlap`, default false).
+        public var allowOverlap = false
+        /// Whether span edges must fall on token boundaries (`snap_to_tokens`, default true):
+        /// the screen then selects whole tokens, and scripts are held to the same rule.
+        public var snapToTokens = true
+        public init(allowOverlap: Bool = false, snapToTokens: Bool = true) {
+            self.allowOverlap = allowOverlap; self.snapToTokens = snapToTokens
+        }
     }
 
     public struct Label: Sendable, Equatable {
@@ -23,6 +37,8 @@ public struct Guideline: Sendable, Equatable {
         /// The label's number on a measurement scale (`number:`), for interval and ratio
         /// agreement and weighted kappa; every label of a guideline has one or none does.
         public var number: Double? = nil
+        /// A point's name on a rating scale (`rate`: `value: 4`, `name: Helpful`).
+        public var name: String? = nil
     }
 
     /// Machine name, e.g. `review-sentiment`.
@@ -43,6 +59,13 @@ public struct Guideline: Sendable, Equatable {
     public var labels: [Label]
     /// Acknowledgement is always required; these are the optional rules.
     public var enforcement: Enforcement = Enforcement()
+    /// `spans` tasks: overlap and token snapping.
+    public var spanRules = SpanRules()
+    /// `rate` tasks: ratings of one item whose highest and lowest differ by more than this go
+    /// to review instead of taking the median (`review_spread`, default 1).
+    public var reviewSpread = 1
+    /// `rate` tasks: the scale points as numbers, ascending (the labels are their digits).
+    public var scale: [Int] { task == .rate ? labels.compactMap { Int($0.value) } : [] }
     /// The Markdown body (everything after the front matter).
     public var body: String
     /// SHA-256 of the whole file text: the guideline's version identity.

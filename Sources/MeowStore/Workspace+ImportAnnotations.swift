@@ -75,7 +75,10 @@ extension Workspace {
                 let answer: CheckedLabel
                 if let known = checkedLabels[label] { answer = known } else {
                     do {
-                        let value = AnswerValue.labels(try p.guideline.validate(labels: AnswerValue.labels(inColumn: label), comment: "imported"))
+                        guard let parsed = AnswerValue(column: label, task: p.guideline.task) else {
+                            throw AnswerError.wrongKind(task: p.guideline.task)
+                        }
+                        let value = try p.guideline.validate(parsed, comment: "imported", text: "")
                         answer = .valid(column: value.labelColumn, json: value.json)
                     } catch {
                         answer = .invalid("\(error)")

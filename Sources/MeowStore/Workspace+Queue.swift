@@ -127,6 +127,25 @@ extension Workspace {
         return (try item.int("id"), try item.int("qkey"))
     }
 
+    /// The text an answer's spans refer to: the queue item's, or the gold item's an annotator
+    /// holds under that id (a disguised check or a qualification item). Empty when neither.
+    private func answerText(_ p: Project, annotator: String, item externalID: String) throws -> String {
+        if let row = try db.row("SELECT text FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(externalID)) {
+            return try row.text("text")
+        }
+        if let row = try db.row("""
+            SELECT g.text FROM gold_claim c JOIN gold_item g ON g.id = c.gold_id
+            WHERE c.project_id = ? AND c.annotator = ? AND c.disguised = ?
+            """, .int(p.id), .text(annotator), .text(externalID)) {
+            return try row.text("text")
+        }
+        let row = try db.row("""
+            SELECT text FROM gold_item WHERE project_id = ? AND purpose = 'qualification' AND external_id = ?
+            ORDER BY guideline_version DESC LIMIT 1
+            """, .int(p.id), .text(externalID))
+        return try row?.text("text") ?? ""
+    }
+
     /// Records an answer for an item the annotator holds, under the current guideline version.
     /// When a newer version arrived while the item was on screen and the annotator has not
     /// acknowledged it yet, the answer counts under the version the item was served under,
@@ -139,17 +158,18 @@ extension Workspace {
         return try db.write { tx in
             let servedUnder = try versionServedUnder(current, annotator: annotator, item: externalID)
             let project = try servedUnder.map { try self.project(current, atVersion: $0) } ?? current
-            let labels: [String]
-            do { labels = try project.guideline.validate(labels: answer.labels, comment: answer.comment) }
+            let value: AnswerValue
+            let text = project.guideline.task == .spans ? try answerText(project, annotator: annotator, item: externalID) : ""
+            do { value = try project.guideline.validate(answer.value, comment: answer.comment, text: text) }
             catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
             let policy = project.guideline.enforcement.unsure
             if answer.unsure && policy == .forbid { throw StoreError.unsureForbidden }
             try checkAdmission(project, annotator, in: tx, servedUnderEarlierVersion: servedUnder != nil)
-            if let outcome = try submitGold(project, annotator, externalID, labels: labels, seconds: answer.seconds, in: tx) { return outcome }
+            if let outcome = try submitGold(project, annotator, externalID, given: value.labelColumn, seconds: answer.seconds, in: tx) { return outcome }
             try checkQualified(project, annotator)
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
             try db.run(QueueSQL.deleteClaim, .int(item.id), .text(annotator))
-            try db.run(QueueSQL.insertAnswer, .int(item.id), .int(project.id), .text(annotator), .text(AnswerValue.labels(labels).labelColumn), .text(AnswerValue.labels(labels).json),
+            try db.run(QueueSQL.insertAnswer, .int(item.id), .int(project.id), .text(annotator), .text(value.labelColumn), .text(value.json),
                        .of(answer.comment.flatMap { $0.isEmpty ? nil : $0 }), .int(answer.unsure ? 1 : 0),
                        .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
                        .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null,

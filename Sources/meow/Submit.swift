@@ -4,24 +4,55 @@ import MeowCore
 import MeowStore
 
 struct Submit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Answer an item you hold.")
+    static let configuration = CommandConfiguration(
+        abstract: "Answer an item you hold.",
+        discussion: """
+            Give the answer the project's task takes: --label (classify; repeat for multilabel), \
+            --span START:END:LABEL (spans; repeat, offsets in Unicode code points, END exclusive) or \
+            --no-spans, --rating N (rate), --choice a|b|tie|both-bad (compare).
+            """)
 
     @Argument(help: "Project name.") var project: String
     @OptionGroup var user: AnnotatorOption
     @Option(help: "The item id.") var item: String
     @Option(help: "A label (repeat for multi-label tasks).") var label: [String] = []
+    @Option(help: ArgumentHelp("A span START:END:LABEL (repeat).", valueName: "start:end:label")) var span: [String] = []
+    @Flag(help: "An answer with no spans (nothing in the text to mark).") var noSpans = false
+    @Option(help: "A rating on the guideline's scale.") var rating: Int?
+    @Option(help: ArgumentHelp("The better candidate: a, b, tie or both-bad.", valueName: "choice")) var choice: String?
     @Option(help: "A comment.") var comment: String?
     @Flag(help: "Mark the answer as unsure.") var unsure = false
     @Option(help: "Why you are unsure (implies --unsure).") var unsureNote: String?
     @OptionGroup var workspace: WorkspaceOptions
 
-    func validate() throws {
-        if label.isEmpty { throw ValidationError("give at least one --label") }
+    /// The one kind of answer given, as the store takes it.
+    func answerValue() throws -> AnswerValue {
+        let given = [!label.isEmpty, !span.isEmpty || noSpans, rating != nil, choice != nil].filter { $0 }.count
+        if given == 0 { throw ValidationError("give an answer: --label, --span (or --no-spans), --rating or --choice") }
+        if given > 1 { throw ValidationError("give one kind of answer: --label, --span/--no-spans, --rating or --choice") }
+        if noSpans && !span.isEmpty { throw ValidationError("--no-spans and --span contradict each other") }
+        if let rating { return .rating(rating) }
+        if let choice {
+            guard let c = PairChoice(rawValue: choice) else { throw ValidationError("--choice must be a, b, tie or both-bad (got '\(choice)')") }
+            return .choice(c, shownFirst: nil)
+        }
+        if noSpans || !span.isEmpty {
+            return .spans(try span.map { text in
+                guard let s = Span(column: Substring(text)) else {
+                    throw ValidationError("--span '\(text)' is not START:END:LABEL (e.g. --span 0:5:PER)")
+                }
+                return s
+            })
+        }
+        return .labels(label)
     }
+
+    func validate() throws { _ = try answerValue() }
 
     func run() throws {
         let ws = try workspace.open()
-        let outcome = try ws.submit(project: project, annotator: user.annotator, item: item, answer: Answer(labels: label, comment: comment, unsure: unsure || unsureNote != nil, unsureNote: unsureNote))
+        let answer = Answer(value: try answerValue(), comment: comment, unsure: unsure || unsureNote != nil, unsureNote: unsureNote)
+        let outcome = try ws.submit(project: project, annotator: user.annotator, item: item, answer: answer)
         if case .qualification(let answered, let total, let result) = outcome {
             if let result { out(QualificationText.render(result)) } else { out("qualification: \(answered)/\(total) answered") }
         }

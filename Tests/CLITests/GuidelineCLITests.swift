@@ -15,7 +15,7 @@ struct GuidelineCLITests {
         _ = try dir.write("bad.md", """
         ---
         name: bad
-        task: spans
+        task: ranking
         labels:
           - value: a
             hotkey: x
@@ -30,7 +30,7 @@ struct GuidelineCLITests {
         """)
         let r = try Meow.run(["guideline", "check", "bad.md"], in: dir.path)
         #expect(r.status == 1)
-        #expect(r.stderr.contains("bad.md:3:7: error: task type 'spans' is not supported yet"), "\(r.stderr)")
+        #expect(r.stderr.contains("bad.md:3:7: error: unknown task type 'ranking'"), "\(r.stderr)")
         #expect(r.stderr.contains("bad.md:8:12: error: duplicate label value 'a'"), "\(r.stderr)")
         #expect(r.stderr.contains("bad.md:9:13: error: duplicate hotkey 'x'"), "\(r.stderr)")
         #expect(r.stderr.contains("bad.md:8:12: error: label 'a' has no definition"), "\(r.stderr)")

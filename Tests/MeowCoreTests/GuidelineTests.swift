@@ -89,7 +89,7 @@ struct GuidelineTests {
 
     @Test func taskTypeErrors() {
         #expect(problems("---\nname: x\ntask: ranking\nlabels: [{value: a, definition: A}, {value: b, definition: B}]\n---\n")
-            .contains { $0.line == 3 && $0.message == "unknown task type 'ranking' (expected classify or multilabel)" })
+            .contains { $0.line == 3 && $0.message == "unknown task type 'ranking' (expected classify, multilabel, spans, rate or compare)" })
         #expect(problems("---\nname: x\nlabels: [{value: a, definition: A}, {value: b, definition: B}]\n---\n")
             .contains { $0.message.hasPrefix("missing 'task'") })
     }

@@ -120,6 +120,9 @@ struct GuidelineFuzzTests {
         switch g.task {
         case .classify: check.expect(g.maxLabels == 1 && values.count >= 2, "classify with max \(g.maxLabels), \(values.count) labels")
         case .multilabel: check.expect(g.minLabels <= g.maxLabels && g.maxLabels >= 1, "min \(g.minLabels) > max \(g.maxLabels)")
+        case .spans: check.expect(!values.isEmpty, "spans without labels")
+        case .rate: check.expect(g.scale.count >= 2 && g.scale.count == values.count && g.scale == g.scale.sorted(), "scale \(g.scale)")
+        case .compare: check.expect(values.contains("a") && values.contains("b"), "compare choices \(values)")
         }
         check.expect(g.leaseMinutes.map { $0 > 0 && $0 <= Guideline.maxLeaseMinutes } ?? true, "lease \(g.leaseMinutes ?? 0)")
         check.expect(g.contentHash == SHA256.hex(text) && g.source == text, "hash or source is not the file's")
