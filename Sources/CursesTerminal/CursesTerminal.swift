@@ -55,6 +55,8 @@ public final class CursesTerminal: Terminal {
                 case KEY_DOWN: return .down
                 case KEY_LEFT: return .left
                 case KEY_RIGHT: return .right
+                case KEY_SLEFT: return .shiftLeft
+                case KEY_SRIGHT: return .shiftRight
                 case KEY_PPAGE: return .pageUp
                 case KEY_NPAGE: return .pageDown
                 case KEY_HOME: return .home
@@ -115,8 +117,10 @@ public final class CursesTerminal: Terminal {
         let bold = meow_attr_bold(), rev = meow_attr_reverse(), dim = meow_attr_dim(), ul = meow_attr_underline()
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         guard !noColor, has_colors() else {
+            // Spans without colour: underlined, every other label bold too, the cursor reversed.
             return [.plain: 0, .dim: dim, .bold: bold, .title: rev, .accent: bold | ul, .hotkey: bold,
-                    .selected: rev | bold, .error: bold, .success: 0, .warning: bold, .escaped: ul]
+                    .selected: rev | bold, .error: bold, .success: 0, .warning: bold, .escaped: ul,
+                    .span0: ul, .span1: ul | bold, .span2: ul, .span3: ul | bold, .span4: ul, .span5: ul | bold, .cursor: rev]
         }
         start_color()
         use_default_colors()
@@ -125,7 +129,12 @@ public final class CursesTerminal: Terminal {
         init_pair(3, Int16(COLOR_GREEN), -1)
         init_pair(4, Int16(COLOR_RED), -1)
         init_pair(5, Int16(COLOR_MAGENTA), -1)
-        return [.plain: 0, .dim: dim, .bold: bold, .title: rev | meow_color_pair(1), .accent: bold | meow_color_pair(1),
+        // One colour per span label (black text on a coloured background, underlined too).
+        let spanColours = [COLOR_CYAN, COLOR_YELLOW, COLOR_GREEN, COLOR_MAGENTA, COLOR_BLUE, COLOR_RED]
+        for (i, c) in spanColours.enumerated() { init_pair(Int16(10 + i), Int16(COLOR_BLACK), Int16(c)) }
+        func span(_ i: Int) -> Int32 { meow_color_pair(Int32(10 + i)) | ul }
+        return [.span0: span(0), .span1: span(1), .span2: span(2), .span3: span(3), .span4: span(4), .span5: span(5), .cursor: rev | bold,
+                .plain: 0, .dim: dim, .bold: bold, .title: rev | meow_color_pair(1), .accent: bold | meow_color_pair(1),
                 .hotkey: bold | meow_color_pair(2), .selected: rev | bold | meow_color_pair(3), .error: bold | meow_color_pair(4),
                 .success: meow_color_pair(3), .warning: meow_color_pair(2), .escaped: meow_color_pair(5)]
     }

@@ -62,7 +62,7 @@ public final class QueueScreenAdapter: LabelingBackend {
     /// the newer one is shown before the next item.
     public func submit(item: String, answer: Answer) throws -> QualificationSummary? {
         let outcome = try lostIfNotHeld { try blocking(item: item) { try ws.submit(project: project.name, annotator: annotator, item: item,
-                                    answer: Answer(labels: answer.labels, comment: answer.comment, unsure: answer.unsure,
+                                    answer: Answer(value: answer.value, comment: answer.comment, unsure: answer.unsure,
                                                    unsureNote: answer.unsureNote, seconds: answer.seconds)) } }
         switch outcome {
         case .recorded:

@@ -289,8 +289,9 @@ private struct Parser {
                 }
                 else {
                     let c = Character(s)
-                    if Guideline.reservedKeys.contains(c) {
-                        error("hotkey '\(c)' of '\(value)' is a key the labeling screen uses itself (u s f c q ? and digits)", at: hk)
+                    if Guideline.reservedKeys(for: task).contains(c) {
+                        error("hotkey '\(c)' of '\(value)' is a key the labeling screen uses itself (u s f c q ? and digits"
+                              + (task == .spans ? "; a spans task also uses [ ] x" : "") + ")", at: hk)
                     } else if let other = hotkeys[c] {
                         error("duplicate hotkey '\(c)': used by '\(other)' and '\(value)'", at: hk)
                     } else { hotkeys[c] = value }

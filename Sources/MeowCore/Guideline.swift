@@ -79,6 +79,12 @@ public struct Guideline: Sendable, Equatable {
     /// The labeling screen's own command keys and the digits (which pick labels by position):
     /// derived from `ScreenCommand`, the same table the screen's keymap binds.
     public static let reservedKeys: Set<Character> = Set(ScreenCommand.allCases.map(\.key)).union("0123456789")
+
+    /// The keys reserved for a task's screen: the common ones, and for `spans` the span
+    /// screen's own (`[`, `]`, `x`: `SpanCommand`).
+    public static func reservedKeys(for task: Task) -> Set<Character> {
+        task == .spans ? reservedKeys.union(SpanCommand.allCases.map(\.key)) : reservedKeys
+    }
     /// Upper bounds that keep a typo from making a project unusable.
     public static let maxOverlapLimit = 50
     public static let maxLeaseMinutes: Double = 7 * 24 * 60

@@ -19,3 +19,18 @@ public enum ScreenCommand: String, CaseIterable, Sendable {
     /// What the key line calls it.
     public var help: String { rawValue }
 }
+
+/// The keys the span screen binds beside `ScreenCommand`'s: a `spans` guideline may not give
+/// a label one of these as its hotkey (`Guideline.reservedKeys(for:)`), since the screen
+/// would never see the label key.
+public enum SpanCommand: String, CaseIterable, Sendable {
+    case extendLeft, extendRight, remove
+
+    public var key: Character {
+        switch self {
+        case .extendLeft: return "["
+        case .extendRight: return "]"
+        case .remove: return "x"
+        }
+    }
+}

@@ -3,6 +3,8 @@ public enum Key: Sendable, Equatable, Hashable {
     case character(Character)
     case enter, escape, backspace, tab
     case up, down, left, right, pageUp, pageDown, home, end
+    /// Shift+←/→: extend a span selection (the span screen).
+    case shiftLeft, shiftRight
     case ctrlC
     case resize(width: Int, height: Int)
 
@@ -15,7 +17,7 @@ public enum Key: Sendable, Equatable, Hashable {
                 let name = String(s[s.index(after: i)..<close])
                 let named: [String: Key] = ["enter": .enter, "esc": .escape, "bs": .backspace, "tab": .tab, "up": .up, "down": .down,
                                             "left": .left, "right": .right, "pgup": .pageUp, "pgdn": .pageDown, "home": .home,
-                                            "end": .end, "C-c": .ctrlC, "lt": .character("<")]
+                                            "end": .end, "S-left": .shiftLeft, "S-right": .shiftRight, "C-c": .ctrlC, "lt": .character("<")]
                 if let k = named[name] { keys.append(k); i = s.index(after: close); continue }
             }
             keys.append(.character(s[i]))

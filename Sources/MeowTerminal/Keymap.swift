@@ -9,7 +9,10 @@ public enum KeyAction: Sendable, Equatable {
     case openGuideline, closeGuideline
     case acknowledge, retryQualification, startLabeling
     case command(ScreenCommand)   // undo, skip, unsure, comment, guideline, quit on an item
-    case submitSelection          // multi-label: submit the toggled labels
+    case submitSelection          // multi-label: submit the toggled labels; spans: submit the spans
+    case moveCursor(Int)          // spans: the cursor one token left (-1) or right (1), dropping the selection
+    case extendSelection(Int)     // spans: the selection one token further left or right
+    case removeSpan               // spans: remove the span under the cursor
     case clearDraft
     case saveText, cancelText, deleteChar
 }
@@ -74,15 +77,46 @@ public enum Keymap {
             return [quit]
         case .labeling:
             let g = state.guideline
+            switch g.task {
+            case .spans: return spanBindings(for: state)
+            case .rate:
+                let digits = g.scale.map(String.init)
+                let keys = digits.count > 2 ? "\(digits.first ?? "")-\(digits.last ?? "")" : digits.joined(separator: " ")
+                return [KeyBinding(keys, "rate", [], shownOnChips: true)] + commandBindings
+            case .compare:
+                let keys = g.labels.compactMap { $0.hotkey.map(String.init) }.joined(separator: " ")
+                return [KeyBinding(keys, "choose", [], shownOnChips: true)] + commandBindings
+            case .classify, .multilabel: break
+            }
             let hotkeys = g.labels.compactMap { $0.hotkey.map(String.init) }.joined()
             let digits = g.labels.count > 1 ? "1-\(min(9, g.labels.count))" : "1"
             var line = [KeyBinding(hotkeys.isEmpty ? digits : "\(hotkeys) \(digits)", g.task == .multilabel ? "toggle" : "label", [], shownOnChips: true)]
             if g.task == .multilabel { line.append(KeyBinding("⏎", "submit", [(.enter, .submitSelection)])) }
-            line += ScreenCommand.allCases.map { cmd in KeyBinding(String(cmd.key), cmd.help, [(c(cmd.key), .command(cmd))]) }
-            line.append(KeyBinding("↑↓ PgUp PgDn Home Esc", nil, [(.up, .scroll(-1)), (.down, .scroll(1)), (.pageUp, .page(-1)), (.pageDown, .page(1)),
-                                                               (.home, .top), (.escape, .clearDraft)]))
-            return line
+            return line + commandBindings
         }
+    }
+
+    /// The commands every task's item screen has, then the hidden scrolling keys.
+    static var commandBindings: [KeyBinding] {
+        ScreenCommand.allCases.map { cmd in KeyBinding(String(cmd.key), cmd.help, [(c(cmd.key), .command(cmd))]) }
+            + [KeyBinding("↑↓ PgUp PgDn Home Esc", nil, [(.up, .scroll(-1)), (.down, .scroll(1)), (.pageUp, .page(-1)), (.pageDown, .page(1)),
+                                                        (.home, .top), (.escape, .clearDraft)])]
+    }
+
+    /// The span screen: ←→ move over tokens, [ ] (or shift+←→) select, a label key marks the
+    /// selection, x removes the span under the cursor, ⏎ submits. `[`, `]` and `x` come from
+    /// `SpanCommand`, which the guideline parser reserves for spans tasks.
+    static func spanBindings(for state: LabelingState) -> [KeyBinding] {
+        let g = state.guideline
+        let hotkeys = g.labels.compactMap { $0.hotkey.map(String.init) }.joined()
+        let digits = g.labels.count > 1 ? "1-\(min(9, g.labels.count))" : "1"
+        func key(_ cmd: SpanCommand) -> Key { c(cmd.key) }
+        return [KeyBinding(hotkeys.isEmpty ? digits : "\(hotkeys) \(digits)", "mark", [], shownOnChips: true),
+                KeyBinding("←→", "move", [(.left, .moveCursor(-1)), (.right, .moveCursor(1))]),
+                KeyBinding("[ ]", "select", [(key(.extendLeft), .extendSelection(-1)), (key(.extendRight), .extendSelection(1)),
+                                              (.shiftLeft, .extendSelection(-1)), (.shiftRight, .extendSelection(1))]),
+                KeyBinding(String(SpanCommand.remove.key), "remove", [(key(.remove), .removeSpan)]),
+                KeyBinding("⏎", "submit", [(.enter, .submitSelection)])] + commandBindings
     }
 
     /// The action a key has in the state's mode, if any.

@@ -4,6 +4,8 @@ import MeowCore
 extension LabelingState {
     /// The label a key chooses: its hotkey, or 1-9 in guideline order.
     public func label(forKey c: Character) -> Guideline.Label? {
+        // A rating scale's points are their digits (a 0-4 scale answers 0 with 0).
+        if guideline.task == .rate { return c.isASCII && c.isNumber ? guideline.label(String(c)) : nil }
         if let l = guideline.labels.first(where: { $0.hotkey == c }) { return l }
         if let d = c.wholeNumberValue, c.isASCII, d >= 1, d <= 9, d <= guideline.labels.count { return guideline.labels[d - 1] }
         return nil
@@ -31,12 +33,84 @@ extension LabelingState {
     }
 
     private mutating func choose(_ l: Guideline.Label, now: Date) -> [Effect] {
-        if guideline.task == .multilabel {
+        switch guideline.task {
+        case .multilabel:
             if selected.contains(l.value) { selected.remove(l.value) } else { selected.insert(l.value) }
             message = nil
             return []
+        case .spans:
+            mark(l.value)
+            return []
+        case .rate:
+            guard let n = Int(l.value) else { return [] }
+            return submit(.rating(n), now: now)
+        case .compare:
+            let position: PairPosition
+            switch l.value {
+            case "a": position = .first
+            case "b": position = .second
+            case "tie": position = .tie
+            default: position = .bothBad
+            }
+            return submit(.choice(PairChoice.from(shown: position, shownFirst: shownFirst), shownFirst: shownFirst), now: now)
+        case .classify:
+            return submit(.labels([l.value]), now: now)
         }
-        return submit([l.value], now: now)
+    }
+
+    /// The selection as token indices (the cursor's token when nothing is selected).
+    public var selection: ClosedRange<Int>? {
+        guard let tokens, !tokens.ranges.isEmpty else { return nil }
+        let c = min(max(0, cursor), tokens.ranges.count - 1)
+        let a = min(max(0, anchor ?? c), tokens.ranges.count - 1)
+        return min(a, c)...max(a, c)
+    }
+
+    /// Marks the selection with a label: refused when it would overlap another span and the
+    /// guideline forbids that; the same stretch with another label is relabeled.
+    private mutating func mark(_ label: String) {
+        guard let tokens, let sel = selection else { message = ("this item has no text to mark", true); return }
+        let span = Span(start: tokens.ranges[sel.lowerBound].lowerBound, end: tokens.ranges[sel.upperBound].upperBound, label: label)
+        let text = item.map { Array($0.text.unicodeScalars) } ?? []
+        if spans.contains(span) { message = ("'\(TextLayout.sanitize(span.text(in: text)).map(\.text).joined())' is already \(label)", true); return }
+        if !guideline.spanRules.allowOverlap {
+            if let i = spans.firstIndex(where: { $0.start == span.start && $0.end == span.end }) {
+                spans[i].label = label
+                anchor = nil
+                message = ("relabeled as \(label)", false)
+                return
+            }
+            if let other = spans.first(where: { $0.overlaps(span) }) {
+                message = ("overlaps \(other.label) '\(TextLayout.sanitize(other.text(in: text)).map(\.text).joined())': this guideline does not allow overlapping spans (x removes it)", true)
+                return
+            }
+        }
+        spans.append(span)
+        spans.sort()
+        anchor = nil
+        message = nil
+    }
+
+    /// The span under the cursor (the innermost when spans overlap).
+    public var spanUnderCursor: Int? {
+        guard let tokens, cursor >= 0, cursor < tokens.ranges.count else { return nil }
+        let at = tokens.ranges[cursor].lowerBound
+        return spans.indices.filter { spans[$0].start <= at && at < spans[$0].end }
+            .min { spans[$0].end - spans[$0].start < spans[$1].end - spans[$1].start }
+    }
+
+    private mutating func moveCursor(by delta: Int, extending: Bool) {
+        guard let tokens, !tokens.ranges.isEmpty else { return }
+        if extending { if anchor == nil { anchor = cursor } } else { anchor = nil }
+        cursor = min(max(0, cursor + delta), tokens.ranges.count - 1)
+        message = nil
+        revealCursor()
+    }
+
+    /// Scrolls so the cursor's line is on screen.
+    mutating func revealCursor() {
+        guard let line = itemLayout().cursorLine else { return }
+        if line < scroll { scroll = line } else if line >= scroll + textRows { scroll = line - textRows + 1 }
     }
 
     private mutating func perform(_ action: KeyAction, now: Date) -> [Effect] {
@@ -66,9 +140,18 @@ extension LabelingState {
             message = nil; mode = .loading
             return [.loadNext]
         case .submitSelection:
-            return submit(Array(selected), now: now)
+            if guideline.task == .spans { return submit(.spans(spans), now: now) }
+            return submit(.labels(Array(selected)), now: now)
         case .clearDraft:
+            // On the span screen Esc drops the selection only: marked spans go with x, one by one.
+            if guideline.task == .spans { anchor = nil; message = nil; return [] }
             selected = []; comment = ""; unsure = false; unsureNote = ""; message = nil
+        case .moveCursor(let delta): moveCursor(by: delta, extending: false)
+        case .extendSelection(let delta): moveCursor(by: delta, extending: true)
+        case .removeSpan:
+            guard let i = spanUnderCursor else { message = ("no span under the cursor", true); return [] }
+            let removed = spans.remove(at: i)
+            message = ("removed \(removed.label) \(removed.start):\(removed.end)", false)
         case .saveText, .cancelText, .deleteChar:
             if case .typing(let field) = mode { return edit(field, action) }
         case .command(let command):
@@ -138,11 +221,11 @@ extension LabelingState {
         }
     }
 
-    private mutating func submit(_ labels: [String], now: Date) -> [Effect] {
+    private mutating func submit(_ value: AnswerValue, now: Date) -> [Effect] {
         guard let item else { return [] }
-        let ordered = guideline.labels.map(\.value).filter(labels.contains)
+        let checked: AnswerValue
         do {
-            _ = try guideline.validate(labels: ordered, comment: comment)
+            checked = try guideline.validate(value, comment: comment, text: item.text)
         } catch {
             message = ("not saved: \(error)", true)
             return []
@@ -151,7 +234,7 @@ extension LabelingState {
             message = ("too fast: take at least \(Self.seconds(min)) s to read the item before answering", true)
             return [.tooFast]
         }
-        let draft = Answer(labels: ordered, comment: comment.isEmpty ? nil : comment,
+        let draft = Answer(value: checked, comment: comment.isEmpty ? nil : comment,
                                 unsure: unsure, unsureNote: unsureNote.isEmpty ? nil : unsureNote, seconds: shownAt.map { now.timeIntervalSince($0) })
         return [.submit(item: item.id, answer: draft)]
     }
@@ -190,6 +273,17 @@ extension LabelingState {
         }
     }
 
+    /// The candidate a compare item shows first to an annotator: one bit of SHA-256 over the
+    /// annotator and item id, so the order looks random across items and annotators (position
+    /// bias averages out) yet is the same on every redraw, undo or resume.
+    public static func sideShownFirst(annotator: String, item: String) -> PairSide {
+        var h = SHA256()
+        h.update(annotator)
+        h.update([0])
+        h.update(item)
+        return (h.finalize().first ?? 0) & 1 == 0 ? .a : .b
+    }
+
     static func seconds(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.1f", v) }
 
     /// Applies the result of an effect.
@@ -207,6 +301,9 @@ extension LabelingState {
             canUndo = undo
             item = next
             selected = []; comment = ""; unsure = false; unsureNote = ""; scroll = 0
+            spans = []; cursor = 0; anchor = nil
+            tokens = guideline.task == .spans ? next.map { TextTokens($0.text) } : nil
+            shownFirst = next.map { shuffleSides ? Self.sideShownFirst(annotator: annotator, item: $0.id) : .a } ?? .a
             shownAt = now
             if rateStart == nil, let next, !next.kind.isQualification { rateStart = now }
             if case .guideline = mode {} else { mode = next == nil ? .empty : .labeling }

@@ -79,16 +79,131 @@ extension LabelingState {
     }
 
     /// The item text as wrapped lines at the current width.
-    func itemLines() -> [TextLayout.Line] {
-        guard let item else { return [] }
-        var lines = TextLayout.wrap(TextLayout.sanitize(item.text), width: width - 4)
+    func itemLines() -> [TextLayout.Line] { itemLayout().lines }
+
+    /// The item as wrapped lines, as its task shows it (spans drawn over the text, the rating
+    /// scale under it, the two candidates of a comparison), then the review context; with the
+    /// line holding the span cursor.
+    func itemLayout() -> (lines: [TextLayout.Line], cursorLine: Int?) {
+        guard let item else { return ([], nil) }
+        var lines: [TextLayout.Line]
+        var cursorLine: Int?
+        switch guideline.task {
+        case .spans:
+            lines = TextLayout.wrap(spanRuns(item.text), width: width - 4)
+            cursorLine = lines.firstIndex { $0.contains { $0.style == .cursor } }
+            lines += spanListLines(item.text)
+        case .rate:
+            lines = TextLayout.wrap(TextLayout.sanitize(item.text), width: width - 4) + [[]] + scaleLines()
+        case .compare:
+            lines = compareLines(item.text)
+        case .classify, .multilabel:
+            lines = TextLayout.wrap(TextLayout.sanitize(item.text), width: width - 4)
+        }
         if !item.context.isEmpty {
             lines.append([])
             for c in item.context {
                 lines += TextLayout.wrap(TextLayout.sanitize(c).map { TextLayout.Run(text: $0.text, style: $0.style == .escaped ? .escaped : .accent) }, width: width - 4)
             }
         }
-        return lines
+        return (lines, cursorLine)
+    }
+
+    /// The item text in runs styled per character: the cursor's token, the selection, and each
+    /// span in its label's colour (the innermost span wins where spans overlap). Offsets are
+    /// code points, as spans count them.
+    func spanRuns(_ text: String) -> [TextLayout.Run] {
+        let length = tokens?.length ?? text.unicodeScalars.count
+        // Which label colours each code point: longer spans first, so shorter ones paint over.
+        var paint = [Int8](repeating: -1, count: length)
+        let index = Dictionary(guideline.labels.enumerated().map { ($1.value, $0) }, uniquingKeysWith: { a, _ in a })
+        for s in spans.sorted(by: { $0.end - $0.start > $1.end - $1.start }) where s.start >= 0 && s.end <= length {
+            let colour = Int8(truncatingIfNeeded: (index[s.label] ?? 0) % 6)
+            for i in s.start..<s.end { paint[i] = colour }
+        }
+        var cursorRange = 0..<0, selected = 0..<0
+        if let tokens, let sel = selection {
+            let c = min(max(0, cursor), tokens.ranges.count - 1)
+            cursorRange = tokens.ranges[c]
+            if anchor != nil { selected = tokens.ranges[sel.lowerBound].lowerBound..<tokens.ranges[sel.upperBound].upperBound }
+        }
+        func style(at offset: Int) -> Style {
+            if cursorRange.contains(offset) { return .cursor }
+            if selected.contains(offset) { return .selected }
+            return paint[offset] >= 0 ? Style.span(Int(paint[offset])) : .plain
+        }
+        var runs: [TextLayout.Run] = []
+        var piece = "", pieceStyle = Style.plain, offset = 0
+        func flush() {
+            guard !piece.isEmpty else { return }
+            for r in TextLayout.sanitize(piece) { runs.append(TextLayout.Run(text: r.text, style: r.style == .escaped ? .escaped : pieceStyle)) }
+            piece = ""
+        }
+        for ch in text {
+            let st = offset < length ? style(at: offset) : .plain
+            if st != pieceStyle { flush(); pieceStyle = st }
+            piece.append(ch)
+            offset += ch.unicodeScalars.count
+        }
+        flush()
+        return runs
+    }
+
+    /// Under the text: the marked spans in text order, each with its text and label, so they
+    /// read without colour too.
+    func spanListLines(_ text: String) -> [TextLayout.Line] {
+        let scalars = Array(text.unicodeScalars)
+        guard !spans.isEmpty else { return [[]] + TextLayout.wrap("no spans yet: select with ←→ and [ ], then press a label key; ⏎ submits", width: width - 4, style: .dim) }
+        let index = Dictionary(guideline.labels.enumerated().map { ($1.value, $0) }, uniquingKeysWith: { a, _ in a })
+        var runs: [TextLayout.Run] = [TextLayout.Run(text: "spans: ", style: .dim)]
+        for (i, s) in spans.enumerated() {
+            let covered = TextLayout.sanitize(s.text(in: scalars)).map(\.text).joined().replacingOccurrences(of: "\n", with: " ")
+            runs.append(TextLayout.Run(text: "[" + covered + "]", style: Style.span(index[s.label] ?? 0)))
+            runs.append(TextLayout.Run(text: " " + s.label + (i < spans.count - 1 ? "  " : ""), style: .dim))
+        }
+        return [[]] + TextLayout.wrap(runs, width: width - 4)
+    }
+
+    /// A rating scale's points, each with its name and definition.
+    func scaleLines() -> [TextLayout.Line] {
+        guideline.labels.flatMap { p in
+            TextLayout.wrap([TextLayout.Run(text: "[\(p.value)] ", style: .hotkey), TextLayout.Run(text: p.name ?? p.value, style: .bold),
+                             TextLayout.Run(text: " — " + p.definition, style: .plain)], width: width - 4)
+        }
+    }
+
+    /// Columns side by side from this width (each candidate then gets about 48 cells).
+    static let sideBySideWidth = 100
+
+    /// A comparison: the prompt, then candidate A (the one shown first) and B, side by side
+    /// when the window is wide enough, else one above the other.
+    func compareLines(_ text: String) -> [TextLayout.Line] {
+        guard let pair = ComparePair(text: text) else { return TextLayout.wrap(TextLayout.sanitize(text), width: width - 4) }
+        let w = width - 4
+        var out: [TextLayout.Line] = []
+        if let prompt = pair.prompt, !prompt.isEmpty {
+            out += TextLayout.wrap("Prompt", width: w, style: .accent)
+            out += TextLayout.wrap(TextLayout.sanitize(prompt), width: w)
+            out.append([])
+        }
+        let first = pair.candidate(shownFirst), second = pair.candidate(shownFirst.other)
+        if width >= Self.sideBySideWidth {
+            let col = (w - 3) / 2
+            let left = TextLayout.wrap("A", width: col, style: .accent) + TextLayout.wrap(TextLayout.sanitize(first), width: col)
+            let right = TextLayout.wrap("B", width: col, style: .accent) + TextLayout.wrap(TextLayout.sanitize(second), width: col)
+            for i in 0..<max(left.count, right.count) {
+                var line: TextLayout.Line = i < left.count ? left[i] : []
+                let used = line.reduce(0) { $0 + DisplayWidth.of($1.text) }
+                line.append(TextLayout.Run(text: String(repeating: " ", count: max(0, col - used)) + " │ ", style: .dim))
+                if i < right.count { line += right[i] }
+                out.append(line)
+            }
+        } else {
+            out += TextLayout.wrap("A", width: w, style: .accent) + TextLayout.wrap(TextLayout.sanitize(first), width: w)
+            out.append([])
+            out += TextLayout.wrap("B", width: w, style: .accent) + TextLayout.wrap(TextLayout.sanitize(second), width: w)
+        }
+        return out
     }
 
     private func renderItem(into screen: inout Screen) {
@@ -115,6 +230,21 @@ extension LabelingState {
         for (i, line) in lines.dropFirst(first).prefix(rows).enumerated() {
             var cx = 2
             for run in line { cx = screen.put(run.text, x: cx, y: top + 1 + i, style: run.style) }
+        }
+    }
+
+    /// What a label's chip says: a rating point's name, a compare choice in screen terms.
+    func chipText(_ l: Guideline.Label) -> String {
+        switch guideline.task {
+        case .rate: return l.name ?? l.value
+        case .compare:
+            switch l.value {
+            case "a": return "A better"
+            case "b": return "B better"
+            case "both-bad": return "both bad"
+            default: return l.value
+            }
+        default: return l.value
         }
     }
 
@@ -300,13 +430,15 @@ extension LabelingState {
         var row = 0
         var x = 1
         for (i, l) in guideline.labels.enumerated() {
-            let key = (l.hotkey.map { "\($0)" } ?? "") + (i < 9 ? (l.hotkey == nil ? "" : "/") + "\(i + 1)" : "")
+            let key = guideline.task == .rate ? l.value : (l.hotkey.map { "\($0)" } ?? "") + (i < 9 ? (l.hotkey == nil ? "" : "/") + "\(i + 1)" : "")
             let isOn = selected.contains(l.value)
-            let chip = (isOn ? "✓" : "") + l.value
+            let chip = (isOn ? "✓" : "") + chipText(l)
             let w = DisplayWidth.of(key) + DisplayWidth.of(chip) + 4
             if x + w > width, row + 1 < rows.count { row += 1; x = 1 }
             x = screen.put("[" + key + "]", x: x, y: rows[row], style: .hotkey)
-            x = screen.put(" " + chip, x: x, y: rows[row], style: isOn ? .selected : .bold)
+            // On the span screen the chips are the legend: each label in its colour.
+            let style: Style = guideline.task == .spans ? .span(i) : (isOn ? .selected : .bold)
+            x = screen.put(" " + chip, x: x, y: rows[row], style: style)
             x += 2
         }
     }

@@ -130,6 +130,20 @@ public struct LabelingState: Sendable {
     public var rateStart: Date?
     /// Whether there is an earlier answer `u` can take back in this workspace.
     public var canUndo = false
+    /// Spans tasks: the spans marked so far on the item, in text order.
+    public var spans: [Span] = []
+    /// Spans tasks: the token index under the cursor, and the other end of the selection when
+    /// one is being made (nil: the selection is the cursor's token).
+    public var cursor = 0
+    public var anchor: Int?
+    /// Spans tasks: the item text's tokens, computed once per item (the cursor steps over them).
+    public var tokens: TextTokens?
+    /// Compare tasks: the candidate shown first (as "A", left or on top) for this annotator and
+    /// item.
+    public var shownFirst: PairSide = .a
+    /// Compare tasks: whether the sides are shown in an order drawn per annotator and item
+    /// (labeling), or as the data names them (the review screen, whose answers are in data terms).
+    public var shuffleSides = true
     /// The guideline update the acknowledgement screen announces (nil: nothing changed while
     /// the screen was open, e.g. the first acknowledgement).
     public var guidelineNotice: GuidelineNotice?

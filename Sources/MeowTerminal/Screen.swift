@@ -2,6 +2,16 @@
 /// bold/reverse/underline on monochrome terminals and under NO_COLOR.
 public enum Style: UInt8, Sendable, Equatable {
     case plain, dim, bold, title, accent, hotkey, selected, error, success, warning, escaped
+    /// A span's label on the span screen: one colour per label (the label's position modulo
+    /// six); underlined on monochrome terminals, so a span shows without colour too.
+    case span0, span1, span2, span3, span4, span5
+    /// The token under the span screen's cursor.
+    case cursor
+
+    /// The style of the label at `index` in the guideline (colours repeat after six).
+    public static func span(_ index: Int) -> Style {
+        [Style.span0, .span1, .span2, .span3, .span4, .span5][((index % 6) + 6) % 6]
+    }
 }
 
 /// One terminal cell. A wide character fills its cell and marks the next as a continuation.

@@ -43,6 +43,54 @@ enum Fixtures {
     Body
     """)
 
+    static let spans = try! Guideline.parse("""
+    ---
+    name: ner
+    title: Entities in news
+    task: spans
+    overlap: 2
+    labels:
+      - {value: PER, hotkey: p, definition: A person.}
+      - {value: LOC, hotkey: l, definition: A place.}
+      - {value: ORG, hotkey: o, definition: An organisation.}
+    ---
+    Mark people, places and organisations.
+    """)
+
+    static let spansOverlapping = try! Guideline.parse(spans.source.replacingOccurrences(of: "overlap: 2\n", with: "overlap: 2\nspans: {allow_overlap: true}\n"))
+
+    static let rate = try! Guideline.parse("""
+    ---
+    name: helpful
+    title: Helpfulness
+    task: rate
+    overlap: 2
+    scale:
+      - {value: 1, name: Useless, definition: Does not answer the question.}
+      - {value: 2, name: Weak, definition: "Answers part of it, with errors."}
+      - {value: 3, name: Fair, definition: Answers it with gaps.}
+      - {value: 4, name: Good, definition: Answers it correctly.}
+      - {value: 5, name: Excellent, definition: "Correct, complete and clear."}
+    ---
+    Rate how helpful the answer is.
+    """)
+
+    static let compare = try! Guideline.parse("""
+    ---
+    name: prefs
+    title: Which answer is better
+    task: compare
+    overlap: 2
+    ---
+    Choose the better answer.
+    """)
+
+    static let pairText = ComparePair(prompt: "How do I boil an egg?",
+                                      a: "Put the egg in boiling water for nine minutes, then cool it in cold water.",
+                                      b: "Eggs are a good source of protein.").text
+
+    static let newsText = "Barack Obama visited Berlin with Angela Merkel on Monday."
+
     static func state(_ g: Guideline = classify, width: Int = 80, height: Int = 24, text: String = "Great kettle, boils fast.") -> LabelingState {
         var s = LabelingState(project: "reviews", annotator: "alice", guideline: g, width: width, height: height, now: Date(timeIntervalSince1970: 0))
         s.apply(.loaded(ScreenItem(id: "r1", text: text, fields: [("product", "Kettle")]), Progress(mine: 3, teamDone: 10, teamTotal: 40), canUndo: true),

@@ -26,7 +26,7 @@ struct SnapshotTests {
     }
 
     /// One letter per style: . plain, d dim, B bold, T title, a accent, h hotkey, s selected,
-    /// E error, S success, W warning, x escaped.
+    /// E error, S success, W warning, x escaped, 0-5 a span label's colour, C the span cursor.
     static func styleLetter(_ s: Style) -> Character {
         switch s {
         case .plain: return "."
@@ -40,6 +40,13 @@ struct SnapshotTests {
         case .success: return "S"
         case .warning: return "W"
         case .escaped: return "x"
+        case .span0: return "0"
+        case .span1: return "1"
+        case .span2: return "2"
+        case .span3: return "3"
+        case .span4: return "4"
+        case .span5: return "5"
+        case .cursor: return "C"
         }
     }
 
