@@ -233,6 +233,12 @@ extension LabelingState {
         }
     }
 
+    /// The keys that give a label: its hotkey and position digit; a rating point's own digit.
+    func chipKey(_ i: Int, _ l: Guideline.Label) -> String {
+        if guideline.task == .rate { return l.value }
+        return (l.hotkey.map { "\($0)" } ?? "") + (i < 9 ? (l.hotkey == nil ? "" : "/") + "\(i + 1)" : "")
+    }
+
     /// What a label's chip says: a rating point's name, a compare choice in screen terms.
     func chipText(_ l: Guideline.Label) -> String {
         switch guideline.task {
@@ -316,8 +322,8 @@ extension LabelingState {
         out.append([])
         out += TextLayout.wrap("Labels", width: w, style: .accent)
         for (i, l) in guideline.labels.enumerated() {
-            let key = (l.hotkey.map { "\($0)" } ?? "") + (i < 9 ? (l.hotkey == nil ? "" : "/") + "\(i + 1)" : "")
-            out += TextLayout.wrap([TextLayout.Run(text: "[\(key)] ", style: .hotkey), TextLayout.Run(text: l.value, style: .bold),
+            let key = chipKey(i, l)
+            out += TextLayout.wrap([TextLayout.Run(text: "[\(key)] ", style: .hotkey), TextLayout.Run(text: chipText(l), style: .bold),
                                     TextLayout.Run(text: " — " + l.definition, style: .plain)], width: w)
             for e in l.examples { out += indented(TextLayout.wrap("yes: " + e, width: w - 4), by: 4) }
             for e in l.counterExamples { out += indented(TextLayout.wrap("no:  " + e, width: w - 4, style: .dim), by: 4) }
@@ -430,7 +436,7 @@ extension LabelingState {
         var row = 0
         var x = 1
         for (i, l) in guideline.labels.enumerated() {
-            let key = guideline.task == .rate ? l.value : (l.hotkey.map { "\($0)" } ?? "") + (i < 9 ? (l.hotkey == nil ? "" : "/") + "\(i + 1)" : "")
+            let key = chipKey(i, l)
             let isOn = selected.contains(l.value)
             let chip = (isOn ? "✓" : "") + chipText(l)
             let w = DisplayWidth.of(key) + DisplayWidth.of(chip) + 4

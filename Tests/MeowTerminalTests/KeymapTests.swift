@@ -23,6 +23,11 @@ struct KeymapTests {
         var qp = Fixtures.state(); qp.apply(.qualificationFinished(QualificationSummary(correct: 2, total: 2, passMark: 0.8, passed: true, misses: []))); out.append(("qualification passed", qp))
         var b = Fixtures.state(); b.apply(.blocked(.paused("too many misses"))); out.append(("paused", b))
         var e = Fixtures.state(); e.apply(.loaded(nil, Progress(mine: 1, teamDone: 1, teamTotal: 1), canUndo: true)); out.append(("empty", e))
+        // The span screen (wide enough for its whole key line), with the cursor inside a span
+        // in the middle of the text so every key has something to do.
+        var sp = Fixtures.state(Fixtures.spans, width: 120, text: Fixtures.newsText); _ = sp.press("<right><right><right>l"); out.append(("spans", sp))
+        out.append(("rate", Fixtures.state(Fixtures.rate)))
+        out.append(("compare", Fixtures.state(Fixtures.compare, text: Fixtures.pairText)))
         return out
     }
 
@@ -87,6 +92,7 @@ struct KeymapTests {
                     let effects = s.handle(key, now: Date(timeIntervalSince1970: 110))
                     let changed = !effects.isEmpty || s.mode != state.mode || s.scroll != state.scroll || s.message?.text != state.message?.text
                         || s.selected != state.selected || s.unsure != state.unsure
+                        || s.cursor != state.cursor || s.anchor != state.anchor || s.spans != state.spans
                     // Scrolling up at the top or Home at line 0 legitimately changes nothing.
                     let idle: Bool
                     switch binding.action(for: key) {

@@ -225,7 +225,7 @@ struct TaskSnapshotTests {
         var s = Self.spansState(width: 120, height: 40, text: SnapshotTests.cjkEmoji)
         // 水壶 (tokens 2, 3) as ORG, then the cursor on 👍🏽.
         _ = s.press("<right><right>]o")
-        _ = s.press(String(repeating: "<right>", count: 30))
+        _ = s.press(String(repeating: "<right>", count: 40))
         try snap.check("spans-cjk-120x40", s)
     }
 
