@@ -64,18 +64,23 @@ public final class ReviewScreenAdapter: LabelingBackend {
     func screenItem(_ r: ReviewItem, left: Int) -> ScreenItem {
         var context: [String] = ["Answers:"]
         for a in r.answers {
-            var line = "  \(a.annotator): \(a.label)"
+            var line = "  \(a.annotator): \(describe(a.label, text: r.text))"
             if let c = a.comment { line += " — \"\(c)\"" }
             if a.unsure { line += " (unsure" + (a.unsureNote.map { ": \($0)" } ?? "") + ")" }
             if let why = a.reviewReason { line += " [flagged: \(why)]" }
             context.append(line)
         }
         if let s = r.suggested {
-            context.append("Consensus so far: \(s) (\(r.method), \(Int((r.confidence * 100).rounded()))%)")
+            context.append("Consensus so far: \(describe(s, text: r.text)) (\(r.method), \(Int((r.confidence * 100).rounded()))%)")
         } else if !r.answers.isEmpty {
             context.append("Consensus so far: none (a tie)")
         }
-        let inPlay = Set(r.answers.flatMap { AnswerValue.labels(inColumn: $0.label) })
+        let inPlay = Set(r.answers.flatMap { a -> [String] in
+            switch AnswerValue(column: a.label, task: project.guideline.task) {
+            case .spans(let spans)?: return spans.map(\.label)
+            default: return AnswerValue.labels(inColumn: a.label)
+            }
+        })
         let defs = project.guideline.labels.filter { inPlay.contains($0.value) }
         if !defs.isEmpty {
             context.append("Definitions:")
@@ -85,6 +90,32 @@ public final class ReviewScreenAdapter: LabelingBackend {
         if let m = r.metadata, let obj = try? JSONSerialization.jsonObject(with: Data(m.utf8)) as? [String: Any] {
             for name in project.guideline.show { if let v = obj[name], !(v is NSNull) { fields.append((name, "\(v)")) } }
         }
-        return ScreenItem(id: r.id, text: r.text, fields: fields, kind: .review(left: left), context: context)
+        // Spans: the reviewer starts from the consensus spans so far (or none) and corrects them.
+        let draft = project.guideline.task == .spans ? r.suggested.flatMap { AnswerValue(column: $0, task: .spans) } : nil
+        return ScreenItem(id: r.id, text: r.text, fields: fields, kind: .review(left: left), context: context, draft: draft)
+    }
+
+    /// An answer's label column as a reviewer reads it: spans with the text they cover, a
+    /// rating with its point's name, a comparison in words (sides as the data names them, which
+    /// is how the review screen shows them).
+    func describe(_ column: String, text: String) -> String {
+        let g = project.guideline
+        switch AnswerValue(column: column, task: g.task) {
+        case .spans(let spans)?:
+            guard !spans.isEmpty else { return "no spans" }
+            let scalars = Array(text.unicodeScalars)
+            return spans.map { "[\($0.text(in: scalars))] \($0.label) \($0.start):\($0.end)" }.joined(separator: ", ")
+        case .rating(let n)?:
+            return "\(n)" + (g.label(String(n))?.name.map { " (\($0))" } ?? "")
+        case .choice(let c, _)?:
+            switch c {
+            case .a: return "A better"
+            case .b: return "B better"
+            case .tie: return "tie"
+            case .bothBad: return "both bad"
+            }
+        default:
+            return column
+        }
     }
 }

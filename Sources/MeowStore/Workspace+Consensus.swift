@@ -149,23 +149,29 @@ extension Workspace {
         guard role == .reviewer || role == .admin else {
             throw StoreError.notAllowed(user: reviewer, action: "review", admins: try db.rows("SELECT name FROM member WHERE project_id = ? AND role IN ('admin', 'reviewer') ORDER BY name", .int(p.id)).map { try $0.text("name") })
         }
-        let labels: [String]
-        do { labels = try p.guideline.validate(labels: AnswerValue.labels(inColumn: label), comment: note ?? "review") }
-        catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
+        // Any task's answer, in its label-column form (spans are checked against the item's text).
+        guard let text = try db.rows("SELECT text FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(externalID)).first?.text("text") else {
+            throw StoreError.unknownItem(project: name, item: externalID)
+        }
+        let value: AnswerValue
+        do {
+            guard let given = AnswerValue(column: label, task: p.guideline.task) else { throw AnswerError.wrongKind(task: p.guideline.task) }
+            value = try p.guideline.validate(given, comment: note ?? "review", text: text)
+        } catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
         try db.write { tx in
             guard let itemID = try db.scalarInt("SELECT id FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(externalID)) else {
                 throw StoreError.unknownItem(project: name, item: externalID)
             }
             let old = try finalLabelValue(itemID: itemID)
             try recordHistory(projectID: p.id, itemID: itemID, subject: .finalLabel, annotator: nil, old: old?.json,
-                              new: FinalLabelValue(label: AnswerValue.labels(labels).labelColumn, decision: "reviewer", method: "review", decidedBy: reviewer, note: note).json,
+                              new: FinalLabelValue(label: value.labelColumn, decision: "reviewer", method: "review", decidedBy: reviewer, note: note).json,
                               action: "review", actor: reviewer, reason: note, in: tx)
             try db.run("""
                 INSERT INTO final_label(item_id, project_id, label, value, decision, method, confidence, decided_by, note, decided_at)
                 VALUES (?, ?, ?, ?, 'reviewer', 'review', 1.0, ?, ?, ?)
                 ON CONFLICT(item_id) DO UPDATE SET label = excluded.label, value = excluded.value, decision = 'reviewer', method = 'review', confidence = 1.0,
                     decided_by = excluded.decided_by, note = excluded.note, decided_at = excluded.decided_at
-                """, .int(itemID), .int(p.id), .text(AnswerValue.labels(labels).labelColumn), .text(AnswerValue.labels(labels).json), .text(reviewer), .of(note.flatMap { $0.isEmpty ? nil : $0 }), .text(Workspace.now()))
+                """, .int(itemID), .int(p.id), .text(value.labelColumn), .text(value.json), .text(reviewer), .of(note.flatMap { $0.isEmpty ? nil : $0 }), .text(Workspace.now()))
         }
     }
 

@@ -302,6 +302,7 @@ extension LabelingState {
             item = next
             selected = []; comment = ""; unsure = false; unsureNote = ""; scroll = 0
             spans = []; cursor = 0; anchor = nil
+            if case .spans(let draft)? = next?.draft { spans = draft.sorted() }
             tokens = guideline.task == .spans ? next.map { TextTokens($0.text) } : nil
             shownFirst = next.map { shuffleSides ? Self.sideShownFirst(annotator: annotator, item: $0.id) : .a } ?? .a
             shownAt = now

@@ -12,11 +12,14 @@ public struct ScreenItem: Sendable, Equatable {
     public var context: [String] = []
     /// Metadata fields the guideline asks to show, in its order.
     public var fields: [(name: String, value: String)]
-    public init(id: String, text: String, fields: [(name: String, value: String)] = [], kind: ItemKind = .item, context: [String] = []) {
-        self.id = id; self.text = text; self.fields = fields; self.kind = kind; self.context = context
+    /// An answer the screen starts from (the review screen: the consensus spans so far, which
+    /// the reviewer corrects rather than marks again).
+    public var draft: AnswerValue?
+    public init(id: String, text: String, fields: [(name: String, value: String)] = [], kind: ItemKind = .item, context: [String] = [], draft: AnswerValue? = nil) {
+        self.id = id; self.text = text; self.fields = fields; self.kind = kind; self.context = context; self.draft = draft
     }
     public static func == (a: ScreenItem, b: ScreenItem) -> Bool {
-        a.id == b.id && a.text == b.text && a.kind == b.kind && a.context == b.context && a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value)
+        a.id == b.id && a.text == b.text && a.kind == b.kind && a.context == b.context && a.draft == b.draft && a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value)
     }
 }
 

@@ -35,7 +35,8 @@ struct Review: ParsableCommand {
         var g = p.guideline
         g.enforcement = Enforcement()   // reviewers are not timed or qualified
         let size = terminal.size
-        let state = LabelingState(project: "\(p.name) (review)", annotator: user.annotator, guideline: g, width: size.width, height: size.height)
+        var state = LabelingState(project: "\(p.name) (review)", annotator: user.annotator, guideline: g, width: size.width, height: size.height)
+        state.shuffleSides = false   // answers name the candidates as the data does: A is a, B is b
         let session = LabelingSession(state: state, terminal: terminal, backend: backend)
         try session.run()
         terminal.restore()

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import MeowApp
+import MeowCore
+@testable import MeowStore
+@testable import MeowTerminal
+
+/// The review screen for spans, ratings and comparisons on a real workspace: each annotator's
+/// answer is shown, and the reviewer's answer becomes the final value.
+@Suite("Review screen for spans, rate and compare")
+struct ReviewTaskTests {
+    let dir = NSTemporaryDirectory() + "meow-review-" + UUID().uuidString
+
+    /// A project of `guideline` with one item answered differently by alice and bob, majority
+    /// consensus run (a tie: the item waits for review).
+    func disputed(_ guideline: Guideline, text: String, _ alice: AnswerValue, _ bob: AnswerValue) throws -> Workspace {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let ws = try Workspace(path: dir + "/w.sqlite", create: true)
+        try ws.createProject("p", guideline: guideline, by: "admin")
+        let file = dir + "/items.jsonl"
+        let line = try JSONSerialization.data(withJSONObject: ["id": "i1", "text": text])
+        try line.write(to: URL(fileURLWithPath: file))
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: file, format: .jsonl), skipInvalid: false)
+        for (who, value) in [("alice", alice), ("bob", bob)] {
+            try ws.acknowledge(project: "p", annotator: who)
+            _ = try ws.claimNext(project: "p", annotator: who)
+            _ = try ws.submit(project: "p", annotator: who, item: "i1", answer: Answer(value: value))
+        }
+        _ = try ws.consensus(project: "p", method: "majority", by: "admin")
+        return ws
+    }
+
+    func review(_ ws: Workspace, keys: String, width: Int = 100) throws -> InMemoryTerminal {
+        let project = try ws.project("p")
+        let terminal = InMemoryTerminal(width: width, height: 30, keys: Key.sequence(keys))
+        var state = LabelingState(project: "p (review)", annotator: "admin", guideline: project.guideline, width: width, height: 30)
+        state.shuffleSides = false
+        try LabelingSession(state: state, terminal: terminal, backend: ReviewScreenAdapter(workspace: ws, project: project, reviewer: "admin")).run()
+        return terminal
+    }
+
+    func final(_ ws: Workspace) throws -> String? { try ws.finalLabels(project: "p").first?.label }
+
+    @Test func spansShowEachAnnotatorsSpansAndTheReviewerMarksTheFinalOnes() throws {
+        let text = "Barack Obama visited Berlin."
+        let ws = try disputed(Fixtures.spans, text: text, .spans([Span(start: 0, end: 12, label: "PER"), Span(start: 21, end: 27, label: "LOC")]),
+                              .spans([Span(start: 7, end: 12, label: "PER")]))
+        // The reviewer marks Barack Obama as PER and Berlin as LOC.
+        let t = try review(ws, keys: "]p<right><right>l<enter>")
+        let first = try #require(t.screens.first).lines.joined(separator: "\n")
+        #expect(first.contains("alice: [Barack Obama] PER 0:12, [Berlin] LOC 21:27"), "\(first)")
+        #expect(first.contains("bob: [Obama] PER 7:12"), "\(first)")
+        #expect(try final(ws) == "0:12:PER,21:27:LOC")
+        #expect(try ws.reviewQueue(project: "p").isEmpty)
+    }
+
+    @Test func ratingsShowEachRatingWithItsNameAndADigitDecides() throws {
+        let ws = try disputed(Fixtures.rate, text: "Boil it for nine minutes.", .rating(2), .rating(5))
+        let t = try review(ws, keys: "4")
+        let first = try #require(t.screens.first).lines.joined(separator: "\n")
+        #expect(first.contains("alice: 2 (Weak)") && first.contains("bob: 5 (Excellent)"), "\(first)")
+        #expect(try final(ws) == "4")
+    }
+
+    /// The review screen shows a on the left as A: a reviewer's "A better" is candidate a.
+    @Test func comparisonsShowTheSidesAsTheDataNamesThem() throws {
+        let ws = try disputed(Fixtures.compare, text: Fixtures.pairText, .choice(.a, shownFirst: .b), .choice(.b, shownFirst: .a))
+        let t = try review(ws, keys: "b", width: 120)
+        let first = try #require(t.screens.first).lines.joined(separator: "\n")
+        #expect(first.contains("alice: A better") && first.contains("bob: B better"), "\(first)")
+        let left = try #require(first.range(of: "Put the egg")?.lowerBound), right = try #require(first.range(of: "Eggs are")?.lowerBound)
+        #expect(left < right)
+        #expect(try final(ws) == "b")
+    }
+}
