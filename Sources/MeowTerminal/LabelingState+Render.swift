@@ -14,9 +14,14 @@ extension LabelingState {
         case .blocked(let reason): renderBlocked(reason, into: &screen)
         case .empty: renderEmpty(into: &screen)
         case .loading: screen.put("loading the next item…", x: 2, y: headerRows + 1, style: .dim)
-        default: renderItem(into: &screen)
+        default:
+            // The item is laid out once per frame (the span screen's layout is the costly part).
+            let lines = itemLines()
+            renderItem(lines, into: &screen)
+            renderFooter(into: &screen, itemLines: lines)
+            return
         }
-        renderFooter(into: &screen)
+        renderFooter(into: &screen, itemLines: [])
     }
 
     public func render(now: Date = Date()) -> Screen {
@@ -206,7 +211,7 @@ extension LabelingState {
         return out
     }
 
-    private func renderItem(into screen: inout Screen) {
+    private func renderItem(_ lines: [TextLayout.Line], into screen: inout Screen) {
         guard let item else { return }
         var x = 0
         let top = headerRows
@@ -223,7 +228,6 @@ extension LabelingState {
         let flagText = flags.joined(separator: " ")
         if !flagText.isEmpty { screen.put(flagText, x: width - DisplayWidth.of(flagText) - 1, y: top, style: .warning) }
 
-        let lines = itemLines()
         let rows = textRows
         let maxScroll = max(0, lines.count - rows)
         let first = min(scroll, maxScroll)
@@ -368,12 +372,12 @@ extension LabelingState {
         screen.put(pos, x: width - DisplayWidth.of(pos) - 1, y: headerRows - 1, style: .dim)
     }
 
-    private func renderFooter(into screen: inout Screen) {
+    private func renderFooter(into screen: inout Screen, itemLines: [TextLayout.Line]) {
         let sep = height - 5
         if showsLabelChips {
             screen.fill("─", x: 0, y: sep, count: width, style: .dim)
             if mode == .labeling {
-                let total = itemLines().count
+                let total = itemLines.count
                 let maxScroll = max(0, total - textRows)
                 if maxScroll > 0 {
                     let top = min(scroll, maxScroll)

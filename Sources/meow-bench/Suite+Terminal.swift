@@ -16,6 +16,13 @@ extension Suite {
             }
         }
 
+        let spanName = "key → next frame on the span screen, pure (`handle` ←/→ + `render(into:)`), 200x60, 4 KB item with 50 spans"
+        attempt("terminal", spanName) {
+            let s = Summary(try TerminalBench.spanFrames(count: frames))
+            add("terminal", spanName + " (n=\(frames))",
+                meow: "p50 \(fmtMs(s.median)), p99 \(fmtMs(s.p99)), max \(fmtMs(s.max))", target: "< 1 ms", s.p99 < 0.001 ? .pass : .miss)
+        }
+
         let base = try baseWorkspace(large)
         let db = data.tmp("terminal.sqlite")
         try Files.copyDB(base, db)

@@ -74,6 +74,50 @@ enum TerminalBench {
         return samples
     }
 
+    /// The span screen at 200x60 on a 4 KB item holding 50 spans: each frame is one cursor
+    /// key (→ across the text, then ← back) handled and the whole grid laid out again, with
+    /// the spans coloured, the cursor revealed and the span list drawn.
+    static func spanFrames(count: Int) throws -> [Double] {
+        let g = try Guideline.parse("""
+            ---
+            name: bench-spans
+            title: Bench entities
+            task: spans
+            labels:
+              - {value: PER, hotkey: p, definition: A person.}
+              - {value: LOC, hotkey: l, definition: A place.}
+              - {value: ORG, hotkey: o, definition: An organisation.}
+              - {value: MISC, hotkey: m, definition: Anything else named.}
+            ---
+            Mark names.
+            """, file: "bench-spans.md")
+        let text = BenchData.longText(0)
+        let tokens = TextTokens(text)
+        let step = max(1, tokens.ranges.count / 50)
+        let spans = stride(from: 0, to: tokens.ranges.count, by: step).prefix(50).enumerated().map { i, t in
+            Span(start: tokens.ranges[t].lowerBound, end: tokens.ranges[min(t + 1, tokens.ranges.count - 1)].upperBound, label: g.labels[i % g.labels.count].value)
+        }
+        guard spans.count == 50, (try? g.validate(.spans(spans), comment: nil, text: text)) != nil else { throw BenchFailure("terminal: bad bench spans") }
+        let t0 = Date()
+        var state = LabelingState(project: BenchData.project, annotator: "alice", guideline: g, width: width, height: height, now: t0)
+        state.apply(.loaded(ScreenItem(id: "s1", text: text, draft: .spans(spans)), Progress(mine: 0, teamDone: 0, teamTotal: 3_000_000), canUndo: false), now: t0)
+        var screen = Screen(width: 0, height: 0)
+        state.render(into: &screen, now: t0)
+        var samples: [Double] = []
+        samples.reserveCapacity(count)
+        let sweep = tokens.ranges.count - 1
+        for i in 0..<count {
+            let key: Key = (i / sweep) % 2 == 0 ? .right : .left
+            let start = nowNs()
+            let now = Date()
+            _ = state.handle(key, now: now)
+            state.render(into: &screen, now: now)
+            samples.append(Double(nowNs() - start) / 1e9)
+        }
+        guard state.spans.count == 50, screen.lines.joined().contains("spans: [") else { throw BenchFailure("terminal: span frame lost its spans") }
+        return samples
+    }
+
     struct SessionResult {
         var startup: Double
         var frames: [Double]
