@@ -90,6 +90,12 @@ extension LabelingState {
     /// scale under it, the two candidates of a comparison), then the review context; with the
     /// line holding the span cursor.
     func itemLayout() -> (lines: [TextLayout.Line], cursorLine: Int?) {
+        let inputs = LayoutCache.Inputs(item: item, width: width, spans: spans, cursor: cursor, anchor: anchor, shownFirst: shownFirst,
+                                        guideline: guideline.contentHash)
+        return layoutCache.layout(for: inputs, computeItemLayout)
+    }
+
+    private func computeItemLayout() -> (lines: [TextLayout.Line], cursorLine: Int?) {
         guard let item else { return ([], nil) }
         var lines: [TextLayout.Line]
         var cursorLine: Int?

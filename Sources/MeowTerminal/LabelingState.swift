@@ -147,6 +147,9 @@ public struct LabelingState: Sendable {
     /// Compare tasks: whether the sides are shown in an order drawn per annotator and item
     /// (labeling), or as the data names them (the review screen, whose answers are in data terms).
     public var shuffleSides = true
+    /// The last item layout, shared by the key that moved the span cursor (to scroll it into
+    /// view) and the frame drawn after it, so a frame lays the text out once.
+    let layoutCache = LayoutCache()
     /// The guideline update the acknowledgement screen announces (nil: nothing changed while
     /// the screen was open, e.g. the first acknowledgement).
     public var guidelineNotice: GuidelineNotice?
@@ -208,4 +211,31 @@ public enum Event: Sendable {
     case blocked(Blocker)
     /// A qualification round finished with this submit.
     case qualificationFinished(QualificationSummary)
+}
+
+/// One remembered item layout with everything it was computed from. A class so the pure
+/// `render` can reuse what `handle` computed; copies of a state share it, which is safe since
+/// a layout is only reused for equal inputs. Guarded by a lock, as states are `Sendable`.
+final class LayoutCache: @unchecked Sendable {
+    struct Inputs: Equatable {
+        var item: ScreenItem?
+        var width: Int
+        var spans: [Span]
+        var cursor: Int
+        var anchor: Int?
+        var shownFirst: PairSide
+        var guideline: String
+    }
+    private let lock = NSLock()
+    private var inputs: Inputs?
+    private var layout: (lines: [TextLayout.Line], cursorLine: Int?) = ([], nil)
+
+    func layout(for key: Inputs, _ compute: () -> (lines: [TextLayout.Line], cursorLine: Int?)) -> (lines: [TextLayout.Line], cursorLine: Int?) {
+        lock.lock()
+        if inputs == key { defer { lock.unlock() }; return layout }
+        lock.unlock()
+        let fresh = compute()
+        lock.lock(); inputs = key; layout = fresh; lock.unlock()
+        return fresh
+    }
 }
