@@ -13,7 +13,7 @@ struct ReviewTaskTests {
 
     /// A project of `guideline` with one item answered differently by alice and bob, majority
     /// consensus run (a tie: the item waits for review).
-    func disputed(_ guideline: Guideline, text: String, _ alice: AnswerValue, _ bob: AnswerValue) throws -> Workspace {
+    func disputed(_ guideline: Guideline, text: String, _ alice: AnswerValue, _ bob: AnswerValue, carol: AnswerValue? = nil) throws -> Workspace {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let ws = try Workspace(path: dir + "/w.sqlite", create: true)
         try ws.createProject("p", guideline: guideline, by: "admin")
@@ -21,7 +21,7 @@ struct ReviewTaskTests {
         let line = try JSONSerialization.data(withJSONObject: ["id": "i1", "text": text])
         try line.write(to: URL(fileURLWithPath: file))
         _ = try ws.importItems(project: "p", reader: ItemReader(path: file, format: .jsonl), skipInvalid: false)
-        for (who, value) in [("alice", alice), ("bob", bob)] {
+        for (who, value) in [("alice", alice), ("bob", bob)] + (carol.map { [("carol", $0)] } ?? []) {
             try ws.acknowledge(project: "p", annotator: who)
             _ = try ws.claimNext(project: "p", annotator: who)
             _ = try ws.submit(project: "p", annotator: who, item: "i1", answer: Answer(value: value))
@@ -52,6 +52,18 @@ struct ReviewTaskTests {
         #expect(first.contains("bob: [Obama] PER 7:12"), "\(first)")
         #expect(try final(ws) == "0:12:PER,21:27:LOC")
         #expect(try ws.reviewQueue(project: "p").isEmpty)
+    }
+
+    /// Two of three agree: the reviewer starts from those spans, and Enter confirms them.
+    @Test func aSpansReviewerStartsFromTheConsensusSpans() throws {
+        let g = try Guideline.parse(Fixtures.spans.source.replacingOccurrences(of: "overlap: 2", with: "overlap: 3"))
+        let agreed = AnswerValue.spans([Span(start: 0, end: 12, label: "PER")])
+        let ws = try disputed(g, text: "Barack Obama visited Berlin.", agreed, .spans([Span(start: 7, end: 12, label: "PER")]), carol: agreed)
+        #expect(try ws.reviewQueue(project: "p").map(\.id) == ["i1"])
+        let t = try review(ws, keys: "<enter>")
+        let first = try #require(t.screens.first).lines.joined(separator: "\n")
+        #expect(first.contains("spans: [Barack Obama] PER"), "\(first)")
+        #expect(try final(ws) == "0:12:PER")
     }
 
     @Test func ratingsShowEachRatingWithItsNameAndADigitDecides() throws {
