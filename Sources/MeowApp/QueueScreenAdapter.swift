@@ -67,6 +67,8 @@ public final class QueueScreenAdapter: LabelingBackend {
         switch outcome {
         case .recorded:
             mine = mine.map { $0 + 1 }
+            submitted.append((item, answer.value))
+            if submitted.count > 100 { submitted.removeFirst() }
             return nil
         case .qualification(_, _, let result):
             return result.map(Self.summary)
@@ -94,10 +96,15 @@ public final class QueueScreenAdapter: LabelingBackend {
         }
     }
     public func undo() throws -> ScreenItem {
-        let item = screenItem(try blocking { try ws.undoLast(project: project.name, annotator: annotator) })
+        var item = screenItem(try blocking { try ws.undoLast(project: project.name, annotator: annotator) })
         mine = mine.map { max(0, $0 - 1) }
+        // The answer taken back comes back as the draft (spans to correct, not to mark again).
+        if let last = submitted.last, last.item == item.id { item.draft = last.value; submitted.removeLast() }
         return item
     }
+
+    /// This session's recent answers, newest last: what undo brings back as a draft.
+    private var submitted: [(item: String, value: AnswerValue)] = []
     public func releaseAll() throws { try ws.releaseAll(project: project.name, annotator: annotator) }
     public func canUndo() throws -> Bool { try ws.hasUndoableAnswer(project: project.name, annotator: annotator) }
 

@@ -302,7 +302,11 @@ extension LabelingState {
             item = next
             selected = []; comment = ""; unsure = false; unsureNote = ""; scroll = 0
             spans = []; cursor = 0; anchor = nil
-            if case .spans(let draft)? = next?.draft { spans = draft.sorted() }
+            switch next?.draft {
+            case .spans(let draft)?: spans = draft.sorted()
+            case .labels(let draft)? where guideline.task == .multilabel: selected = Set(draft)
+            default: break
+            }
             tokens = guideline.task == .spans ? next.map { TextTokens($0.text) } : nil
             shownFirst = next.map { shuffleSides ? Self.sideShownFirst(annotator: annotator, item: $0.id) : .a } ?? .a
             shownAt = now

@@ -12,8 +12,8 @@ public struct ScreenItem: Sendable, Equatable {
     public var context: [String] = []
     /// Metadata fields the guideline asks to show, in its order.
     public var fields: [(name: String, value: String)]
-    /// An answer the screen starts from (the review screen: the consensus spans so far, which
-    /// the reviewer corrects rather than marks again).
+    /// An answer the screen starts from: on the review screen the consensus spans so far, after
+    /// undo the answer taken back (spans or multi-label choices to correct, not redo).
     public var draft: AnswerValue?
     public init(id: String, text: String, fields: [(name: String, value: String)] = [], kind: ItemKind = .item, context: [String] = [], draft: AnswerValue? = nil) {
         self.id = id; self.text = text; self.fields = fields; self.kind = kind; self.context = context; self.draft = draft

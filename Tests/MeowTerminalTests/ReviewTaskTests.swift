@@ -85,3 +85,28 @@ struct ReviewTaskTests {
         #expect(try final(ws) == "b")
     }
 }
+
+@Suite("Undo on the span screen")
+struct SpanUndoTests {
+    /// Undo brings the item back with the spans that were taken back, ready to correct.
+    @Test func undoBringsTheSpansBackToCorrect() throws {
+        let dir = NSTemporaryDirectory() + "meow-undo-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let ws = try Workspace(path: dir + "/w.sqlite", create: true)
+        try ws.createProject("p", guideline: Fixtures.spans, by: "admin")
+        let file = dir + "/items.jsonl"
+        try "{\"id\":\"n1\",\"text\":\"Barack Obama visited Berlin.\"}\n{\"id\":\"n2\",\"text\":\"Nothing here.\"}".write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: file, format: .jsonl), skipInvalid: false)
+        try ws.acknowledge(project: "p", annotator: "alice")
+        let project = try ws.project("p")
+        // Mark Barack Obama PER, submit; undo; relabel it ORG (the same stretch), submit again.
+        let terminal = InMemoryTerminal(width: 80, height: 24, keys: Key.sequence("]p<enter>u<enter>"))
+        let state = LabelingState(project: "p", annotator: "alice", guideline: project.guideline, width: 80, height: 24)
+        let session = LabelingSession(state: state, terminal: terminal, backend: QueueScreenAdapter(workspace: ws, project: project, annotator: "alice"))
+        try session.run()
+        let afterUndo = terminal.screens[terminal.screens.count - 2].lines.joined(separator: "\n")
+        #expect(afterUndo.contains("item n1") && afterUndo.contains("spans: [Barack Obama] PER"), "\(afterUndo)")
+        let stored = try ws.db.rows("SELECT label FROM annotation").map { try $0.text("label") }
+        #expect(stored == ["0:12:PER"])
+    }
+}
