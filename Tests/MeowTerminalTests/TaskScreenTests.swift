@@ -235,6 +235,13 @@ struct TaskSnapshotTests {
         try snap.check("spans-cjk-80x24", s)
     }
 
+    /// The smallest window: the key line keeps how to leave, the chips stay the legend.
+    @Test func spansAt60x16() throws {
+        var s = Self.spansState(width: 60, height: 16, text: Fixtures.newsText)
+        _ = s.press("]p<right><right>l")
+        try snap.check("spans-60x16", s)
+    }
+
     @Test func rateAt80x24() throws {
         try snap.check("rate-80x24", Fixtures.state(Fixtures.rate, text: "Q: How long do I boil an egg? A: About nine minutes for a hard egg."))
     }
