@@ -39,6 +39,7 @@ struct Agreement: ParsableCommand {
         let names = annotators.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         var ratings: Ratings
         let title: String
+        var task = TaskAgreement()
         if let input {
             let orderList = order.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             let scale: LabelScale?
@@ -58,6 +59,7 @@ struct Agreement: ParsableCommand {
                     }
                 } catch { throw UserFacingError(error.description) }
             }
+            task = try ws.taskAgreement(project: project!, guidelineVersion: guidelineVersion, annotators: names, ratings: ratings)
             title = "Agreement — \(project!)" + (guidelineVersion.map { " (guideline v\($0))" } ?? "")
         }
         let report = AgreementReport(ratings, bootstrapSamples: bootstrap, seed: seed)
@@ -67,10 +69,12 @@ struct Agreement: ParsableCommand {
             try file.commit()
         }
         if json {
-            try printJSON(report)
+            try printJSON(AgreementOutput(report: report, task: task))
         } else {
             out(title)
             out(report.text())
+            let extra = task.text()
+            if !extra.isEmpty { out(""); out(extra) }
         }
     }
 }
