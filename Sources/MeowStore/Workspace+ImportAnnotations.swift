@@ -75,7 +75,8 @@ extension Workspace {
                     lastText = (item, text)
                 }
                 do {
-                    guard let parsed = AnswerValue(column: label, task: .spans) else { throw AnswerError.wrongKind(task: .spans) }
+                    // "-": no spans (a long-format file has no empty labels).
+                    guard let parsed = AnswerValue(column: label == "-" ? "" : label, task: .spans) else { throw AnswerError.wrongKind(task: .spans) }
                     let value = try p.guideline.validate(parsed, comment: "imported", text: text)
                     return .valid(column: value.labelColumn, json: value.json)
                 } catch {
