@@ -148,7 +148,7 @@ final class Suite {
                 switch section {
                 case "import": try importSection()
                 case "claim": try claimSection()
-                case "agreement": try agreementSection()
+                case "agreement": try agreementSection(); spanAgreementRow()
                 case "export": try exportSection()
                 case "terminal": try terminalSection()
                 case "memory": try memorySection()

@@ -65,7 +65,10 @@ struct Agreement: ParsableCommand {
         let report = AgreementReport(ratings, bootstrapSamples: bootstrap, seed: seed)
         if let html {
             let file = try OutputFile(html, protecting: [workspace.filePath])
-            try file.write(report.html(title: title, ratings: ratings))
+            var page = report.html(title: title, ratings: ratings)
+            // The task's sections (spans, position bias, per-label alpha) before the end of the body.
+            if let end = page.range(of: "</body>", options: .backwards) { page.insert(contentsOf: task.htmlSection(), at: end.lowerBound) }
+            try file.write(page)
             try file.commit()
         }
         if json {

@@ -146,3 +146,13 @@ struct TaskTypesCLITests {
         #expect(try Meow.run(["export", "ents", "--split", "test", "--format", "conll", "--out", "t.conll"], in: dir.path).status == 0)
     }
 }
+
+extension TaskTypesCLITests {
+    @Test func htmlReportHoldsTheTaskSections() throws {
+        let r = try Meow.run(["agreement", "ents", "--html", "a.html"], in: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let page = try String(contentsOfFile: dir.path + "/a.html", encoding: .utf8)
+        #expect(page.contains("<h2>Task agreement</h2>") && page.contains("span F1, overlap match"))
+        #expect(page.range(of: "Task agreement")!.lowerBound < page.range(of: "</body>")!.lowerBound)
+    }
+}

@@ -113,6 +113,17 @@ public struct TaskAgreement: Sendable {
     }
 }
 
+extension TaskAgreement {
+    /// The sections for the HTML report: the text form, escaped, under a heading (empty when
+    /// the task adds nothing).
+    public func htmlSection() -> String {
+        let t = text()
+        guard !t.isEmpty else { return "" }
+        let escaped = t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        return "<h2>Task agreement</h2>\n<pre>" + escaped + "</pre>\n"
+    }
+}
+
 /// The report and the task's sections as one JSON object.
 public struct AgreementOutput: Encodable, Sendable {
     public let report: AgreementReport
