@@ -35,12 +35,39 @@ public struct NominalUnitAlpha: Sendable {
         }
     }
 
-    /// Adds one unit by its values (codes in any order): counted, then `add(counts:)`.
+    /// Adds one unit by its values (codes in any order), without allocating: equal pairs are
+    /// counted directly (Σ_c n_uc (n_uc − 1) = the ordered pairs of equal values).
+    public mutating func add(values: UnsafeBufferPointer<Int32>) {
+        let m = values.count
+        guard m >= 2 else { return }
+        units += 1
+        self.values += m
+        var equalPairs = 0
+        for i in 0..<m {
+            let v = Int(values[i])
+            if v >= marginals.count { marginals += Array(repeating: 0, count: v + 1 - marginals.count) }
+            marginals[v] += 1
+            for j in (i + 1)..<m where values[j] == values[i] { equalPairs += 2 }
+        }
+        agreeing += Double(equalPairs) / Double(m - 1)
+    }
+
+    /// Adds one unit by its values (codes in any order).
     public mutating func add(values: [Int32]) {
-        guard values.count >= 2, let top = values.max() else { return }
-        var counts = Array(repeating: 0, count: Int(top) + 1)
-        for v in values { counts[Int(v)] += 1 }
-        add(counts: counts)
+        values.withUnsafeBufferPointer { add(values: $0) }
+    }
+
+    /// Adds the counts of units seen by another accumulator whose value `c` is this one's
+    /// `recode[c]` (the codes of two halves counted apart).
+    mutating func merge(_ other: NominalUnitAlpha, recode: [Int32]) {
+        units += other.units
+        values += other.values
+        agreeing += other.agreeing
+        for (c, n) in other.marginals.enumerated() where n > 0 {
+            let mine = Int(recode[c])
+            if mine >= marginals.count { marginals += Array(repeating: 0, count: mine + 1 - marginals.count) }
+            marginals[mine] += n
+        }
     }
 
     /// Alpha; nil without pairable units or when every value is the same (no expected

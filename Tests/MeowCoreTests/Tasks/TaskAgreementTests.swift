@@ -116,4 +116,45 @@ import MeowCore
         #expect(((spans["per_label"] as? [String: Any])?["PER"] as? [String: Any])?["overlap_f1"] as? Double == 0.8)
         #expect(task.text().contains("span F1, exact match"))
     }
+
+    @Test func twoHalvesGiveTheSameCountsAsOnePass() {
+        // 20,000+ items are counted in two halves at once; the small path counts in one.
+        var rng = SplitMix64(seed: 3)
+        var data: [SpanItemAnswers] = []
+        for i in 0..<20_002 {
+            let labels = ["PER", "LOC", "ORG", "MISC"]
+            func answer(_ who: String) -> AnnotatorSpans {
+                var spans: [Span] = []
+                if rng.next() % 3 != 0 { spans.append(Span(start: 0, end: 5, label: labels[Int(rng.next() % 4)])) }
+                if rng.next() % 2 == 0 { spans.append(Span(start: 9, end: 14 + Int(rng.next() % 2) * 7, label: labels[Int(rng.next() % 4)])) }
+                return AnnotatorSpans(annotator: who, spans: spans)
+            }
+            data.append(SpanItemAnswers(item: "\(i)", text: "Alice met Bobby in Paris", answers: ["a", "b", "c", "d"].prefix(2 + i % 3).map(answer)))
+        }
+        let whole = SpanAgreement(data), parts = [SpanAgreement(Array(data[..<10_001])), SpanAgreement(Array(data[10_001...]))]
+        #expect(whole.exact.matched == parts.map(\.exact.matched).reduce(0, +) && whole.overlap.spans == parts.map(\.overlap.spans).reduce(0, +))
+        #expect(whole.tokens == parts.map(\.tokens).reduce(0, +) && whole.items == 20_002)
+        // Token alpha from the merged halves equals alpha over the same units counted in one pass.
+        var one = NominalUnitAlpha()
+        for item in data {
+            let tokens = TextTokens(item.text ?? "")
+            for r in tokens.ranges {
+                let values = item.answers.map { a -> Int32 in
+                    guard let s = a.spans.first(where: { $0.start < r.upperBound && r.lowerBound < $0.end }) else { return 0 }
+                    return Int32(["PER", "LOC", "ORG", "MISC"].firstIndex(of: s.label) ?? 0) + 1
+                }
+                one.add(values: values)
+            }
+        }
+        #expect(abs((whole.tokenAlpha ?? -9) - (one.alpha ?? 9)) < 1e-9)
+        let perLabel = Dictionary(uniqueKeysWithValues: whole.perLabel.map { ($0.label, $0.exact) })
+        #expect(perLabel.values.map(\.matched).reduce(0, +) == whole.exact.matched)
+    }
+
+    @Test func asciiTokensMatchTheGeneralRules() {
+        for text in ["Hello, world! It's 3.5 km_away.", "a\tb\r\nc\u{7}d  e#f*g", "", "   ", "x", "(ok) [no] {maybe} ~^`|"] {
+            #expect(TextTokens.ranges(of: text) == TextTokens(text).ranges, "\(text)")
+        }
+        #expect(TextTokens.ranges(of: "Tōkyō 東京 👍🏽") == TextTokens("Tōkyō 東京 👍🏽").ranges)
+    }
 }
