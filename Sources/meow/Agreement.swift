@@ -75,7 +75,7 @@ struct Agreement: ParsableCommand {
             try printJSON(AgreementOutput(report: report, task: task))
         } else {
             out(title)
-            out(report.text())
+            out(report.text(labelSections: task.spans == nil))
             let extra = task.text()
             if !extra.isEmpty { out(""); out(extra) }
         }

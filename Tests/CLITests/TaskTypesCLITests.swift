@@ -72,6 +72,9 @@ struct TaskTypesCLITests {
         #expect(((spans["per_label"] as? [String: Any])?["PER"] as? [String: Any])?["exact_f1"] as? Double == 1)
         let text = try Meow.run(["agreement", "ents"], in: dir.path)
         #expect(text.stdout.contains("span F1, exact match") && text.stdout.contains("alice / bob"))
+        // Whole span sets are not labels: no per-label table listing every distinct answer.
+        #expect((s["per_label"] as? [String: Any])?.isEmpty == true && !text.stdout.contains("Per label (annotations"))
+        #expect(try json(["agreement", "helpful", "--json"])["per_label"].map { ($0 as? [String: Any])?.count } == 5)
 
         // Ratings: ordinal and interval alpha on the scale (krippendorff 0.8: 0.7577097505668935, 0.8201335877862596).
         let r = try json(["agreement", "helpful", "--json"])

@@ -299,5 +299,5 @@ struct SpanTally {
 
 extension Array where Element == Span {
     /// Whether the spans are in canonical order already (answers from the store are).
-    var isSorted: Bool { zip(self, dropFirst()).allSatisfy { !($1 < $0) } }
+    public var isSorted: Bool { zip(self, dropFirst()).allSatisfy { !($1 < $0) } }
 }

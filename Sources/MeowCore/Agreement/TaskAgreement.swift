@@ -7,7 +7,8 @@ import Foundation
 /// JSON, beside the report's own fields: `spans` {`items`, `annotators`, `spans`,
 /// `exact` and `overlap` {`f1`, `matched`, `spans`}, `per_label` {LABEL: {`spans`, `exact_f1`,
 /// `overlap_f1`}}, `pairwise` [{`a`, `b`, `items`, `exact_f1`, `overlap_f1`}], `token_alpha`,
-/// `tokens`}; `comparison` {`position_bias` {`decisive`, `preferred_first`, `not_counted`,
+/// `tokens`} (and the report's `per_label` is then empty: a whole set of spans is not a label);
+/// `comparison` {`position_bias` {`decisive`, `preferred_first`, `not_counted`,
 /// `rate`}}; `multilabel` {`per_label` {LABEL: {`alpha`, `answers`}}, `mean_alpha`}.
 public struct TaskAgreement: Sendable {
     public var spans: SpanAgreement?
@@ -130,6 +131,9 @@ public struct AgreementOutput: Encodable, Sendable {
     public let task: TaskAgreement
     public init(report: AgreementReport, task: TaskAgreement) { self.report = report; self.task = task }
     public func encode(to encoder: any Encoder) throws {
+        var report = report
+        // Whole span sets are not labels: `per_label` would list every distinct answer.
+        report.omitsPerLabel = task.spans != nil
         try report.encode(to: encoder)
         try task.encode(into: encoder)
     }
