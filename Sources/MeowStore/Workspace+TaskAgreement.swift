@@ -41,7 +41,7 @@ extension Workspace {
             """
         var args: [SQLValue] = [.int(projectID)]
         if let guidelineVersion { sql += " AND a.guideline_version = ?"; args.append(.int(Int64(guidelineVersion))) }
-        sql += " ORDER BY a.item_id, a.annotator"
+        sql += " ORDER BY a.item_id"
         let s = try db.statement(sql)
         try s.bind(args)
         let cItem = try s.column("item_id"), cExt = try s.column("external_id"), cText = try s.column("text")
@@ -49,8 +49,9 @@ extension Workspace {
         var out: [SpanItemAnswers] = []
         var current: Int64 = -1
         var labels = SpanLabelNames()
+        var names = SpanLabelNames()  // annotator names: a few, made once each
         while try s.step() {
-            let annotator = try s.text(cAnnotator)
+            let annotator = s.withTextBytes(cAnnotator) { names.name($0) }
             if let annotators, !annotators.contains(annotator) { continue }
             guard let spans = s.withTextBytes(cLabel, { labels.spans(in: $0) }) else { continue }
             let id = try s.integer(cItem)
@@ -67,9 +68,13 @@ extension Workspace {
 /// Parses label columns (`start:end:label,…`) from bytes, making each label's `String` once.
 struct SpanLabelNames {
     private var known: [(bytes: [UInt8], name: String)] = []
+    private var lastHit: Int?
 
-    private mutating func name(_ bytes: UnsafeRawBufferPointer) -> String {
-        for k in known where k.bytes.count == bytes.count && k.bytes.elementsEqual(bytes) { return k.name }
+    /// The string of these bytes, made once for the first 256 distinct ones.
+    mutating func name(_ bytes: UnsafeRawBufferPointer) -> String {
+        // Most recent first: rows come grouped, so the last name found is usually the next.
+        if let last = lastHit, known[last].bytes.count == bytes.count, known[last].bytes.elementsEqual(bytes) { return known[last].name }
+        for (i, k) in known.enumerated() where k.bytes.count == bytes.count && k.bytes.elementsEqual(bytes) { lastHit = i; return k.name }
         let name = String(decoding: bytes, as: UTF8.self)
         if known.count < 256 { known.append((Array(bytes), name)) }
         return name
