@@ -20,7 +20,8 @@ extension Workspace {
         let guideline = try guidelineVersion.map { try project(p, atVersion: $0).guideline } ?? p.guideline
         let order = guideline.labels.map { renames[$0.value] ?? $0.value }
         var builder = RatingsBuilder(labels: order)
-        if guideline.task == .classify {
+        // Ratings: the scale's points are numbers (`number` = the point), as for classify labels.
+        if guideline.task == .classify || guideline.task == .rate {
             let numbers = guideline.labels.compactMap(\.number)
             if numbers.count == order.count {
                 builder.labelValues = numbers

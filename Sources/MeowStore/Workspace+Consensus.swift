@@ -71,7 +71,7 @@ extension Workspace {
                 VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
                 ON CONFLICT(item_id) DO UPDATE SET label = excluded.label, value = excluded.value, decision = excluded.decision, method = excluded.method,
                     confidence = excluded.confidence, decided_by = NULL, note = excluded.note, decided_at = excluded.decided_at
-                """, .int(itemID), .int(p.id), .of(c.label), .of(c.label.map { AnswerValue.labels(AnswerValue.labels(inColumn: $0)).json }), .of(c.decision?.rawValue), .text(method), .double(c.confidence),
+                """, .int(itemID), .int(p.id), .of(c.label), .of(c.label.map { Self.valueJSON(column: $0, task: p.guideline.task) }), .of(c.decision?.rawValue), .text(method), .double(c.confidence),
                        c.tied.isEmpty ? .of(c.reason) : .text("tie: " + c.tied.joined(separator: ", ")), .text(now))
             stored += 1
         }
@@ -87,7 +87,9 @@ extension Workspace {
         var accuracy: [(String, Double)] = []
         switch method {
         case "majority":
-            results = majorityVote(answers.map { ($0.item, $0.label) })
+            results = taskMajority(p, answers.map { ($0.item, $0.label) })
+        case "dawid-skene" where p.guideline.task == .spans:
+            throw StoreError.incompatibleGuideline("dawid-skene treats an answer as one label; spans are reconciled span by span with --method majority")
         case "dawid-skene":
             let labelOrder = Array(Set(p.guideline.labels.map(\.value) + answers.map(\.label))).sorted { a, b in
                 let ia = p.guideline.labels.firstIndex { $0.value == a } ?? Int.max, ib = p.guideline.labels.firstIndex { $0.value == b } ?? Int.max
@@ -117,6 +119,21 @@ extension Workspace {
         let least = results.sorted { ($0.confidence, $0.item) < ($1.confidence, $1.item) }.prefix(5).map { ($0.item, $0.label, $0.confidence) }
         return ConsensusSummary(method: method, items: results.count, resolved: resolved, disputed: results.count - resolved,
                                 keptReviewerDecisions: stored.kept, annotatorAccuracy: accuracy, leastConfident: Array(least))
+    }
+
+    /// The majority method of the project's task: plurality of whole answers (classify,
+    /// multi-label, compare: ties go to review), span-level majority, or the median rating.
+    func taskMajority(_ p: Project, _ votes: [(item: String, label: String)]) -> [Consensus] {
+        switch p.guideline.task {
+        case .classify, .multilabel, .compare: return majorityVote(votes)
+        case .spans: return spanMajority(votes)
+        case .rate: return medianRating(votes, maxSpread: p.guideline.reviewSpread)
+        }
+    }
+
+    /// The `value` JSON of a final label column for a task.
+    static func valueJSON(column: String, task: Guideline.Task) -> String {
+        (AnswerValue(column: column, task: task) ?? .labels(AnswerValue.labels(inColumn: column))).json
     }
 
     // MARK: Review
@@ -149,29 +166,27 @@ extension Workspace {
         guard role == .reviewer || role == .admin else {
             throw StoreError.notAllowed(user: reviewer, action: "review", admins: try db.rows("SELECT name FROM member WHERE project_id = ? AND role IN ('admin', 'reviewer') ORDER BY name", .int(p.id)).map { try $0.text("name") })
         }
-        // Any task's answer, in its label-column form (spans are checked against the item's text).
-        guard let text = try db.rows("SELECT text FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(externalID)).first?.text("text") else {
-            throw StoreError.unknownItem(project: name, item: externalID)
-        }
-        let value: AnswerValue
-        do {
-            guard let given = AnswerValue(column: label, task: p.guideline.task) else { throw AnswerError.wrongKind(task: p.guideline.task) }
-            value = try p.guideline.validate(given, comment: note ?? "review", text: text)
-        } catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
         try db.write { tx in
-            guard let itemID = try db.scalarInt("SELECT id FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(externalID)) else {
+            guard let item = try db.row("SELECT id, text FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(externalID)) else {
                 throw StoreError.unknownItem(project: name, item: externalID)
             }
+            let itemID = try item.int("id")
+            // Any task's answer: a label set, spans (checked against the text), a rating, a choice.
+            let decided: AnswerValue
+            do {
+                guard let parsed = AnswerValue(column: label, task: p.guideline.task) else { throw AnswerError.wrongKind(task: p.guideline.task) }
+                decided = try p.guideline.validate(parsed, comment: note ?? "review", text: try item.text("text"))
+            } catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
             let old = try finalLabelValue(itemID: itemID)
             try recordHistory(projectID: p.id, itemID: itemID, subject: .finalLabel, annotator: nil, old: old?.json,
-                              new: FinalLabelValue(label: value.labelColumn, decision: "reviewer", method: "review", decidedBy: reviewer, note: note).json,
+                              new: FinalLabelValue(label: decided.labelColumn, decision: "reviewer", method: "review", decidedBy: reviewer, note: note).json,
                               action: "review", actor: reviewer, reason: note, in: tx)
             try db.run("""
                 INSERT INTO final_label(item_id, project_id, label, value, decision, method, confidence, decided_by, note, decided_at)
                 VALUES (?, ?, ?, ?, 'reviewer', 'review', 1.0, ?, ?, ?)
                 ON CONFLICT(item_id) DO UPDATE SET label = excluded.label, value = excluded.value, decision = 'reviewer', method = 'review', confidence = 1.0,
                     decided_by = excluded.decided_by, note = excluded.note, decided_at = excluded.decided_at
-                """, .int(itemID), .int(p.id), .text(value.labelColumn), .text(value.json), .text(reviewer), .of(note.flatMap { $0.isEmpty ? nil : $0 }), .text(Workspace.now()))
+                """, .int(itemID), .int(p.id), .text(decided.labelColumn), .text(decided.json), .text(reviewer), .of(note.flatMap { $0.isEmpty ? nil : $0 }), .text(Workspace.now()))
         }
     }
 
@@ -188,7 +203,7 @@ extension Workspace {
             }
             try db.run("DELETE FROM final_label WHERE item_id = ? AND decision = 'reviewer'", .int(itemID))
             let votes = try db.rows("SELECT label FROM annotation WHERE item_id = ?", .int(itemID)).map { (externalID, try $0.text("label")) }
-            _ = try storeConsensus(p, majorityVote(votes), method: "majority", actor: user, action: "review-undo", in: tx)
+            _ = try storeConsensus(p, taskMajority(p, votes), method: "majority", actor: user, action: "review-undo", in: tx)
         }
     }
 

@@ -29,6 +29,14 @@ extension Workspace {
                               sink: (inout [UInt8]) throws -> Void) throws -> ExportReport {
         let p = try project(name)
         try requireAdmin(user, project: p, to: "export")
+        // The task formats hold final values only, of their own task.
+        if format == .conll || format == .pairs {
+            let needs: Guideline.Task = format == .conll ? .spans : .compare
+            if p.guideline.task != needs {
+                throw StoreError.incompatibleGuideline("--format \(format.rawValue) is for \(needs.rawValue) projects; '\(name)' is a \(p.guideline.task.rawValue) project")
+            }
+            if raw { throw StoreError.incompatibleGuideline("--format \(format.rawValue) writes final values; --raw exports every answer as jsonl or csv") }
+        }
         var report = ExportReport(split: split)
         let set = try frozenSet(project: name, named: frozen)
         report.frozenSet = set
@@ -112,6 +120,11 @@ extension Workspace {
             report.items += 1
             if out.format == .jsonl {
                 out.bytes.append(contentsOf: Array(try r.text("record").utf8)); out.bytes.append(0x0A)
+            } else if out.format == .conll || out.format == .pairs {
+                let obj = (try? JSONSerialization.jsonObject(with: Data(r.text("record").utf8)) as? [String: Any]) ?? [:]
+                let text = obj["text"] as? String ?? "", label = obj["label"] as? String ?? ""
+                guard let line = Self.taskLine(out.format, item: try r.text("external_id"), text: text, label: label) else { continue }
+                out.bytes.append(contentsOf: Array(line.utf8))
             } else {
                 let obj = (try? JSONSerialization.jsonObject(with: Data(r.text("record").utf8)) as? [String: Any]) ?? [:]
                 CSVText.appendRow([try r.text("external_id"), obj["text"] as? String ?? "", obj["label"] as? String ?? "", obj["decision"] as? String ?? "",
@@ -125,14 +138,15 @@ extension Workspace {
     /// Every answer, in one streaming pass (a query per item was a quarter of the time).
     func writeAnswers(_ p: Project, frozen: FrozenSide, split: Split, to out: inout ExportBuffer, report: inout ExportReport) throws {
         let s = try db.statement("""
-            SELECT i.id, i.external_id, i.text, i.metadata, f.label AS final_label, a.annotator, a.label, a.comment, a.unsure, a.created_at,
+            SELECT i.id, i.external_id, i.text, i.metadata, f.label AS final_label, a.annotator, a.label, a.value, a.comment, a.unsure, a.created_at,
                    a.guideline_version\(frozen.groupColumns)
             FROM annotation a JOIN item i ON i.id = a.item_id LEFT JOIN final_label f ON f.item_id = i.id
             WHERE a.project_id = ? ORDER BY i.qkey, a.annotator
             """)
         try s.bind(frozen.groupArgs + [.int(p.id)])
         let cID = try s.column("id"), cExt = try s.column("external_id"), cText = try s.column("text"), cMeta = try s.column("metadata")
-        let cFinal = try s.column("final_label"), cAnnotator = try s.column("annotator"), cLabel = try s.column("label")
+        let cFinal = try s.column("final_label"), cAnnotator = try s.column("annotator"), cLabel = try s.column("label"), cValue = try s.column("value")
+        let task = p.guideline.task
         let cComment = try s.column("comment"), cUnsure = try s.column("unsure"), cCreated = try s.column("created_at"), cVersion = try s.column("guideline_version")
         let cGroups = try frozen.rule.frozenGroups.indices.map { try s.column("group_\($0)") }
         var current: Int64 = -1
@@ -150,6 +164,7 @@ extension Workspace {
             let unsure = try s.integer(cUnsure) != 0, created = try s.text(cCreated), version = try s.integer(cVersion)
             if out.format == .jsonl {
                 var line = "{\"item\":\(JSONText.quoted(ext)),\"text\":\(JSONText.quoted(text)),\"annotator\":\(JSONText.quoted(annotator)),\"label\":\(JSONText.quoted(label))"
+                line += TaskExport.jsonFields(task: task, column: label, valueJSON: s.string(cValue), text: text)
                 line += ",\"comment\":\(comment.map(JSONText.quoted) ?? "null"),\"unsure\":\(unsure),\"created_at\":\(JSONText.quoted(created)),\"guideline_version\":\(version),\"split\":\(JSONText.quoted(rowSplit))"
                 if let m = s.string(cMeta) { line += ",\"metadata\":" + JSONText.escapingC1(m) }
                 out.bytes.append(contentsOf: Array((line + "}\n").utf8))
@@ -185,10 +200,14 @@ extension Workspace {
             let decision = s.string(cDecision), confidence = s.double(cConfidence)
             if out.format == .jsonl {
                 var line = "{\"item\":" + JSONText.quoted(ext) + ",\"text\":" + JSONText.quoted(text) + ",\"label\":" + JSONText.quoted(label)
+                line += TaskExport.jsonFields(task: p.guideline.task, column: label, text: text)
                 line += ",\"decision\":" + (decision.map(JSONText.quoted) ?? "null") + ",\"confidence\":" + String(confidence)
                 if split == .all { line += ",\"split\":" + JSONText.quoted(rowSplit) }
                 if let metadata { line += ",\"metadata\":" + JSONText.escapingC1(metadata) }
                 out.bytes.append(contentsOf: Array((line + "}\n").utf8))
+            } else if out.format == .conll || out.format == .pairs {
+                guard let line = Self.taskLine(out.format, item: ext, text: text, label: label) else { continue }
+                out.bytes.append(contentsOf: Array(line.utf8))
             } else {
                 CSVText.appendRow([ext, text, label, decision ?? "", String(confidence), rowSplit], to: &out.bytes)
             }
@@ -196,6 +215,20 @@ extension Workspace {
             try out.flush()
         }
         return trainTexts
+    }
+}
+
+extension Workspace {
+    /// An item's final value in a task format: its CoNLL lines, or its preference pair (nil:
+    /// not a decisive choice, left out of a pairs export).
+    static func taskLine(_ format: ExportFormat, item: String, text: String, label: String) -> String? {
+        switch format {
+        case .conll:
+            guard case .spans(let spans)? = AnswerValue(column: label, task: .spans) else { return nil }
+            return TaskExport.conll(text: text, spans: spans)
+        case .pairs: return TaskExport.pair(item: item, text: text, choice: label)
+        case .jsonl, .csv: return nil
+        }
     }
 }
 

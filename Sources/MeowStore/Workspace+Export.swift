@@ -3,11 +3,14 @@ import MeowCore
 
 /// Output formats for exports.
 public enum ExportFormat: String, Sendable, CaseIterable {
-    case jsonl, csv
+    /// `conll`: spans projects, a token per line with its BIO tag. `pairs`: compare projects,
+    /// `{"item","prompt","chosen","rejected"}` per decisive final choice.
+    case jsonl, csv, conll, pairs
     public static func from(path: String) -> ExportFormat? {
         switch path.split(separator: ".").last?.lowercased() {
         case "jsonl", "ndjson": return .jsonl
         case "csv": return .csv
+        case "conll": return .conll
         default: return nil
         }
     }

@@ -19,6 +19,10 @@ extension Workspace {
     public func importItems(project name: String, reader: ItemReader, skipInvalid: Bool,
                             progress: ((Int) -> Void)? = nil) throws -> ImportSummary {
         let project = try project(name)
+        // A compare item's text is its pair's canonical JSON; plain text would not decode.
+        if (project.guideline.task == .compare) != reader.pairs {
+            throw ImportError(file: reader.path, line: nil, message: "project '\(name)' is a \(project.guideline.task.rawValue) project; read the file \(reader.pairs ? "as text items" : "as compare items (fields a, b, prompt)")")
+        }
         var summary = ImportSummary()
         // A bigger page cache (32 MiB) for the one big transaction: random-keyed index inserts
         // (the text hash) otherwise spill dirty pages to the WAL again and again (with the 2 MiB

@@ -63,6 +63,26 @@ extension Workspace {
                 try insert.bind(value, at: Int32(index))
             }
             var itemIDs: [String: Int64] = [:]  // the items this file names, looked up once each
+            let spanTask = p.guideline.task == .spans
+            var lastText: (item: String, text: String)?
+            func checkSpans(_ label: String, item: String, line: Int) throws -> CheckedLabel {
+                let text: String
+                if let last = lastText, last.item == item { text = last.text } else {
+                    guard let row = try db.row("SELECT text FROM item WHERE project_id = ? AND external_id = ?", .int(p.id), .text(item)) else {
+                        throw ImportError(file: path, line: line, message: "no item '\(item)' in project '\(p.name)' (import the items first)")
+                    }
+                    text = try row.text("text")
+                    lastText = (item, text)
+                }
+                do {
+                    // "-": no spans (a long-format file has no empty labels).
+                    guard let parsed = AnswerValue(column: label == "-" ? "" : label, task: .spans) else { throw AnswerError.wrongKind(task: .spans) }
+                    let value = try p.guideline.validate(parsed, comment: "imported", text: text)
+                    return .valid(column: value.labelColumn, json: value.json)
+                } catch {
+                    return .invalid("\(error)")
+                }
+            }
             while let row = try nextRow() {
                 let (item, annotator, label, line) = (row.item, row.annotator, row.label, row.line)
                 summary.read += 1
@@ -73,7 +93,10 @@ extension Workspace {
                     validNames.insert(annotator)
                 }
                 let answer: CheckedLabel
-                if let known = checkedLabels[label] { answer = known } else {
+                if spanTask {
+                    // Spans are checked against their item's text (offsets, token edges): per row.
+                    answer = try checkSpans(label, item: item, line: line)
+                } else if let known = checkedLabels[label] { answer = known } else {
                     do {
                         guard let parsed = AnswerValue(column: label, task: p.guideline.task) else {
                             throw AnswerError.wrongKind(task: p.guideline.task)

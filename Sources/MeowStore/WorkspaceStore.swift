@@ -48,6 +48,7 @@ public protocol ProjectAdministration: AnyObject {
 /// From answers to data: agreement, consensus, review, freezing, exports, history.
 public protocol DatasetStore: AnyObject {
     func agreementRatings(project: String, guidelineVersion: Int?, annotators: [String]?) throws -> Ratings
+    func taskAgreement(project: String, guidelineVersion: Int?, annotators: [String]?, ratings: Ratings) throws -> TaskAgreement
     func consensus(project: String, method: String, by user: String) throws -> ConsensusSummary
     func reviewQueue(project: String, below threshold: Double, limit: Int) throws -> [ReviewItem]
     func decide(project: String, item: String, label: String, note: String?, by reviewer: String) throws

@@ -3,7 +3,7 @@ import Foundation
 import MeowStore
 
 struct SuiteOptions {
-    static let sections = ["import", "claim", "agreement", "export", "terminal", "memory"]
+    static let sections = ["import", "claim", "agreement", "spans", "export", "terminal", "memory"]
     var quick = false
     var only: [String] = SuiteOptions.sections
     var claimSeconds: Double?
@@ -149,6 +149,7 @@ final class Suite {
                 case "import": try importSection()
                 case "claim": try claimSection()
                 case "agreement": try agreementSection()
+                case "spans": spanAgreementRow()
                 case "export": try exportSection()
                 case "terminal": try terminalSection()
                 case "memory": try memorySection()

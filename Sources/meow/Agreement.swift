@@ -39,6 +39,7 @@ struct Agreement: ParsableCommand {
         let names = annotators.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         var ratings: Ratings
         let title: String
+        var task = TaskAgreement()
         if let input {
             let orderList = order.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             let scale: LabelScale?
@@ -58,19 +59,25 @@ struct Agreement: ParsableCommand {
                     }
                 } catch { throw UserFacingError(error.description) }
             }
+            task = try ws.taskAgreement(project: project!, guidelineVersion: guidelineVersion, annotators: names, ratings: ratings)
             title = "Agreement — \(project!)" + (guidelineVersion.map { " (guideline v\($0))" } ?? "")
         }
         let report = AgreementReport(ratings, bootstrapSamples: bootstrap, seed: seed)
         if let html {
             let file = try OutputFile(html, protecting: [workspace.filePath])
-            try file.write(report.html(title: title, ratings: ratings))
+            var page = report.html(title: title, ratings: ratings)
+            // The task's sections (spans, position bias, per-label alpha) before the end of the body.
+            if let end = page.range(of: "</body>", options: .backwards) { page.insert(contentsOf: task.htmlSection(), at: end.lowerBound) }
+            try file.write(page)
             try file.commit()
         }
         if json {
-            try printJSON(report)
+            try printJSON(AgreementOutput(report: report, task: task))
         } else {
             out(title)
-            out(report.text())
+            out(report.text(labelSections: task.spans == nil))
+            let extra = task.text()
+            if !extra.isEmpty { out(""); out(extra) }
         }
     }
 }

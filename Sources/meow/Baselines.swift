@@ -25,6 +25,22 @@ struct Baselines: ParsableCommand {
         let ws = try workspace.open()
         let set = try FrozenSetInput.load(ws, project: project, frozen: frozen, expect: expect)
         let rules = try heuristic.map { try set.loadRules($0) }
+        if set.task == .spans {
+            // Spans have no labels to guess: each annotator's span F1 against the final spans.
+            var final: [String: [Span]] = [:], answers: [String: [AnnotatorSpans]] = [:]
+            for (item, label) in set.final {
+                guard case .spans(let spans)? = AnswerValue(column: label, task: .spans) else { continue }
+                final[item] = spans
+            }
+            for v in set.votes {
+                guard case .spans(let spans)? = AnswerValue(column: v.label, task: .spans) else { continue }
+                answers[v.item, default: []].append(AnnotatorSpans(annotator: v.annotator, spans: spans))
+            }
+            var report = SpanBaselines(final: final, answers: answers)
+            report.frozenSet = set.name
+            if json { try printJSON(report) } else { out(report.text()) }
+            return
+        }
         guard var report = baselines(final: set.final, labels: set.labels, answers: set.votes, heuristic: rules, texts: set.texts) else {
             throw UserFacingError("the frozen set '\(set.name)' has no record with a label of the current guideline")
         }

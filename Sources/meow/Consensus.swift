@@ -17,7 +17,7 @@ struct ConsensusCommand: ParsableCommand {
 
     func run() throws {
         let s = try workspace.open().consensus(project: project, method: method, by: try LoginUser.name)
-        out("consensus (\(s.method)) on \(s.items) complete items: \(s.resolved) resolved, \(s.disputed) disputed (ties, or a model label no annotator gave: left for review)"
+        out("consensus (\(s.method)) on \(s.items) complete items: \(s.resolved) resolved, \(s.disputed) disputed (ties, spans without a majority, ratings spread too far, or a model label no annotator gave: left for review)"
               + (s.keptReviewerDecisions > 0 ? "; \(s.keptReviewerDecisions) reviewer decisions kept" : ""))
         if !s.annotatorAccuracy.isEmpty {
             out("\nestimated accuracy per annotator (Dawid-Skene):")
@@ -25,7 +25,7 @@ struct ConsensusCommand: ParsableCommand {
         }
         if !s.leastConfident.isEmpty {
             out("\nleast confident items:")
-            for (item, label, c) in s.leastConfident { out("  \(item)  \(label ?? "(tie)")  \(String(format: "%.2f", c))") }
+            for (item, label, c) in s.leastConfident { out("  \(item)  \(label.map { $0.isEmpty ? "(no spans)" : $0 } ?? "(disputed)")  \(String(format: "%.2f", c))") }
         }
         out("\nreview the disputed and least confident items with `meow review \(project)`")
     }

@@ -31,6 +31,14 @@ struct Demo: ParsableCommand {
             let s = try ws.importItems(project: "comments", reader: ItemReader(path: root + "/Samples/comments.csv", format: .csv), skipInvalid: false)
             out("demo: project 'comments' (\(g.title)) with \(s.inserted) forum comments")
         }
+        // One project per other task type (issue 12), each with a colleague's labels to measure.
+        for extra in DemoProject.taskProjects where !projects.contains(extra.name) {
+            let (g, qualification, gold) = try GuidelineFile.loadWithGold(root + "/Guidelines/" + extra.guideline)
+            try ws.createProject(extra.name, guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
+            let s = try ws.importItems(project: extra.name, reader: ItemReader(path: root + "/Samples/" + extra.items, format: .jsonl, pairs: g.task == .compare), skipInvalid: false)
+            let a = try ws.importAnnotations(project: extra.name, path: root + "/Samples/" + extra.answers, format: .jsonl, by: try LoginUser.name)
+            out("demo: project '\(extra.name)' (\(g.title); \(g.task.rawValue)) with \(s.inserted) \(extra.what), \(a.inserted) answers from 3 annotators")
+        }
         out(fresh ? "demo: workspace created at \(db)" : "demo: carrying on in \(db)")
         try DemoWalkthrough.run(workspace: ws, db: db, annotator: user.annotator, interactive: !noLabel)
     }
@@ -48,4 +56,14 @@ enum DemoFiles {
         }
         throw UserFacingError("cannot find Samples/ and Guidelines/: run `meow demo` from the meow checkout")
     }
+}
+
+/// The demo's projects for the spans, rate and compare tasks.
+struct DemoProject {
+    var name, guideline, items, answers, what: String
+    static let taskProjects = [
+        DemoProject(name: "entities", guideline: "entities.md", items: "news.jsonl", answers: "news-annotations.jsonl", what: "news sentences"),
+        DemoProject(name: "helpfulness", guideline: "helpfulness.md", items: "answers.jsonl", answers: "answer-ratings.jsonl", what: "answers to rate"),
+        DemoProject(name: "preferences", guideline: "preferences.md", items: "preferences.jsonl", answers: "preference-annotations.jsonl", what: "pairs of answers"),
+    ]
 }

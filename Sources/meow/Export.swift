@@ -19,7 +19,7 @@ struct Export: ParsableCommand {
     @Flag(help: "Export training data although no test set is frozen.") var noTestSet = false
     @Option(help: ArgumentHelp("Also report train items this similar (word-shingle Jaccard, 0-1) to a test item.", valueName: "threshold"))
     var nearDuplicates: Double?
-    @Option(help: "jsonl or csv (default: from the extension, else jsonl).") var format: ExportFormat?
+    @Option(help: "jsonl or csv (default: from the extension, else jsonl); conll (spans projects: token, tab, BIO tag) or pairs (compare projects: prompt, chosen, rejected).") var format: ExportFormat?
     @Option(help: ArgumentHelp("With --split test: the set hash recorded when the set was frozen; the export is refused unless the records still hash to it.", valueName: "sethash"))
     var expect: String?
     @OptionGroup var workspace: WorkspaceOptions

@@ -12,6 +12,7 @@ struct Import: ParsableCommand {
         JSONL: one object per line with "text" (required), "id" and "priority" (optional); other keys are kept as metadata.
         CSV: a header with a 'text' column; 'id' and 'priority' columns are optional; other columns are metadata.
         Text: one item per line. Items without an id get a stable one from their text.
+        Compare projects: "a" and "b" (the two candidates, required) and "prompt" or "text" (optional) instead of "text".
         """)
 
     @Argument(help: "Project name.") var project: String
@@ -25,8 +26,8 @@ struct Import: ParsableCommand {
             throw UserFacingError("\(file): cannot tell the format from the extension; pass --format jsonl|csv|text")
         }
         let ws = try workspace.open()
-        _ = try ws.project(project)
-        let reader = try ItemReader(path: file, format: fmt)
+        let compare = try ws.project(project).guideline.task == .compare
+        let reader = try ItemReader(path: file, format: fmt, pairs: compare)
         let bar = ProgressBar(total: fileSize(file), label: "importing")
         let start = Date()
         let s = try ws.importItems(project: project, reader: reader, skipInvalid: skipInvalid, progress: bar.map { b in { b.update($0) } })

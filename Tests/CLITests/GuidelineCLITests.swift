@@ -3,7 +3,7 @@ import Testing
 
 @Suite("meow guideline check")
 struct GuidelineCLITests {
-    @Test(arguments: ["sentiment.md", "toxicity.md"])
+    @Test(arguments: ["sentiment.md", "toxicity.md", "entities.md", "helpfulness.md", "preferences.md"])
     func shippedGuidelinesAreValid(file: String) throws {
         let r = try Meow.run(["guideline", "check", Meow.repoRoot + "/Guidelines/" + file], in: Meow.repoRoot)
         #expect(r.status == 0, "\(r.stderr)")

@@ -8,7 +8,9 @@ extension AgreementReport {
     /// Why readings next to numbers: a bare "0.71" means little; the published
     /// bands (Krippendorff 2004 for alpha, Landis & Koch 1977 for kappas) say
     /// whether the data can be relied on.
-    public func text() -> String {
+    /// `labelSections: false` leaves out the per-label table and the confused pairs: for span
+    /// answers every distinct set of spans is a "label", and those tables would list them all.
+    public func text(labelSections: Bool = true) -> String {
         var out: [String] = []
         let single = ratedItems - items
         var summary = "Agreement on \(items) item\(items == 1 ? "" : "s") with 2 or more annotations "
@@ -54,9 +56,10 @@ extension AgreementReport {
         out.append("")
 
         // Per label.
+        var labelNotes: [String] = []
+        if labelSections {
         out.append("Per label (annotations on pairable items):")
         var labelRows: [[String]] = [["Label", "Count", "Specific agreement"]]
-        var labelNotes: [String] = []
         for label in perLabel {
             labelRows.append([Self.short(label.label), String(label.count), label.specificAgreement.map(Self.number) ?? "—"])
             if label.specificAgreement == nil {
@@ -65,16 +68,20 @@ extension AgreementReport {
         }
         out += Self.table(labelRows, rightAligned: [1, 2]).map { "  " + $0 }
         out.append("")
+        }
 
         // Pairwise.
         out += pairwiseSection()
         out.append("")
 
         // Confusions.
-        out.append("Most confused label pairs (clarify the guideline where these labels meet):")
-        if confusions.isEmpty {
+        if !labelSections {
+            // Nothing: whole answers are not labels here.
+        } else if confusions.isEmpty {
+            out.append("Most confused label pairs (clarify the guideline where these labels meet):")
             out.append("  none: no item received two different labels")
         } else {
+            out.append("Most confused label pairs (clarify the guideline where these labels meet):")
             var confusionRows: [[String]] = [["Labels", "Weight", "Items"]]
             for c in confusions.prefix(5) {
                 confusionRows.append([Self.short(c.first) + " / " + Self.short(c.second),

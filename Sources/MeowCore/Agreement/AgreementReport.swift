@@ -61,6 +61,9 @@ public struct AgreementReport: Sendable, Encodable {
     /// `"krippendorff_alpha.ratio"`, `"weighted_kappa.linear"`,
     /// `"weighted_kappa.quadratic"`, `"bootstrap.alpha_nominal"`, `"bootstrap.alpha_ordinal"`, …).
     public let undefinedReasons: [String: UndefinedReason]
+    /// Writes `per_label` as an empty object: for span answers (issue 12) every distinct set
+    /// of spans is a "label"; `spans.per_label` has the span labels instead.
+    public var omitsPerLabel = false
 
     /// Computes everything. `bootstrapSamples` = 0 skips the bootstrap.
     public init(_ ratings: Ratings, bootstrapSamples: Int = 1000, seed: UInt64 = 0) {
@@ -209,7 +212,7 @@ public struct AgreementReport: Sendable, Encodable {
             try entry.encode(pair.percentAgreement, forKey: .percentAgreement)
         }
         var labels = top.nestedContainer(keyedBy: NameKey.self, forKey: .perLabel)
-        for label in perLabel {
+        for label in perLabel where !omitsPerLabel {
             var entry = labels.nestedContainer(keyedBy: LabelKeys.self, forKey: NameKey(stringValue: label.label))
             try entry.encode(label.count, forKey: .count)
             try entry.encodeOrNull(label.specificAgreement, forKey: .specificAgreement)

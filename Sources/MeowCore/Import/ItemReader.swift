@@ -35,10 +35,19 @@ public final class ItemReader {
     private var csv: CSVReader?
     private var header: [String] = []
     private var textColumn = -1, idColumn = -1, priorityColumn = -1
+    private var aColumn = -1, bColumn = -1
+    /// Compare items: fields `a` and `b` (the candidates, required) and `prompt` or `text`
+    /// (optional) become one `ComparePair` stored as the item text; see `init(path:format:pairs:)`.
+    public let pairs: Bool
 
-    public init(path: String, format: ItemFormat) throws {
+    /// `pairs`: read `compare` items (`a`, `b`, optional `prompt` or `text`) instead of text items.
+    public init(path: String, format: ItemFormat, pairs: Bool = false) throws {
         self.path = path
         self.format = format
+        self.pairs = pairs
+        if pairs, format == .text {
+            throw ImportError(file: path, line: nil, message: "compare items need fields \"a\" and \"b\": import JSONL or CSV, not plain text")
+        }
         switch format {
         case .jsonl, .text: lines = try LineReader(path: path)
         case .csv:
@@ -51,10 +60,22 @@ public final class ItemReader {
             for name in header where !seen.insert(name).inserted {
                 throw ImportError(file: path, line: headerLine, message: "CSV: column '\(name)' appears twice in the header")
             }
-            guard let t = header.firstIndex(of: "text") else {
-                throw ImportError(file: path, line: headerLine, message: "CSV: the header has no 'text' column (found: \(header.joined(separator: ", ")))")
+            if pairs {
+                guard let a = header.firstIndex(of: "a"), let b = header.firstIndex(of: "b") else {
+                    throw ImportError(file: path, line: headerLine, message: "CSV: a compare project needs 'a' and 'b' columns (found: \(header.joined(separator: ", ")))")
+                }
+                aColumn = a; bColumn = b
+                let prompt = header.firstIndex(of: "prompt"), text = header.firstIndex(of: "text")
+                if prompt != nil, text != nil {
+                    throw ImportError(file: path, line: headerLine, message: "CSV: both 'prompt' and 'text' columns; a compare item has one prompt")
+                }
+                textColumn = prompt ?? text ?? -1
+            } else {
+                guard let t = header.firstIndex(of: "text") else {
+                    throw ImportError(file: path, line: headerLine, message: "CSV: the header has no 'text' column (found: \(header.joined(separator: ", ")))")
+                }
+                textColumn = t
             }
-            textColumn = t
             idColumn = header.firstIndex(of: "id") ?? -1
             priorityColumn = header.firstIndex(of: "priority") ?? -1
         }
@@ -98,6 +119,7 @@ public final class ItemReader {
                 catch let e as JSONScanner.Failure { return .failure(ImportError(file: path, line: lineNo, message: "invalid JSON at column \(e.column): \(e.message)")) }
                 catch { return .failure(ImportError(file: path, line: lineNo, message: "invalid JSON")) }
                 var id: String?, text: String?, priority = 0
+                var a: String?, b: String?, promptKey: String?
                 var meta: [UInt8] = []
                 var seenKeys = Set<String>()
                 for f in fields {
@@ -105,8 +127,15 @@ public final class ItemReader {
                         return .failure(ImportError(file: path, line: lineNo, message: "key \"\(f.key)\" appears twice"))
                     }
                     switch f.key {
-                    case "text":
-                        guard case .string(let s) = f.value else { return .failure(ImportError(file: path, line: lineNo, message: "\"text\" must be a string")) }
+                    case "a" where pairs, "b" where pairs:
+                        guard case .string(let s) = f.value else { return .failure(ImportError(file: path, line: lineNo, message: "\"\(f.key)\" must be a string")) }
+                        if f.key == "a" { a = s } else { b = s }
+                    case "prompt" where pairs, "text":
+                        guard case .string(let s) = f.value else { return .failure(ImportError(file: path, line: lineNo, message: "\"\(f.key)\" must be a string")) }
+                        if let earlier = promptKey {
+                            return .failure(ImportError(file: path, line: lineNo, message: "both \"\(earlier)\" and \"\(f.key)\": a compare item has one prompt"))
+                        }
+                        if pairs { promptKey = f.key }
                         text = s
                     case "id":
                         switch f.value {
@@ -125,6 +154,11 @@ public final class ItemReader {
                         meta.append(UInt8(ascii: ":"))
                         meta.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[f.raw]))
                     }
+                }
+                if pairs {
+                    do { text = try Self.pairText(prompt: text, a: a, b: b, quote: "\"", promptName: promptKey ?? "prompt") }
+                    catch let message as PairFieldError { return .failure(ImportError(file: path, line: lineNo, message: message.message)) }
+                    catch { return .failure(ImportError(file: path, line: lineNo, message: "\(error)")) }
                 }
                 guard let text else { return .failure(ImportError(file: path, line: lineNo, message: "missing \"text\"")) }
                 if text.isBlank {
@@ -149,7 +183,15 @@ public final class ItemReader {
         guard fields.count == header.count else {
             throw ImportError(file: path, line: line, message: "CSV: \(fields.count) fields, but the header has \(header.count)")
         }
-        let text = fields[textColumn]
+        var text: String
+        if pairs {
+            do {
+                text = try Self.pairText(prompt: textColumn >= 0 ? fields[textColumn] : nil, a: fields[aColumn], b: fields[bColumn],
+                                         quote: "'", promptName: textColumn >= 0 ? header[textColumn] : "prompt")
+            } catch { throw ImportError(file: path, line: line, message: error.message) }
+        } else {
+            text = fields[textColumn]
+        }
         if text.isBlank { throw ImportError(file: path, line: line, message: "'text' is empty") }
         if text.utf8.contains(0) { throw ImportError(file: path, line: line, message: ImportLimits.nulMessage("'text'")) }
         var id: String?
@@ -163,10 +205,28 @@ public final class ItemReader {
             priority = p
         }
         var meta: [String] = []
-        for (i, name) in header.enumerated() where i != textColumn && i != idColumn && i != priorityColumn {
+        for (i, name) in header.enumerated() where i != textColumn && i != idColumn && i != priorityColumn && i != aColumn && i != bColumn {
             meta.append(JSONText.quoted(name) + ":" + JSONText.quoted(fields[i]))
         }
         return ImportedItem(id: id, text: text, metadata: meta.isEmpty ? nil : "{" + meta.joined(separator: ",") + "}", priority: priority, line: line)
+    }
+}
+
+/// Why a compare item's fields do not make a pair.
+struct PairFieldError: Error { let message: String }
+
+extension ItemReader {
+    /// The stored text of a compare item: `a` and `b` required and not blank, the prompt
+    /// optional (a blank prompt is no prompt). Any NUL is refused like in text items.
+    static func pairText(prompt: String?, a: String?, b: String?, quote: String, promptName: String) throws(PairFieldError) -> String {
+        for (name, value) in [("a", a), ("b", b)] {
+            guard let value else { throw PairFieldError(message: "missing \(quote)\(name)\(quote) (a compare item needs candidates \(quote)a\(quote) and \(quote)b\(quote))") }
+            if value.isBlank { throw PairFieldError(message: "\(quote)\(name)\(quote) is empty") }
+            if value.utf8.contains(0) { throw PairFieldError(message: ImportLimits.nulMessage("\(quote)\(name)\(quote)")) }
+        }
+        if let prompt, prompt.utf8.contains(0) { throw PairFieldError(message: ImportLimits.nulMessage("\(quote)\(promptName)\(quote)")) }
+        let p = prompt.flatMap { $0.isBlank ? nil : $0 }
+        return ComparePair(prompt: p, a: a ?? "", b: b ?? "").text
     }
 }
 
