@@ -7,7 +7,7 @@ import Foundation
 /// million fields is the slowest part of reading a big file; this table finds
 /// a name seen before without allocating, and only a new name becomes a
 /// `String` (interned by `RatingsBuilder`, which stays the source of codes).
-struct LongFormatNameCache {
+struct LongFormatNameCache: Sendable {
     private var arena: [UInt8] = []
     private var offset: [Int] = []
     private var length: [Int] = []
