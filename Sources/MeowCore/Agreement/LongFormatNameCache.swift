@@ -8,71 +8,111 @@ import Foundation
 /// a name seen before without allocating, and only a new name becomes a
 /// `String` (interned by `RatingsBuilder`, which stays the source of codes).
 struct LongFormatNameCache: Sendable {
+    /// One name. A name of up to 16 bytes is held exactly by `w0`, `w1` and its length (see
+    /// `words`), so finding it compares three integers in one cache line; a longer one also
+    /// keeps its bytes in `arena`.
+    private struct Entry: Sendable {
+        var w0: UInt64
+        var w1: UInt64
+        var hash: UInt64
+        var offset: Int32
+        var length: Int32
+        var code: Int32
+    }
+    private var entries: [Entry] = []
     private var arena: [UInt8] = []
-    private var offset: [Int] = []
-    private var length: [Int] = []
-    private var code: [Int32] = []
-    private var hash: [UInt64] = []
-    private var slots = [Int32](repeating: -1, count: 256)
+    /// 0 for an empty slot, else the entry's index + 1 in the low 32 bits and the top 32 bits of
+    /// its hash above them: most slots that hold another name are passed over without reading
+    /// its entry (a cache miss in a table of 250,000 item names).
+    private var slots = [UInt64](repeating: 0, count: 256)
     private var mask = 255
+
+    /// The bytes of a name of up to 16 bytes as two words; with the length they determine the
+    /// bytes (the two loads overlap for shorter names). A longer name gives its first 16 bytes.
+    @inline(__always)
+    static func words(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
+        let raw = UnsafeRawPointer(p)
+        if n >= 8 {
+            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: min(n, 16) - 8, as: UInt64.self))
+        }
+        if n >= 4 {
+            return (UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32, 0)
+        }
+        if n > 0 { return (UInt64(p[0]) | UInt64(p[n / 2]) << 8 | UInt64(p[n - 1]) << 16, 0) }
+        return (0, 0)
+    }
 
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
-        let raw = UnsafeRawPointer(p)
-        var i = 0
-        while i + 8 <= n {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i += 8
+        let (a, b) = words(p, n)
+        var h = (a ^ 0x9E37_79B9_7F4A_7C15) &* 0xFF51_AFD7_ED55_8CCD
+        h = (h ^ (h >> 32) ^ b ^ UInt64(truncatingIfNeeded: n)) &* 0xC4CE_B9FE_1A85_EC53
+        if n > 16 {
+            let raw = UnsafeRawPointer(p)
+            var i = 16
+            while i + 8 <= n {
+                h = (h ^ (h >> 29) ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                i += 8
+            }
+            if i < n { h = (h ^ (h >> 29) ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53 }
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(p[i]) << shift
-            shift += 8
-            i += 1
-        }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        return h ^ (h >> 29)
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        return h ^ (h >> 33)
     }
 
     /// The code stored for these bytes, if any.
     @inline(__always)
     func find(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int32? {
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let e = Int(slots[i])
-            if e < 0 { return nil }
-            if hash[e] == h && length[e] == n {
-                let same = arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + offset[e], p, n) == 0 }
-                if same { return code[e] }
+        let (a, b) = Self.words(p, n)
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        return slots.withUnsafeBufferPointer { slots in
+            entries.withUnsafeBufferPointer { entries in
+                var i = Int(truncatingIfNeeded: h) & mask
+                while true {
+                    let slot = slots[i]
+                    if slot == 0 { return nil }
+                    if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                        let e = entries[Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) - 1]
+                        if e.w0 == a && e.w1 == b && Int(e.length) == n && (n <= 16 || sameLongName(e, p, n)) { return e.code }
+                    }
+                    i = (i + 1) & mask
+                }
             }
-            i = (i + 1) & mask
+        }
+    }
+
+    private func sameLongName(_ e: Entry, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        arena.withUnsafeBufferPointer { arena in
+            guard let base = arena.baseAddress else { return false }
+            return memcmp(base + Int(e.offset), p, n) == 0
         }
     }
 
     /// Stores a code for bytes not yet in the table.
     mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, code c: Int32) {
-        let e = code.count
-        offset.append(arena.count)
-        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
-        length.append(n)
-        code.append(c)
-        hash.append(h)
-        if (e + 1) * 2 > slots.count {
-            slots = [Int32](repeating: -1, count: slots.count * 2)
+        precondition(entries.count < Int(Int32.max) && arena.count + n <= Int(Int32.max), "LongFormatNameCache: too many names")
+        let (a, b) = Self.words(p, n)
+        var offset: Int32 = 0
+        if n > 16 {
+            offset = Int32(arena.count)
+            arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        }
+        entries.append(Entry(w0: a, w1: b, hash: h, offset: offset, length: Int32(n), code: c))
+        if entries.count * 2 > slots.count {
+            slots = [UInt64](repeating: 0, count: slots.count * 2)
             mask = slots.count - 1
-            for entry in 0...e { place(entry) }
+            for entry in entries.indices { place(entry) }
         } else {
-            place(e)
+            place(entries.count - 1)
         }
     }
 
     private mutating func place(_ entry: Int) {
-        var i = Int(truncatingIfNeeded: hash[entry]) & mask
-        while slots[i] >= 0 { i = (i + 1) & mask }
-        slots[i] = Int32(entry)
+        let h = entries[entry].hash
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(entry + 1)
     }
 }
 

@@ -88,7 +88,10 @@ struct LongFormatRatingsSink: LongFormatSink {
         }
     }
 
-    /// The item bytes and code of the row before (`row(item:…)`).
+    /// The item of the row before: its length and words (`LongFormatNameCache.words`), its
+    /// bytes when longer than 16, and its code.
+    private var lastItemLength = -1
+    private var lastItemWords: (UInt64, UInt64) = (0, 0)
     private var lastItem: [UInt8] = []
     private var lastItemCode: Int32 = 0
 
@@ -106,7 +109,8 @@ struct LongFormatRatingsSink: LongFormatSink {
 
     @inline(__always)
     private mutating func intern(_ column: Column, _ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(LongFormatError) -> Int32 {
-        let p = bytes.baseAddress!, n = bytes.count
+        guard let p = bytes.baseAddress else { throw LongFormatError(path: path, line: line, message: "empty field") }
+        let n = bytes.count
         let h = LongFormatNameCache.hash(p, n)
         switch column {
         case .item:
@@ -134,15 +138,23 @@ struct LongFormatRatingsSink: LongFormatSink {
     mutating func row(item: UnsafeBufferPointer<UInt8>, annotator: UnsafeBufferPointer<UInt8>,
                       label: UnsafeBufferPointer<UInt8>, line: Int) throws(LongFormatError) {
         // Label files usually list an item's answers together: the item of the row before is
-        // found by one comparison, without hashing.
+        // found by comparing two words, without hashing.
         let i: Int32
-        if item.count == lastItem.count, let p = item.baseAddress,
-           lastItem.withUnsafeBufferPointer({ b in b.baseAddress.map { memcmp($0, p, item.count) == 0 } ?? false }) {
+        // The parser hands over non-empty fields only.
+        guard let p = item.baseAddress else { throw LongFormatError(path: path, line: line, message: "empty \"item\"") }
+        let n = item.count
+        let words = LongFormatNameCache.words(p, n)
+        if n == lastItemLength && words == lastItemWords
+            && (n <= 16 || lastItem.withUnsafeBufferPointer { $0.baseAddress.map { memcmp($0, p, n) == 0 } ?? false }) {
             i = lastItemCode
         } else {
             i = try intern(.item, item, line: line)
-            lastItem.removeAll(keepingCapacity: true)
-            lastItem.append(contentsOf: item)
+            lastItemLength = n
+            lastItemWords = words
+            if n > 16 {
+                lastItem.removeAll(keepingCapacity: true)
+                lastItem.append(contentsOf: item)
+            }
             lastItemCode = i
         }
         let a = try intern(.annotator, annotator, line: line)
