@@ -66,26 +66,39 @@ struct AgreementTable: Sendable {
         noValuesReason = ratings.labelsOffScale.isEmpty ? .noLabelValues : .labelsOffScale(ratings.labelsOffScale)
         let grouping = ratings.grouped?.grouping ?? AgreementGrouping(item: ratings.item, annotator: ratings.annotator,
                                                                        itemCount: ratings.items.count, annotatorCount: ratings.annotators.count)
-        let kept = grouping.order.count
+        let kept = grouping.count
         let labelCount = ratings.labels.count
-        var annotatorOf = [Int32](repeating: 0, count: kept)
-        var labelOf = [Int32](repeating: 0, count: kept)
+        var annotatorOf: [Int32], labelOf: [Int32]
         var annotatorSeen = [Bool](repeating: false, count: ratings.annotators.count)
-        ratings.annotator.withUnsafeBufferPointer { srcA in
-            ratings.label.withUnsafeBufferPointer { srcL in
-                for (p, index) in grouping.order.enumerated() {
-                    let a = srcA[Int(index)]
-                    annotatorOf[p] = a
-                    labelOf[p] = srcL[Int(index)]
-                    annotatorSeen[Int(a)] = true
+        if grouping.inOrder {
+            // Already grouped: the rows' own columns (shared, not copied).
+            annotatorOf = ratings.annotator
+            labelOf = ratings.label
+            annotatorSeen.withUnsafeMutableBufferPointer { seen in
+                for a in annotatorOf { seen[Int(a)] = true }
+            }
+        } else {
+            annotatorOf = [Int32](repeating: 0, count: kept)
+            labelOf = [Int32](repeating: 0, count: kept)
+            ratings.annotator.withUnsafeBufferPointer { srcA in
+                ratings.label.withUnsafeBufferPointer { srcL in
+                    for (p, index) in grouping.order.enumerated() {
+                        let a = srcA[Int(index)]
+                        annotatorOf[p] = a
+                        labelOf[p] = srcL[Int(index)]
+                        annotatorSeen[Int(a)] = true
+                    }
                 }
             }
         }
 
         let groups = grouping.groupItem.count
-        var cellStart = [Int](); cellStart.reserveCapacity(groups + 1)
-        var cellLabel = [Int32](); cellLabel.reserveCapacity(kept)
-        var cellCount = [Int32](); cellCount.reserveCapacity(kept)
+        // Cells: at most one per annotation; written through raw buffers and cut to size after
+        // (appends and bounds checks were most of this pass). The sums are the same operations
+        // in the same order as always, so the results are bit for bit the same.
+        var cellStart = [Int](repeating: 0, count: groups + 1)
+        var cellLabel = [Int32](repeating: 0, count: kept)
+        var cellCount = [Int32](repeating: 0, count: kept)
         var scratch = [Int32](repeating: 0, count: labelCount)
         var prevalence = [Double](repeating: 0, count: labelCount)
         var pairableCount = [Int](repeating: 0, count: labelCount)
@@ -94,40 +107,55 @@ struct AgreementTable: Sendable {
         var labelSeen = [Bool](repeating: false, count: labelCount)
         var pairable = 0, pairableAnnotations = 0
         var agreementSum = 0.0, nominal = 0.0
-        for g in 0..<groups {
-            let s = grouping.groupStart[g], e = grouping.groupStart[g + 1]
-            let r = e - s
-            let first = cellLabel.count
-            cellStart.append(first)
-            for p in s..<e {
-                let k = Int(labelOf[p])
-                if scratch[k] == 0 { cellLabel.append(Int32(k)); cellCount.append(0) }
-                scratch[k] += 1
-            }
-            var sumSquares = 0
-            for c in first..<cellLabel.count {
-                let k = Int(cellLabel[c])
-                let nk = Int(scratch[k])
-                scratch[k] = 0
-                cellCount[c] = Int32(nk)
-                labelSeen[k] = true
-                prevalence[k] += Double(nk) / Double(r)
-                sumSquares += nk * nk
+        var cells = 0
+        grouping.groupStart.withUnsafeBufferPointer { groupStart in
+        labelOf.withUnsafeBufferPointer { labelOf in
+        cellStart.withUnsafeMutableBufferPointer { cellStart in
+        cellLabel.withUnsafeMutableBufferPointer { cellLabel in
+        cellCount.withUnsafeMutableBufferPointer { cellCount in
+        scratch.withUnsafeMutableBufferPointer { scratch in
+        prevalence.withUnsafeMutableBufferPointer { prevalence in
+        pairableCount.withUnsafeMutableBufferPointer { pairableCount in
+        agreeing.withUnsafeMutableBufferPointer { agreeing in
+        possible.withUnsafeMutableBufferPointer { possible in
+        labelSeen.withUnsafeMutableBufferPointer { labelSeen in
+            for g in 0..<groups {
+                let s = groupStart[g], e = groupStart[g + 1]
+                let r = e - s
+                let first = cells
+                cellStart[g] = first
+                for p in s..<e {
+                    let k = Int(labelOf[p])
+                    if scratch[k] == 0 { cellLabel[cells] = Int32(k); cells += 1 }
+                    scratch[k] += 1
+                }
+                var sumSquares = 0
+                for c in first..<cells {
+                    let k = Int(cellLabel[c])
+                    let nk = Int(scratch[k])
+                    scratch[k] = 0
+                    cellCount[c] = Int32(nk)
+                    labelSeen[k] = true
+                    prevalence[k] += Double(nk) / Double(r)
+                    sumSquares += nk * nk
+                    if r >= 2 {
+                        pairableCount[k] += nk
+                        agreeing[k] += nk * (nk - 1)
+                        possible[k] += nk * (r - 1)
+                    }
+                }
                 if r >= 2 {
-                    pairableCount[k] += nk
-                    agreeing[k] += nk * (nk - 1)
-                    possible[k] += nk * (r - 1)
+                    pairable += 1
+                    pairableAnnotations += r
+                    // sum_k n_ik(n_ik - 1) = sum_k n_ik² - r_i
+                    agreementSum += Double(sumSquares - r) / Double(r * (r - 1))
+                    nominal += Double(r * r - sumSquares) / Double(r - 1)
                 }
             }
-            if r >= 2 {
-                pairable += 1
-                pairableAnnotations += r
-                // sum_k n_ik(n_ik - 1) = sum_k n_ik² - r_i
-                agreementSum += Double(sumSquares - r) / Double(r * (r - 1))
-                nominal += Double(r * r - sumSquares) / Double(r - 1)
-            }
-        }
-        cellStart.append(cellLabel.count)
+            cellStart[groups] = cells
+        } } } } } } } } } } }
+        cellLabel.removeLast(kept - cells)
+        cellCount.removeLast(kept - cells)
 
         self.groupStart = grouping.groupStart
         self.groupItem = grouping.groupItem
