@@ -122,7 +122,7 @@ final class ScanJob: @unchecked Sendable {
         self.ids = ids
         self.reserve = reserve
         firstItemCode = builder.items.count
-        itemCodes = ItemCodes(rowIDs: scan.itemRowIDs)
+        itemCodes = ItemCodes(rowIDs: 0...0) // made in `read`, on the job's own thread
     }
 
     func run() {
@@ -147,7 +147,7 @@ final class ScanJob: @unchecked Sendable {
         let cItem = try s.column("item_id"), cAnnotator = try s.column("annotator"), cLabel = try s.column("label")
         // Locals in the loop: a class's stored properties would be checked for exclusive
         // access on every use (measured: the loop ran at half speed).
-        var builder = self.builder, itemCodes = self.itemCodes, itemRowIDs = self.itemRowIDs
+        var builder = self.builder, itemCodes = ItemCodes(rowIDs: scan.itemRowIDs), itemRowIDs = self.itemRowIDs
         var annotatorCodes = self.annotatorCodes, labelCodes = self.labelCodes
         self.builder = RatingsBuilder() // the only reference to the columns, so appends do not copy
         self.itemCodes = ItemCodes(rowIDs: 0...0) // likewise for the item index
@@ -169,7 +169,7 @@ final class ScanJob: @unchecked Sendable {
                 s.withTextBytes(cAnnotator) { annotatorCodes.insert($0, code: annotatorCode) }
             }
             if annotatorCode < 0 { continue }
-            let itemID = try s.integer(cItem)
+            let itemID = s.int64(cItem) // INTEGER NOT NULL in a STRICT table
             let itemCode: Int32
             if let c = itemCodes[itemID] { itemCode = c } else {
                 itemCode = builder.appendNewItem(String(itemID))
@@ -191,7 +191,7 @@ final class ScanJob: @unchecked Sendable {
     func absorb(_ other: ScanJob) {
         // Locals, as in `read`: exclusivity checks on the class's properties per item were most
         // of this pass (13 ms for 125,000 items).
-        var builder = self.builder, itemCodes = self.itemCodes, itemRowIDs = self.itemRowIDs
+        var builder = self.builder, itemCodes = ItemCodes(rowIDs: scan.itemRowIDs), itemRowIDs = self.itemRowIDs
         self.builder = RatingsBuilder()
         self.itemCodes = ItemCodes(rowIDs: 0...0)
         self.itemRowIDs = []

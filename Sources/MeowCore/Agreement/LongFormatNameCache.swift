@@ -7,6 +7,7 @@ import Foundation
 /// million fields is the slowest part of reading a big file; this table finds
 /// a name seen before without allocating, and only a new name becomes a
 /// `String` (interned by `RatingsBuilder`, which stays the source of codes).
+@usableFromInline
 struct LongFormatNameCache: Sendable {
     /// One name. A name of up to 16 bytes is held exactly by `w0`, `w1` and its length (see
     /// `words`), so finding it compares three integers in one cache line; a longer one also
@@ -31,15 +32,7 @@ struct LongFormatNameCache: Sendable {
     /// bytes (the two loads overlap for shorter names). A longer name gives its first 16 bytes.
     @inline(__always)
     static func words(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
-        let raw = UnsafeRawPointer(p)
-        if n >= 8 {
-            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: min(n, 16) - 8, as: UInt64.self))
-        }
-        if n >= 4 {
-            return (UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32, 0)
-        }
-        if n > 0 { return (UInt64(p[0]) | UInt64(p[n / 2]) << 8 | UInt64(p[n - 1]) << 16, 0) }
-        return (0, 0)
+        NameFront.words(UnsafeRawPointer(p), n)
     }
 
     @inline(__always)
@@ -116,22 +109,97 @@ struct LongFormatNameCache: Sendable {
     }
 }
 
+/// A direct-mapped table of 256 short names (up to 16 bytes) in front of a
+/// `LongFormatNameCache`, for the columns with few distinct names met on every row (annotators,
+/// labels): one multiplication and one compare find them, where the full table's hash and
+/// probe cost about three times that per row.
+@usableFromInline
+struct NameFront: Sendable {
+    @usableFromInline
+    struct Slot: Sendable {
+        @usableFromInline var w0: UInt64 = 0
+        @usableFromInline var w1: UInt64 = 0
+        @usableFromInline var length = -1
+        @usableFromInline var code: Int32 = 0
+        @usableFromInline init() {}
+    }
+    @usableFromInline var slots = [Slot](repeating: Slot(), count: 256)
+
+    @usableFromInline init() {}
+
+    /// The bytes of a name of up to 16 bytes as two words; with the length they determine the
+    /// bytes (the two loads overlap for shorter names). A longer name gives its first 16 bytes.
+    @inlinable @inline(__always)
+    static func words(_ p: UnsafeRawPointer, _ n: Int) -> (UInt64, UInt64) {
+        if n >= 8 {
+            return (p.loadUnaligned(as: UInt64.self), p.loadUnaligned(fromByteOffset: min(n, 16) - 8, as: UInt64.self))
+        }
+        if n >= 4 {
+            return (UInt64(p.loadUnaligned(as: UInt32.self)) | UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32, 0)
+        }
+        if n > 0 {
+            return (UInt64(p.load(as: UInt8.self)) | UInt64(p.load(fromByteOffset: n / 2, as: UInt8.self)) << 8
+                | UInt64(p.load(fromByteOffset: n - 1, as: UInt8.self)) << 16, 0)
+        }
+        return (0, 0)
+    }
+
+    /// The slot: the top 8 bits of a product, which depend on every bit of the name.
+    @inlinable @inline(__always)
+    static func slot(_ a: UInt64, _ b: UInt64, _ n: Int) -> Int {
+        Int(truncatingIfNeeded: ((a ^ (b &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(truncatingIfNeeded: n)) &* 0xFF51_AFD7_ED55_8CCD) >> 56)
+    }
+
+    /// The code of these bytes if this table holds them (nil says nothing: ask the full table).
+    @inlinable @inline(__always)
+    func code(_ p: UnsafeRawPointer, _ n: Int) -> Int32? {
+        guard n <= 16 else { return nil }
+        let (a, b) = Self.words(p, n)
+        return slots.withUnsafeBufferPointer { slots in
+            let e = slots[Self.slot(a, b, n)]
+            return e.length == n && e.w0 == a && e.w1 == b ? e.code : nil
+        }
+    }
+
+    /// Keeps these bytes' code (replacing the name that had its slot).
+    @usableFromInline
+    mutating func remember(_ p: UnsafeRawPointer, _ n: Int, code: Int32) {
+        guard n <= 16 else { return }
+        let (a, b) = Self.words(p, n)
+        var e = Slot()
+        (e.w0, e.w1, e.length, e.code) = (a, b, n, code)
+        slots[Self.slot(a, b, n)] = e
+    }
+}
+
 /// Codes for names met as raw UTF-8 bytes (a database's text columns), found again without
 /// making a `String`: what `LongFormatNameCache` does for files, for readers outside MeowCore.
+/// A name met before is usually found inline by `NameFront` (this is called twice per row of
+/// a million-row read).
 public struct NameCodeTable {
-    private var cache = LongFormatNameCache()
+    @usableFromInline var front = NameFront()
+    @usableFromInline var cache = LongFormatNameCache()
 
     public init() {}
 
     /// The code stored for these bytes, if any.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func code(of bytes: UnsafeRawBufferPointer) -> Int32? {
+        if let base = bytes.baseAddress, let code = front.code(base, bytes.count) { return code }
+        return codeInTable(of: bytes)
+    }
+
+    @usableFromInline
+    func codeInTable(of bytes: UnsafeRawBufferPointer) -> Int32? {
         Self.withPointer(bytes) { p, n in cache.find(p, n, hash: LongFormatNameCache.hash(p, n)) }
     }
 
     /// Stores `code` for bytes not in the table yet.
     public mutating func insert(_ bytes: UnsafeRawBufferPointer, code: Int32) {
-        Self.withPointer(bytes) { p, n in cache.insert(p, n, hash: LongFormatNameCache.hash(p, n), code: code) }
+        Self.withPointer(bytes) { p, n in
+            cache.insert(p, n, hash: LongFormatNameCache.hash(p, n), code: code)
+            front.remember(UnsafeRawPointer(p), n, code: code)
+        }
     }
 
     @inline(__always)

@@ -13,6 +13,9 @@ struct LongFormatRatingsSink: LongFormatSink {
     private var itemCache = LongFormatNameCache()
     private var annotatorCache = LongFormatNameCache()
     private var labelCache = LongFormatNameCache()
+    /// Annotators and labels are few and on every row: found by `NameFront` first.
+    private var annotatorFront = NameFront()
+    private var labelFront = NameFront()
     /// Label codes allowed by a label order; nil when any label is allowed.
     private let allowedLabels: [Bool]?
     private let orderList: [String]
@@ -111,9 +114,9 @@ struct LongFormatRatingsSink: LongFormatSink {
     private mutating func intern(_ column: Column, _ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(LongFormatError) -> Int32 {
         guard let p = bytes.baseAddress else { throw LongFormatError(path: path, line: line, message: "empty field") }
         let n = bytes.count
-        let h = LongFormatNameCache.hash(p, n)
         switch column {
         case .item:
+            let h = LongFormatNameCache.hash(p, n)
             // The cache holds every item name the builder has (see init and the String path),
             // so a miss is a new name.
             if let code = itemCache.find(p, n, hash: h) { return code }
@@ -122,14 +125,20 @@ struct LongFormatRatingsSink: LongFormatSink {
             itemCache.insert(p, n, hash: h, code: code)
             return code
         case .annotator:
+            if let code = annotatorFront.code(UnsafeRawPointer(p), n) { return code }
+            let h = LongFormatNameCache.hash(p, n)
             if let code = annotatorCache.find(p, n, hash: h) { return code }
             let code = builder.internAnnotator(try LongFormatField.text(bytes, "annotator", path: path, line: line))
             annotatorCache.insert(p, n, hash: h, code: code)
+            annotatorFront.remember(UnsafeRawPointer(p), n, code: code)
             return code
         case .label:
+            if let code = labelFront.code(UnsafeRawPointer(p), n) { return code }
+            let h = LongFormatNameCache.hash(p, n)
             if let code = labelCache.find(p, n, hash: h) { return code }
             let code = builder.internLabel(try LongFormatField.text(bytes, "label", path: path, line: line))
             labelCache.insert(p, n, hash: h, code: code)
+            labelFront.remember(UnsafeRawPointer(p), n, code: code)
             return code
         }
     }

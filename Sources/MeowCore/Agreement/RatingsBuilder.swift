@@ -20,9 +20,9 @@ public struct RatingsBuilder: Sendable {
     public private(set) var annotators: [String] = []
     /// Item names interned so far.
     public private(set) var items: [String] = []
-    private var itemColumn: [Int32] = []
-    private var annotatorColumn: [Int32] = []
-    private var labelColumn: [Int32] = []
+    @usableFromInline var itemColumn: [Int32] = []
+    @usableFromInline var annotatorColumn: [Int32] = []
+    @usableFromInline var labelColumn: [Int32] = []
     /// Numeric value per label code, passed on to `Ratings.labelValues`.
     /// Leave `nil` for nominal labels.
     public var labelValues: [Double]?
@@ -52,8 +52,9 @@ public struct RatingsBuilder: Sendable {
         append(itemCode: internItem(item), annotatorCode: internAnnotator(annotator), labelCode: internLabel(label))
     }
 
-    /// Appends one annotation by codes returned from the `intern…` methods.
-    @inline(__always)
+    /// Appends one annotation by codes returned from the `intern…` methods. Inlinable: the
+    /// store's answer scan calls it once per row.
+    @inlinable @inline(__always)
     public mutating func append(itemCode: Int32, annotatorCode: Int32, labelCode: Int32) {
         itemColumn.append(itemCode)
         annotatorColumn.append(annotatorCode)
