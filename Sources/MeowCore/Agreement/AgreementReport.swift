@@ -72,8 +72,8 @@ public struct AgreementReport: Sendable, Encodable {
         annotations = table.pairableAnnotations
         annotationsTotal = ratings.count
         // The pairwise pass is as long as all the others together: it runs beside them.
-        let (pairs, estimates) = concurrently({ table.pairwiseAgreement() }, {
-            [
+        let (pairs, (estimates, labels, confusions)) = concurrently({ table.pairwiseAgreement() }, {
+            ([
                 "percent_agreement": table.percentAgreement(),
                 "krippendorff_alpha.nominal": table.krippendorffAlpha(level: .nominal),
                 "krippendorff_alpha.ordinal": table.krippendorffAlpha(level: .ordinal),
@@ -84,7 +84,7 @@ public struct AgreementReport: Sendable, Encodable {
                 "cohen_kappa": table.cohenKappa(),
                 "weighted_kappa.linear": table.weightedCohenKappa(weights: .linear),
                 "weighted_kappa.quadratic": table.weightedCohenKappa(weights: .quadratic),
-            ] as [String: AgreementEstimate]
+            ] as [String: AgreementEstimate], table.perLabelAgreement(), table.labelConfusions())
         })
         func take(_ name: String) -> Double? {
             guard let estimate = estimates[name] else { return nil }
@@ -102,8 +102,8 @@ public struct AgreementReport: Sendable, Encodable {
         linearWeightedKappa = take("weighted_kappa.linear")
         quadraticWeightedKappa = take("weighted_kappa.quadratic")
         pairwise = pairs
-        perLabel = table.perLabelAgreement()
-        confusions = table.labelConfusions()
+        perLabel = labels
+        self.confusions = confusions
         self.bootstrapSamples = bootstrapSamples
         bootstrapSeed = seed
         var intervals: [MeasurementLevel: AlphaInterval] = [:]

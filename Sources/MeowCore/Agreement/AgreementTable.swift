@@ -108,6 +108,9 @@ struct AgreementTable: Sendable {
         var pairable = 0, pairableAnnotations = 0
         var agreementSum = 0.0, nominal = 0.0
         var cells = 0
+        // The quotients of small counts, divided once here: dividing per cell and per item was
+        // the slowest part of this pass, and a quotient read from the table is the same double.
+        let share = Quotients(upTo: 64), pairTerms = PairTerms(upTo: 16)
         grouping.groupStart.withUnsafeBufferPointer { groupStart in
         labelOf.withUnsafeBufferPointer { labelOf in
         cellStart.withUnsafeMutableBufferPointer { cellStart in
@@ -136,7 +139,7 @@ struct AgreementTable: Sendable {
                     scratch[k] = 0
                     cellCount[c] = Int32(nk)
                     labelSeen[k] = true
-                    prevalence[k] += Double(nk) / Double(r)
+                    prevalence[k] += share.of(nk, r)
                     sumSquares += nk * nk
                     if r >= 2 {
                         pairableCount[k] += nk
@@ -148,8 +151,9 @@ struct AgreementTable: Sendable {
                     pairable += 1
                     pairableAnnotations += r
                     // sum_k n_ik(n_ik - 1) = sum_k n_ik² - r_i
-                    agreementSum += Double(sumSquares - r) / Double(r * (r - 1))
-                    nominal += Double(r * r - sumSquares) / Double(r - 1)
+                    let (agreement, disagreement) = pairTerms.of(r, sumSquares)
+                    agreementSum += agreement
+                    nominal += disagreement
                 }
             }
             cellStart[groups] = cells
@@ -184,5 +188,57 @@ struct AgreementTable: Sendable {
     var prevalence: [Double] {
         let n = Double(ratedItems)
         return prevalenceSum.map { $0 / n }
+    }
+}
+
+/// n / r for 0 <= n <= r, from a table for r below a bound (the same double as dividing).
+private struct Quotients {
+    private let bound: Int
+    private let table: [Double]
+
+    init(upTo bound: Int) {
+        self.bound = bound
+        var table = [Double](repeating: 0, count: bound * bound)
+        for r in 1..<bound { for n in 0...r { table[r * bound + n] = Double(n) / Double(r) } }
+        self.table = table
+    }
+
+    @inline(__always)
+    func of(_ n: Int, _ r: Int) -> Double {
+        r < bound ? table.withUnsafeBufferPointer { $0[r * bound + n] } : Double(n) / Double(r)
+    }
+}
+
+/// An item's two per-item terms from r_i >= 2 and s = sum_k n_ik²: the agreement
+/// (s - r) / (r(r - 1)) and the nominal disagreement (r² - s) / (r - 1); from a table for r
+/// below a bound (r <= s <= r²), else divided.
+private struct PairTerms {
+    private let bound: Int
+    private let stride: Int
+    private let agreement: [Double]
+    private let disagreement: [Double]
+
+    init(upTo bound: Int) {
+        self.bound = bound
+        stride = bound * bound
+        var agreement = [Double](repeating: 0, count: bound * stride)
+        var disagreement = [Double](repeating: 0, count: bound * stride)
+        for r in 2..<bound {
+            for s in r...(r * r) {
+                agreement[r * stride + s] = Double(s - r) / Double(r * (r - 1))
+                disagreement[r * stride + s] = Double(r * r - s) / Double(r - 1)
+            }
+        }
+        self.agreement = agreement
+        self.disagreement = disagreement
+    }
+
+    @inline(__always)
+    func of(_ r: Int, _ s: Int) -> (Double, Double) {
+        if r < bound {
+            let i = r * stride + s
+            return (agreement.withUnsafeBufferPointer { $0[i] }, disagreement.withUnsafeBufferPointer { $0[i] })
+        }
+        return (Double(s - r) / Double(r * (r - 1)), Double(r * r - s) / Double(r - 1))
     }
 }
