@@ -25,33 +25,33 @@ struct AgreementTable: Sendable {
     /// Label code of each annotation, grouped by item (repeats removed).
     let labelOf: [Int32]
     /// Start of each rated item's cells; count = rated + 1.
-    let cellStart: [Int]
+    private(set) var cellStart: [Int] = []
     /// Label of each cell.
-    let cellLabel: [Int32]
+    private(set) var cellLabel: [Int32] = []
     /// n_ik of each cell (always >= 1).
-    let cellCount: [Int32]
+    private(set) var cellCount: [Int32] = []
 
     /// n: items with at least one annotation.
     let ratedItems: Int
     /// n': items with at least two annotations.
-    let pairableItems: Int
+    private(set) var pairableItems: Int = 0
     /// n..: annotations on pairable items (sum of r_i over pairable items).
-    let pairableAnnotations: Int
+    private(set) var pairableAnnotations: Int = 0
     /// Sum over pairable items of sum_k n_ik(n_ik - 1) / (r_i(r_i - 1)).
-    let agreementSum: Double
+    private(set) var agreementSum: Double = 0
     /// Per label, sum over rated items of n_ik / r_i.
-    let prevalenceSum: [Double]
+    private(set) var prevalenceSum: [Double] = []
     /// Per label, n_k: its annotations on pairable items (the coincidence marginal).
-    let pairableCount: [Int]
+    private(set) var pairableCount: [Int] = []
     /// Per label, sum over pairable items of n_ik(n_ik - 1).
-    let agreeingPairs: [Int]
+    private(set) var agreeingPairs: [Int] = []
     /// Per label, sum over pairable items of n_ik(r_i - 1).
-    let possiblePairs: [Int]
+    private(set) var possiblePairs: [Int] = []
     /// Sum over pairable items of (r_i² - sum_k n_ik²) / (r_i - 1): the nominal
     /// observed disagreement, sum_{c != k} o_ck.
-    let nominalDisagreement: Double
+    private(set) var nominalDisagreement: Double = 0
     /// q: distinct labels used anywhere in the input.
-    let labelsObserved: Int
+    private(set) var labelsObserved: Int = 0
     /// Distinct annotators with at least one annotation.
     let annotatorsObserved: Int
 
@@ -59,6 +59,13 @@ struct AgreementTable: Sendable {
     var annotatorCount: Int { annotatorNames.count }
 
     init(_ ratings: Ratings) {
+        self.init(groupsOf: ratings)
+        addCells()
+    }
+
+    /// The annotations grouped by item, without the cells and sums (`addCells()`): what the
+    /// pairwise pass needs, so that it can run beside the rest (`AgreementReport`).
+    init(groupsOf ratings: Ratings) {
         labelNames = ratings.labels
         annotatorNames = ratings.annotators
         labelValues = ratings.labelValues
@@ -92,7 +99,18 @@ struct AgreementTable: Sendable {
             }
         }
 
-        let groups = grouping.groupItem.count
+        self.groupStart = grouping.groupStart
+        self.groupItem = grouping.groupItem
+        self.annotatorOf = annotatorOf
+        self.labelOf = labelOf
+        self.ratedItems = grouping.groupItem.count
+        self.annotatorsObserved = annotatorSeen.reduce(0) { $0 + ($1 ? 1 : 0) }
+    }
+
+    /// The cells and the sums every coefficient shares, one pass over the groups.
+    mutating func addCells() {
+        let groups = ratedItems, kept = labelOf.count, labelCount = labelNames.count
+        let groupStart = self.groupStart, labelOf = self.labelOf
         // Cells: at most one per annotation; written through raw buffers and cut to size after
         // (appends and bounds checks were most of this pass). The sums are the same operations
         // in the same order as always, so the results are bit for bit the same.
@@ -111,7 +129,7 @@ struct AgreementTable: Sendable {
         // The quotients of small counts, divided once here: dividing per cell and per item was
         // the slowest part of this pass, and a quotient read from the table is the same double.
         let share = Quotients(upTo: 64), pairTerms = PairTerms(upTo: 16)
-        grouping.groupStart.withUnsafeBufferPointer { groupStart in
+        groupStart.withUnsafeBufferPointer { groupStart in
         labelOf.withUnsafeBufferPointer { labelOf in
         cellStart.withUnsafeMutableBufferPointer { cellStart in
         cellLabel.withUnsafeMutableBufferPointer { cellLabel in
@@ -161,14 +179,9 @@ struct AgreementTable: Sendable {
         cellLabel.removeLast(kept - cells)
         cellCount.removeLast(kept - cells)
 
-        self.groupStart = grouping.groupStart
-        self.groupItem = grouping.groupItem
-        self.annotatorOf = annotatorOf
-        self.labelOf = labelOf
         self.cellStart = cellStart
         self.cellLabel = cellLabel
         self.cellCount = cellCount
-        self.ratedItems = groups
         self.pairableItems = pairable
         self.pairableAnnotations = pairableAnnotations
         self.agreementSum = agreementSum
@@ -178,7 +191,6 @@ struct AgreementTable: Sendable {
         self.possiblePairs = possible
         self.nominalDisagreement = nominal
         self.labelsObserved = labelSeen.reduce(0) { $0 + ($1 ? 1 : 0) }
-        self.annotatorsObserved = annotatorSeen.reduce(0) { $0 + ($1 ? 1 : 0) }
     }
 
     /// r_i of rated item `g`.

@@ -72,6 +72,12 @@ public struct RatingsBuilder: Sendable {
     /// Appends `map[code]` for each of `codes` (one column at a time, through raw buffers: the
     /// per-row appends of three columns cost a few milliseconds per million rows).
     private static func append(_ codes: [Int32], through map: [Int32], to column: inout [Int32]) {
+        // A map that keeps or shifts every code (the labels of a guideline, items new to this
+        // builder): one copy, or one vectorized add.
+        if let shift = map.first, map.indices.allSatisfy({ map[$0] == shift + Int32($0) }) {
+            if shift == 0 { column.append(contentsOf: codes) } else { column.append(contentsOf: codes.lazy.map { $0 &+ shift }) }
+            return
+        }
         let start = column.count
         precondition(codes.allSatisfy { $0 >= 0 && Int($0) < map.count }, "RatingsBuilder: code out of range")
         column.append(contentsOf: repeatElement(0, count: codes.count))
