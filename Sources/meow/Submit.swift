@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Submit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Answer an item you hold.")
+    static let configuration = CommandConfiguration(commandName: "submit", abstract: "Answer an item you hold.")
 
     @Argument(help: "Project name.") var project: String
     @OptionGroup var user: AnnotatorOption
