@@ -190,8 +190,9 @@ final class ScanJob: @unchecked Sendable {
     /// Appends `other`'s answers (a later id range) after this job's.
     func absorb(_ other: ScanJob) {
         // Locals, as in `read`: exclusivity checks on the class's properties per item were most
-        // of this pass (13 ms for 125,000 items).
-        var builder = self.builder, itemCodes = ItemCodes(rowIDs: scan.itemRowIDs), itemRowIDs = self.itemRowIDs
+        // of this pass (13 ms for 125,000 items). `itemCodes` is this job's own index: an item
+        // whose answers both halves read must keep one code.
+        var builder = self.builder, itemCodes = self.itemCodes, itemRowIDs = self.itemRowIDs
         self.builder = RatingsBuilder()
         self.itemCodes = ItemCodes(rowIDs: 0...0)
         self.itemRowIDs = []
