@@ -74,7 +74,6 @@ struct AgreementTable: Sendable {
         let grouping = ratings.grouped?.grouping ?? AgreementGrouping(item: ratings.item, annotator: ratings.annotator,
                                                                        itemCount: ratings.items.count, annotatorCount: ratings.annotators.count)
         let kept = grouping.count
-        let labelCount = ratings.labels.count
         var annotatorOf: [Int32], labelOf: [Int32]
         var annotatorSeen = [Bool](repeating: false, count: ratings.annotators.count)
         if grouping.inOrder {
