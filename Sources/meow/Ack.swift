@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Ack: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "ack",
         abstract: "Acknowledge the current guideline version (for scripts; people do it in `meow label`).")
     @Argument(help: "Project name.") var project: String
     @OptionGroup var user: AnnotatorOption

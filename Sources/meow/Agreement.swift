@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Agreement: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "agreement",
         abstract: "Inter-annotator agreement: Krippendorff's alpha, Fleiss' kappa, Gwet's AC1, Cohen's kappa, and where annotators disagree.",
         discussion: """
         From a project (meow agreement PROJECT) or from any long-format file of labels

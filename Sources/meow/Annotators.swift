@@ -4,12 +4,12 @@ import MeowCore
 import MeowStore
 
 struct Annotators: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "annotators",
         abstract: "List annotators with their state, gold-check accuracy and speed; reinstate a paused one.",
         subcommands: [List.self, Reinstate.self, SetRole.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Annotators of a project.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Annotators of a project.")
         @Argument(help: "Project name.") var project: String
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var workspace: WorkspaceOptions
@@ -36,7 +36,7 @@ struct Annotators: ParsableCommand {
     }
 
     struct Reinstate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Lift a gold-check pause (admins).")
+        static let configuration = CommandConfiguration(commandName: "reinstate", abstract: "Lift a gold-check pause (admins).")
         @Argument(help: "Project name.") var project: String
         @Argument(help: "The paused annotator.") var name: String
         @OptionGroup var workspace: WorkspaceOptions

@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Backup: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "backup",
         abstract: "Copy the workspace to a new file while annotators keep working (one consistent snapshot).",
         discussion: "The copy holds every answer committed before the backup began and passes SQLite's integrity check before it is put in place. A backup never overwrites a file.")
     @Option(help: ArgumentHelp("The new file.", valueName: "file")) var out: String

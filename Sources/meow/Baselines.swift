@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Baselines: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "baselines",
         abstract: "Baselines on a frozen test set: random guesses, the majority class, a keyword heuristic, and the annotators.",
         discussion: """
         Random guesses are exact expected values; the human baseline scores each annotator against the

@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "demo",
         abstract: "Build a demo workspace from the shipped Samples/ and Guidelines/, then label.",
         discussion: "The demo workspace is kept (default ./meow-demo.sqlite): run it again to carry on where you left off.")
 

@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Doctor: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "doctor",
         abstract: "Check the workspace: integrity, frozen sets against their hashes, protection triggers, leases, counters. Exit 1 when anything is wrong.")
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var workspace: WorkspaceOptions

@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Evaluate: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "evaluate",
         abstract: "Score a model's predictions on a frozen test set, beside the random, majority, heuristic and human baselines.",
         discussion: """
         Predictions: JSONL {"item","label","score"?} or CSV with item,label[,score] columns, one per frozen

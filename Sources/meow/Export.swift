@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "export",
         abstract: "Export a split: one row per item with its final label (or --raw, every answer), with a manifest beside the file.",
         discussion: """
         --split train refuses while the project has no frozen test set (--no-test-set overrides, with a warning) and never

@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Freeze: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "freeze",
         abstract: "Freeze a test set before anyone trains: hashed, immutable, excluded from training exports.")
     @Argument(help: "Project name.") var project: String
     @Option(help: "The set's name (a set never changes: a new freeze needs a new name).") var name: String

@@ -7,7 +7,7 @@ struct GuidelineCommand: ParsableCommand {
         commandName: "guideline", abstract: "Work with guideline files.", subcommands: [Check.self, Update.self, Versions.self])
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Validate a guideline file: every error with its line and column.")
+        static let configuration = CommandConfiguration(commandName: "check", abstract: "Validate a guideline file: every error with its line and column.")
         @Argument(help: "The guideline Markdown file.") var file: String
 
         func run() throws {
@@ -28,7 +28,7 @@ struct GuidelineCommand: ParsableCommand {
     }
 
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "update",
             abstract: "Record a new guideline version (admins): what changed in the label set; everyone acknowledges again.")
         @Argument(help: "Project name.") var project: String
         @Argument(help: "The new guideline file.") var file: String
@@ -48,7 +48,7 @@ struct GuidelineCommand: ParsableCommand {
     }
 
     struct Versions: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a project's guideline versions with their answers and changes.")
+        static let configuration = CommandConfiguration(commandName: "versions", abstract: "List a project's guideline versions with their answers and changes.")
         @Argument(help: "Project name.") var project: String
         @OptionGroup var workspace: WorkspaceOptions
 

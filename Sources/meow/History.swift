@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct History: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "history",
         abstract: "An item's answers and final label, and every earlier value they had: who changed what, when and why.")
     @Argument(help: "Project name.") var project: String
     @Argument(help: "The item id.") var item: String

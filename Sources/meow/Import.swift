@@ -6,7 +6,7 @@ import MeowStore
 extension ItemFormat: ExpressibleByArgument {}
 
 struct Import: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "import",
         abstract: "Import items from JSONL, CSV or plain text (one transaction; duplicates are reported, not inserted).",
         discussion: """
         JSONL: one object per line with "text" (required), "id" and "priority" (optional); other keys are kept as metadata.

@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a project from a guideline file (its version 1).")
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create a project from a guideline file (its version 1).")
 
     @Argument(help: "Project name.") var project: String
     @Option(help: ArgumentHelp("The guideline Markdown file.", valueName: "file")) var guideline: String

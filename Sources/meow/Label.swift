@@ -7,7 +7,7 @@ import MeowTerminal
 import MeowApp
 
 struct Label: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "label",
         abstract: "Label items in the terminal, one key per answer.",
         discussion: """
         Keys: the guideline's hotkeys or 1-9 answer (multi-label tasks: toggle, then Enter); u undo; s skip;

@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Next: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "next",
         abstract: "Claim the next item and print it.",
         discussion: """
         Asking again while holding a claim returns the same item. Exit status 3: nothing left for this annotator.

@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Qualification: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "qualification",
         abstract: "Show the last qualification round: the score and, for each miss, the right label and why; --retry starts a new round.")
     @Argument(help: "Project name.") var project: String
     @OptionGroup var user: AnnotatorOption

@@ -7,7 +7,7 @@ import MeowStore
 import MeowTerminal
 
 struct Review: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "review",
         abstract: "Review disputed and low-confidence items in the terminal: one key sets the final label.")
     @Argument(help: "Project name.") var project: String
     @OptionGroup var user: AnnotatorOption

@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Skip: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Give a held item back; it goes to others, not to you again.")
+    static let configuration = CommandConfiguration(commandName: "skip", abstract: "Give a held item back; it goes to others, not to you again.")
     @Argument(help: "Project name.") var project: String
     @OptionGroup var user: AnnotatorOption
     @Option(help: "The item id.") var item: String
@@ -16,7 +16,7 @@ struct Skip: ParsableCommand {
 }
 
 struct Release: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Give a held item back to the queue unanswered.")
+    static let configuration = CommandConfiguration(commandName: "release", abstract: "Give a held item back to the queue unanswered.")
     @Argument(help: "Project name.") var project: String
     @OptionGroup var user: AnnotatorOption
     @Option(help: "The item id.") var item: String

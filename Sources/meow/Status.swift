@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Items, completed, in progress, and per-annotator counts.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Items, completed, in progress, and per-annotator counts.")
     @Argument(help: "Project name.") var project: String
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var workspace: WorkspaceOptions

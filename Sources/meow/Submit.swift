@@ -5,6 +5,7 @@ import MeowStore
 
 struct Submit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "submit",
         abstract: "Answer an item you hold.",
         discussion: """
             Give the answer the project's task takes: --label (classify; repeat for multilabel), \

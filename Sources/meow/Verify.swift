@@ -4,7 +4,7 @@ import MeowCore
 import MeowStore
 
 struct Verify: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "verify",
         abstract: "Check an exported test file against its frozen set: exit 0 when every record matches.")
     @Argument(help: "Project name.") var project: String
     @Argument(help: "The frozen set's name.") var name: String

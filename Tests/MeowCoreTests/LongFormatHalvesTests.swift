@@ -64,4 +64,20 @@ import Testing
         #expect(e1 == e2)
         #expect(e2.line == 991 && e2.message.contains("line 4"), "\(e2)")
     }
+
+    @Test func aRepeatAfterBlankLinesAndAMultiLineRecordNamesBothLines() {
+        // Blank lines and a quoted line break in each half shift the lines rows are on.
+        var lines = ["item,annotator,label"] + Self.rows(1000, csv: true)
+        lines[20] = "\n" + lines[20]
+        lines[30] = "doc-m,annm,\"two\nlines\""
+        lines[700] = "\n\n" + lines[700]
+        lines[800] = "doc-n,annn,\"three\nlines\nhere\""
+        lines[990] = "doc2,ann1,no"  // doc2/ann1 is also row 7 (line 9)
+        let text = lines.joined(separator: "\n")
+        let (one, halves) = Self.both(text, ext: "csv")
+        guard case .failure(let e1) = one, case .failure(let e2) = halves else { Issue.record("expected errors"); return }
+        #expect(e1 == e2)
+        // 990 lines before it, plus 1 + 1 + 2 + 2 lines added above.
+        #expect(e2.line == 997 && e2.message.contains("line 9"), "\(e2)")
+    }
 }

@@ -67,16 +67,13 @@ public struct AgreementReport: Sendable, Encodable {
 
     /// Computes everything. `bootstrapSamples` = 0 skips the bootstrap.
     public init(_ ratings: Ratings, bootstrapSamples: Int = 1000, seed: UInt64 = 0) {
-        let table = AgreementTable(ratings)
-        var reasons: [String: UndefinedReason] = [:]
-        items = table.pairableItems
-        ratedItems = table.ratedItems
-        annotators = table.annotatorsObserved
-        annotations = table.pairableAnnotations
-        annotationsTotal = ratings.count
-        // The pairwise pass is as long as all the others together: it runs beside them.
-        let (pairs, estimates) = concurrently({ table.pairwiseAgreement() }, {
-            [
+        // The pairwise pass needs only the grouping: it runs beside the cells and everything
+        // computed from them.
+        let groups = AgreementTable(groupsOf: ratings)
+        let (pairs, (table, estimates, labels, confusions)) = concurrently({ groups.pairwiseAgreement() }, {
+            var table = groups
+            table.addCells()
+            return (table, [
                 "percent_agreement": table.percentAgreement(),
                 "krippendorff_alpha.nominal": table.krippendorffAlpha(level: .nominal),
                 "krippendorff_alpha.ordinal": table.krippendorffAlpha(level: .ordinal),
@@ -87,8 +84,14 @@ public struct AgreementReport: Sendable, Encodable {
                 "cohen_kappa": table.cohenKappa(),
                 "weighted_kappa.linear": table.weightedCohenKappa(weights: .linear),
                 "weighted_kappa.quadratic": table.weightedCohenKappa(weights: .quadratic),
-            ] as [String: AgreementEstimate]
+            ] as [String: AgreementEstimate], table.perLabelAgreement(), table.labelConfusions())
         })
+        var reasons: [String: UndefinedReason] = [:]
+        items = table.pairableItems
+        ratedItems = table.ratedItems
+        annotators = table.annotatorsObserved
+        annotations = table.pairableAnnotations
+        annotationsTotal = ratings.count
         func take(_ name: String) -> Double? {
             guard let estimate = estimates[name] else { return nil }
             if let reason = estimate.reason { reasons[name] = reason }
@@ -105,8 +108,8 @@ public struct AgreementReport: Sendable, Encodable {
         linearWeightedKappa = take("weighted_kappa.linear")
         quadraticWeightedKappa = take("weighted_kappa.quadratic")
         pairwise = pairs
-        perLabel = table.perLabelAgreement()
-        confusions = table.labelConfusions()
+        perLabel = labels
+        self.confusions = confusions
         self.bootstrapSamples = bootstrapSamples
         bootstrapSeed = seed
         var intervals: [MeasurementLevel: AlphaInterval] = [:]

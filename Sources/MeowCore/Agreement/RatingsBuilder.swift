@@ -20,9 +20,9 @@ public struct RatingsBuilder: Sendable {
     public private(set) var annotators: [String] = []
     /// Item names interned so far.
     public private(set) var items: [String] = []
-    private var itemColumn: [Int32] = []
-    private var annotatorColumn: [Int32] = []
-    private var labelColumn: [Int32] = []
+    @usableFromInline var itemColumn: [Int32] = []
+    @usableFromInline var annotatorColumn: [Int32] = []
+    @usableFromInline var labelColumn: [Int32] = []
     /// Numeric value per label code, passed on to `Ratings.labelValues`.
     /// Leave `nil` for nominal labels.
     public var labelValues: [Double]?
@@ -52,7 +52,9 @@ public struct RatingsBuilder: Sendable {
         append(itemCode: internItem(item), annotatorCode: internAnnotator(annotator), labelCode: internLabel(label))
     }
 
-    /// Appends one annotation by codes returned from the `intern…` methods.
+    /// Appends one annotation by codes returned from the `intern…` methods. Inlinable: the
+    /// store's answer scan calls it once per row.
+    @inlinable @inline(__always)
     public mutating func append(itemCode: Int32, annotatorCode: Int32, labelCode: Int32) {
         itemColumn.append(itemCode)
         annotatorColumn.append(annotatorCode)
@@ -62,11 +64,29 @@ public struct RatingsBuilder: Sendable {
     /// Appends `other`'s annotations, translating its codes through the maps (other's code →
     /// this builder's code), for input read in two halves at once.
     public mutating func append(contentsOf other: RatingsBuilder, items: [Int32], annotators: [Int32], labels: [Int32]) {
-        reserveCapacity(other.count)
-        for r in 0..<other.count {
-            itemColumn.append(items[Int(other.itemColumn[r])])
-            annotatorColumn.append(annotators[Int(other.annotatorColumn[r])])
-            labelColumn.append(labels[Int(other.labelColumn[r])])
+        Self.append(other.itemColumn, through: items, to: &itemColumn)
+        Self.append(other.annotatorColumn, through: annotators, to: &annotatorColumn)
+        Self.append(other.labelColumn, through: labels, to: &labelColumn)
+    }
+
+    /// Appends `map[code]` for each of `codes` (one column at a time, through raw buffers: the
+    /// per-row appends of three columns cost a few milliseconds per million rows).
+    private static func append(_ codes: [Int32], through map: [Int32], to column: inout [Int32]) {
+        // A map that keeps or shifts every code (the labels of a guideline, items new to this
+        // builder): one copy, or one vectorized add.
+        if let shift = map.first, map.indices.allSatisfy({ map[$0] == shift + Int32($0) }) {
+            if shift == 0 { column.append(contentsOf: codes) } else { column.append(contentsOf: codes.lazy.map { $0 &+ shift }) }
+            return
+        }
+        let start = column.count
+        precondition(codes.allSatisfy { $0 >= 0 && Int($0) < map.count }, "RatingsBuilder: code out of range")
+        column.append(contentsOf: repeatElement(0, count: codes.count))
+        column.withUnsafeMutableBufferPointer { column in
+            codes.withUnsafeBufferPointer { codes in
+                map.withUnsafeBufferPointer { map in
+                    for r in 0..<codes.count { column[start + r] = map[Int(codes[r])] }
+                }
+            }
         }
     }
 

@@ -92,7 +92,7 @@ public struct LongFormatReader: Sendable {
         let ratings = builder.build()
         if ratings.count != builder.count, let (a, b) = builder.firstRepeat() {
             let (item, annotator) = builder.names(at: a)
-            throw LongFormatError(path: path, line: Int(lines[b]),
+            throw LongFormatError(path: path, line: lines[b],
                                   message: "\"\(annotator)\" labels item \"\(item)\" a second time (first on line \(lines[a])); keep one answer per annotator and item")
         }
         return ratings
@@ -105,7 +105,7 @@ public struct LongFormatReader: Sendable {
     }
 
     /// `read(path:into:)`, returning the line of each annotation appended (in order).
-    private func readLines(path: String, into builder: inout RatingsBuilder) throws(LongFormatError) -> [Int32] {
+    private func readLines(path: String, into builder: inout RatingsBuilder) throws(LongFormatError) -> RowLines {
         if let order {
             let allowed = Set(order)
             if let stray = builder.labels.first(where: { !allowed.contains($0) }) {
@@ -126,7 +126,8 @@ public struct LongFormatReader: Sendable {
             // the columns by doubling copied and page-faulted them several times over.
             var more = try file.step(&parser)
             if more, size > file.bytesRead, parser.sink.rowsRead > 0 {
-                let part = Double(split ?? size)
+                // With halves, the first half's columns end up holding every row.
+                let part = Double(size)
                 parser.sink.reserve(Int(Double(parser.sink.rowsRead) * part / Double(file.bytesRead) * 1.02))
             }
             if let split {
@@ -158,7 +159,7 @@ public struct LongFormatReader: Sendable {
             }
             builder.labelValues = values
         }
-        return parser.sink.lineOfRow
+        return parser.sink.lines
     }
 }
 
@@ -194,6 +195,9 @@ extension LongFormatReader {
             return true
         })
         parser = first.value
+        // The second half's parser in its place: `first` must not keep a reference to the first
+        // half's columns and name cache, or absorbing the second half would copy all of them.
+        first.value = second.value
         if let error = firstError.value { throw error }
         if file.unconsumed > 0 {
             // The middle fell inside a record: read on in one pass.

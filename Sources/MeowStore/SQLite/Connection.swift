@@ -30,7 +30,11 @@ public final class Connection {
     private var cache: [String: Statement] = [:]
     public let path: String
 
+    /// Process-wide SQLite settings, made once before the first connection opens.
+    private static let configured: Bool = meow_sqlite_skip_memory_statistics() == SQLITE_OK
+
     public init(path: String, readOnly: Bool = false, create: Bool = true) throws {
+        _ = Self.configured
         var db: OpaquePointer?
         var flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if create && !readOnly { flags |= SQLITE_OPEN_CREATE }

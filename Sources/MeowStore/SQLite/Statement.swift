@@ -140,6 +140,15 @@ public final class Statement {
         guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: connection.errorMessage, sql: sql) }
     }
 
+    /// Binds text without SQLite copying it. The bytes must stay valid and unchanged until the
+    /// statement has run and been rebound (a bulk insert's own buffer); empty text is copied,
+    /// as SQLite would read a missing pointer as NULL.
+    public func bindTextUnretained(_ bytes: UnsafeRawBufferPointer, at index: Int32) throws {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return try bindText(bytes, at: index) }
+        let rc = sqlite3_bind_text(stmt, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+        guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: connection.errorMessage, sql: sql) }
+    }
+
     public func bindBlob(_ bytes: [UInt8], at index: Int32) throws {
         let rc = bytes.withUnsafeBytes { sqlite3_bind_blob(stmt, index, $0.baseAddress, Int32($0.count), meow_sqlite_transient()) }
         guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: connection.errorMessage, sql: sql) }
