@@ -90,8 +90,12 @@ public final class ReviewScreenAdapter: LabelingBackend {
         if let m = r.metadata, let obj = try? JSONSerialization.jsonObject(with: Data(m.utf8)) as? [String: Any] {
             for name in project.guideline.show { if let v = obj[name], !(v is NSNull) { fields.append((name, "\(v)")) } }
         }
-        // Spans: the reviewer starts from the consensus spans so far (or none) and corrects them.
-        let draft = project.guideline.task == .spans ? r.suggested.flatMap { AnswerValue(column: $0, task: .spans) } : nil
+        // Spans: the reviewer starts from the consensus spans so far and corrects them; on an
+        // item sent to review, those are the spans a majority marked (the others are named in
+        // the consensus note).
+        let draft = project.guideline.task == .spans
+            ? r.suggested.flatMap { AnswerValue(column: $0, task: .spans) } ?? .spans(majoritySpans(r.answers.map(\.label)).kept)
+            : nil
         return ScreenItem(id: r.id, text: r.text, fields: fields, kind: .review(left: left), context: context, draft: draft)
     }
 

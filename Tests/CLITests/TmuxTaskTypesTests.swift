@@ -100,8 +100,7 @@ struct TmuxTaskTypesTests {
         Choose the better answer.
         """
         func pair(_ id: String) -> String {
-            let text = #"{"prompt":"Say hi","a":"Alpha answer \#(id)","b":"Beta answer \#(id)"}"#
-            return #"{"id":"\#(id)","text":\#(String(decoding: try! JSONSerialization.data(withJSONObject: text, options: .fragmentsAllowed), as: UTF8.self))}"#
+            #"{"id":"\#(id)","prompt":"Say hi","a":"Alpha answer \#(id)","b":"Beta answer \#(id)"}"#
         }
         let ids = (1...6).map { "c\($0)" }
         let dir = try project(g, ids.map(pair).joined(separator: "\n"))

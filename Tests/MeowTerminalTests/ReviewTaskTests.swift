@@ -18,9 +18,11 @@ struct ReviewTaskTests {
         let ws = try Workspace(path: dir + "/w.sqlite", create: true)
         try ws.createProject("p", guideline: guideline, by: "admin")
         let file = dir + "/items.jsonl"
-        let line = try JSONSerialization.data(withJSONObject: ["id": "i1", "text": text])
+        // A compare item imports from its fields a, b and prompt; any other item from its text.
+        let fields: [String: String] = ComparePair(text: text).map { ["id": "i1", "prompt": $0.prompt ?? "", "a": $0.a, "b": $0.b] } ?? ["id": "i1", "text": text]
+        let line = try JSONSerialization.data(withJSONObject: fields)
         try line.write(to: URL(fileURLWithPath: file))
-        _ = try ws.importItems(project: "p", reader: ItemReader(path: file, format: .jsonl), skipInvalid: false)
+        _ = try ws.importItems(project: "p", reader: ItemReader(path: file, format: .jsonl, pairs: guideline.task == .compare), skipInvalid: false)
         for (who, value) in [("alice", alice), ("bob", bob)] + (carol.map { [("carol", $0)] } ?? []) {
             try ws.acknowledge(project: "p", annotator: who)
             _ = try ws.claimNext(project: "p", annotator: who)

@@ -11,13 +11,7 @@
 public func spanMajority(_ votes: [(item: String, label: String)]) -> [Consensus] {
     grouped(votes).map { item, columns in
         let n = columns.count
-        var counts: [Span: Int] = [:]
-        for column in columns {
-            guard case .spans(let spans)? = AnswerValue(column: column, task: .spans) else { continue }
-            for s in Set(spans) { counts[s, default: 0] += 1 }
-        }
-        let kept = counts.filter { $0.value * 2 > n }.keys.sorted()
-        let lacking = counts.filter { $0.value * 2 <= n }.keys.sorted()
+        let (kept, lacking) = majoritySpans(columns)
         let final = AnswerValue.spans(kept).labelColumn
         let same = columns.filter { AnswerValue(column: $0, task: .spans)?.labelColumn == final }.count
         let share = Double(same) / Double(max(n, 1))
@@ -27,6 +21,19 @@ public func spanMajority(_ votes: [(item: String, label: String)]) -> [Consensus
         }
         return Consensus(item: item, label: final, confidence: share, decision: same == n ? .unanimous : .majority)
     }
+}
+
+/// The spans more than half of `columns` (one span answer per annotator) marked exactly, and
+/// the spans marked without such a majority, each in text order: what a spans reviewer starts
+/// from, and what `spanMajority` decides on.
+public func majoritySpans(_ columns: [String]) -> (kept: [Span], lacking: [Span]) {
+    let n = columns.count
+    var counts: [Span: Int] = [:]
+    for column in columns {
+        guard case .spans(let spans)? = AnswerValue(column: column, task: .spans) else { continue }
+        for s in Set(spans) { counts[s, default: 0] += 1 }
+    }
+    return (counts.filter { $0.value * 2 > n }.keys.sorted(), counts.filter { $0.value * 2 <= n }.keys.sorted())
 }
 
 /// Median rating: the middle rating of the item's answers (with an even count, the lower of
