@@ -60,7 +60,7 @@ extension Enforcement.GoldSet {
     static func checked(id: String, text: String, label: String, explanation: String, guideline: Guideline, path: String, line: Int) -> Result<GoldItem?, ImportError> {
         do {
             let column = guideline.task == .spans && label == "-" ? "" : label  // "-" or "": no spans
-            guard let value = AnswerValue(column: column, task: guideline.task) else { throw AnswerError.wrongKind(task: guideline.task) }
+            let value = try guideline.answer(column: column)
             let valid = try guideline.validate(value, comment: explanation.isEmpty ? "gold" : explanation, text: text)
             return .success(GoldItem(id: id, text: text, label: valid.labelColumn, explanation: explanation))
         } catch {

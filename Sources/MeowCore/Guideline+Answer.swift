@@ -18,6 +18,8 @@ public enum AnswerError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateSpan(Span)
     case ratingOffScale(Int, scale: [Int])
     case choiceNotAllowed(String, allowed: [String])
+    /// Text that is not an answer of the task's kind at all (`3.0` for a rating, `0-5` for spans).
+    case unreadable(String, task: Guideline.Task, scale: [Int])
 
     public var description: String {
         switch self {
@@ -35,6 +37,13 @@ public enum AnswerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .overlappingSpans(let a, let b): return "spans \(a.column) and \(b.column) overlap, which the guideline does not allow"
         case .duplicateSpan(let s): return "span \(s.column) given twice"
         case .ratingOffScale(let n, let scale): return "rating \(n) is not on the scale (\(scale.map(String.init).joined(separator: ", ")))"
+        case .unreadable(let text, let task, let scale):
+            switch task {
+            case .rate: return "'\(text)' is not a point of the scale (\(scale.map(String.init).joined(separator: ", ")))"
+            case .spans: return "'\(text)' is not spans written START:END:LABEL, separated by commas"
+            case .compare: return "'\(text)' is not a choice (a, b, tie, both-bad)"
+            case .classify, .multilabel: return "'\(text)' is not a label answer"
+            }
         case .choiceNotAllowed(let c, let allowed): return "choice '\(c)' is not allowed (the guideline's choices: \(allowed.joined(separator: ", ")))"
         }
     }
@@ -52,6 +61,15 @@ extension AnswerError {
 }
 
 extension Guideline {
+    /// The answer a label-column text holds for this task (as files and reviewers write it),
+    /// refused with a message naming the text when it is none.
+    public func answer(column text: String) throws(AnswerError) -> AnswerValue {
+        guard let value = AnswerValue(column: text, task: task) else {
+            throw .unreadable(TerminalText.safeInline(String(text.prefix(80))), task: task, scale: scale)
+        }
+        return value
+    }
+
     /// Checks any answer against the schema and returns its canonical form (labels in
     /// guideline order, spans in text order). `text` is the item's text, which spans are
     /// checked against (offsets in code points).

@@ -186,9 +186,10 @@ private struct Parser {
         g.maxOverlap = overlap
         if task == .spans, let n = top["spans"] { g.spanRules = parseSpanRules(n) }
         if task == .rate, let n = top["review_spread"] {
-            let top = labels.compactMap { Int($0.value) }.max() ?? 9
-            if let v = n.int, v >= 0, v <= top { g.reviewSpread = v }
-            else { error("review_spread must be a whole number from 0 to \(top) (the largest difference between two ratings of one item that still takes the median)", at: n) }
+            let points = labels.compactMap { Int($0.value) }
+            let range = (points.max() ?? 9) - (points.min() ?? 0)
+            if let v = n.int, v >= 0, v < max(range, 1) { g.reviewSpread = v }
+            else { error("review_spread must be a whole number from 0 to \(max(range - 1, 0)) (the largest difference between two ratings of one item that still takes the median; \(range) is the whole scale)", at: n) }
         }
         if let n = top["max_overlap"] {
             if let v = n.int, v >= overlap, v <= Guideline.maxOverlapLimit { g.maxOverlap = v }
@@ -231,11 +232,26 @@ private struct Parser {
     /// their definitions; hotkeys default to a, b, t, x.
     mutating func checkCompareLabels(_ labels: inout [Guideline.Label], node: Node) {
         let known = Guideline.compareChoices.map(\.value)
+        var defaulted = Set<String>()
         for i in labels.indices {
             guard let choice = Guideline.compareChoices.first(where: { $0.value == labels[i].value }) else {
                 error("a compare task's labels are \(known.joined(separator: ", ")); '\(labels[i].value)' is not one", at: node); continue
             }
-            if labels[i].hotkey == nil { labels[i].hotkey = choice.hotkey }
+            if labels[i].hotkey == nil { labels[i].hotkey = choice.hotkey; defaulted.insert(labels[i].value) }
+            // The screen names the sides A and B, so `a` and `b` may only ever mean those.
+            if let key = labels[i].hotkey, let owner = Guideline.compareChoices.first(where: { $0.hotkey == key && $0.value != choice.value }),
+               owner.value == "a" || owner.value == "b" || labels.contains(where: { $0.value == owner.value }) {
+                error("hotkey '\(key)' of '\(labels[i].value)' is the key of the choice '\(owner.value)'", at: node)
+            }
+        }
+        var seen: [Character: String] = [:]
+        for l in labels {
+            guard let key = l.hotkey else { continue }
+            // Clashes between given hotkeys were reported with the labels; these involve a default.
+            if let other = seen[key], defaulted.contains(other) || defaulted.contains(l.value) {
+                error("duplicate hotkey '\(key)': used by '\(other)' and '\(l.value)'", at: node)
+            }
+            seen[key] = l.value
         }
         for required in ["a", "b"] where !labels.contains(where: { $0.value == required }) {
             error("a compare task needs the choice '\(required)'", at: node)

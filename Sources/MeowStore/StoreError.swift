@@ -28,6 +28,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notPaused(String)
     case unsureForbidden
     case incompatibleGuideline(String)
+    /// A consensus method that does not apply to the project's task.
+    case methodNotForTask(method: String, task: String, why: String)
     case notQualified(annotator: String)
     case guidelineChanged(project: String)
     case unknownGuidelineVersion(project: String, version: Int)
@@ -82,6 +84,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .guidelineChanged(let p): return "the guideline of \(p) changed a moment ago; try again"
         case .unknownGuidelineVersion(let p, let v): return "project \(p) has no guideline v\(v) (see `meow guideline versions \(p)`)"
         case .incompatibleGuideline(let why): return "cannot record this guideline version: \(why)"
+        case .methodNotForTask(let method, let task, let why): return "--method \(method) does not apply to a \(task) project: \(why)"
         case .unsureForbidden: return "this guideline does not allow unsure answers: choose the label you think is right"
         }
     }

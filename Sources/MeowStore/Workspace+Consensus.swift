@@ -89,7 +89,7 @@ extension Workspace {
         case "majority":
             results = taskMajority(p, answers.map { ($0.item, $0.label) })
         case "dawid-skene" where p.guideline.task == .spans:
-            throw StoreError.incompatibleGuideline("dawid-skene treats an answer as one label; spans are reconciled span by span with --method majority")
+            throw StoreError.methodNotForTask(method: "dawid-skene", task: "spans", why: "it treats an answer as one label; spans are reconciled span by span with --method majority")
         case "dawid-skene":
             let labelOrder = Array(Set(p.guideline.labels.map(\.value) + answers.map(\.label))).sorted { a, b in
                 let ia = p.guideline.labels.firstIndex { $0.value == a } ?? Int.max, ib = p.guideline.labels.firstIndex { $0.value == b } ?? Int.max
@@ -174,7 +174,7 @@ extension Workspace {
             // Any task's answer: a label set, spans (checked against the text), a rating, a choice.
             let decided: AnswerValue
             do {
-                guard let parsed = AnswerValue(column: label, task: p.guideline.task) else { throw AnswerError.wrongKind(task: p.guideline.task) }
+                let parsed = try p.guideline.answer(column: label)
                 decided = try p.guideline.validate(parsed, comment: note ?? "review", text: try item.text("text"))
             } catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
             let old = try finalLabelValue(itemID: itemID)

@@ -17,6 +17,8 @@ public struct ExportReport: Sendable {
     public var withoutFinalLabel = 0
     public var nearDuplicates: [NearDuplicate] = []
     public var warnings: [String] = []
+    /// `conll`: spans widened to whole tokens (their edges were inside a token).
+    public var widenedSpans = 0
 }
 
 extension Workspace {
@@ -123,7 +125,7 @@ extension Workspace {
             } else if out.format == .conll || out.format == .pairs {
                 let obj = (try? JSONSerialization.jsonObject(with: Data(r.text("record").utf8)) as? [String: Any]) ?? [:]
                 let text = obj["text"] as? String ?? "", label = obj["label"] as? String ?? ""
-                guard let line = Self.taskLine(out.format, item: try r.text("external_id"), text: text, label: label) else { continue }
+                guard let line = Self.taskLine(out.format, item: try r.text("external_id"), text: text, label: label, widened: &report.widenedSpans) else { continue }
                 out.bytes.append(contentsOf: Array(line.utf8))
             } else {
                 let obj = (try? JSONSerialization.jsonObject(with: Data(r.text("record").utf8)) as? [String: Any]) ?? [:]
@@ -206,7 +208,7 @@ extension Workspace {
                 if let metadata { line += ",\"metadata\":" + JSONText.escapingC1(metadata) }
                 out.bytes.append(contentsOf: Array((line + "}\n").utf8))
             } else if out.format == .conll || out.format == .pairs {
-                guard let line = Self.taskLine(out.format, item: ext, text: text, label: label) else { continue }
+                guard let line = Self.taskLine(out.format, item: ext, text: text, label: label, widened: &report.widenedSpans) else { continue }
                 out.bytes.append(contentsOf: Array(line.utf8))
             } else {
                 CSVText.appendRow([ext, text, label, decision ?? "", String(confidence), rowSplit], to: &out.bytes)
@@ -221,10 +223,11 @@ extension Workspace {
 extension Workspace {
     /// An item's final value in a task format: its CoNLL lines, or its preference pair (nil:
     /// not a decisive choice, left out of a pairs export).
-    static func taskLine(_ format: ExportFormat, item: String, text: String, label: String) -> String? {
+    static func taskLine(_ format: ExportFormat, item: String, text: String, label: String, widened: inout Int) -> String? {
         switch format {
         case .conll:
             guard case .spans(let spans)? = AnswerValue(column: label, task: .spans) else { return nil }
+            widened += TaskExport.widened(text: text, spans: spans)
             return TaskExport.conll(text: text, spans: spans)
         case .pairs: return TaskExport.pair(item: item, text: text, choice: label)
         case .jsonl, .csv: return nil

@@ -93,7 +93,7 @@ extension Workspace {
                             lastText = (answer.itemID, text)
                         }
                         do {
-                            guard let parsed = AnswerValue(column: answer.joined, task: .spans) else { throw AnswerError.wrongKind(task: .spans) }
+                            let parsed = try p.guideline.answer(column: answer.joined)
                             let value = try p.guideline.validate(parsed, comment: "imported", text: text)
                             (answer.joined, answer.json) = (value.labelColumn, value.json)
                         } catch {
@@ -318,9 +318,7 @@ final class AnswerFeed: @unchecked Sendable {
                 answer = .valid(column: label == "-" ? "" : label, json: "")
             } else if let known = checks.checkedLabels[label] { answer = known } else {
                 do {
-                    guard let parsed = AnswerValue(column: label, task: project.guideline.task) else {
-                        throw AnswerError.wrongKind(task: project.guideline.task)
-                    }
+                    let parsed = try project.guideline.answer(column: label)
                     let value = try project.guideline.validate(parsed, comment: "imported", text: "")
                     answer = .valid(column: value.labelColumn, json: value.json)
                 } catch {

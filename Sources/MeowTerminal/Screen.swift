@@ -1,3 +1,5 @@
+import MeowCore
+
 /// How a cell is drawn. Roles, not colors: the terminal backend maps them to colors, or to
 /// bold/reverse/underline on monochrome terminals and under NO_COLOR.
 public enum Style: UInt8, Sendable, Equatable {
@@ -49,10 +51,27 @@ public struct Screen: Sendable, Equatable {
         let limit = min(maxX ?? width, width)
         var cx = x
         for ch in text {
+            if ch.unicodeScalars.contains(where: { TerminalText.isUnsafe($0.value) || $0 == "\t" || $0 == "\n" }) {
+                // The last guard before the terminal (a definition or body can hold anything):
+                // a control character is drawn visibly, as item text shows it (`\x1b`), and a
+                // tab or line break as a space.
+                var visible = ""
+                for s in ch.unicodeScalars {
+                    if s == "\t" || s == "\n" { visible += " " }
+                    else if TerminalText.isUnsafe(s.value) { visible += TerminalText.visible(s.value) }
+                    else { visible.unicodeScalars.append(s) }
+                }
+                cx = put(visible, x: cx, y: y, style: style, maxX: limit)
+                continue
+            }
             let w = DisplayWidth.of(ch)
             if w == 0 {
-                // Combining marks join the previous cell's character.
-                if cx > 0, cx - 1 < limit, cx - 1 >= x { var c = self[cx - 1, y]; c.character = Character(String(c.character) + String(ch)); self[cx - 1, y] = c }
+                // Combining marks join the previous cell's character (when they still make one).
+                if cx > 0, cx - 1 < limit, cx - 1 >= x {
+                    var c = self[cx - 1, y]
+                    let joined = String(c.character) + String(ch)
+                    if joined.count == 1, let character = joined.first { c.character = character; self[cx - 1, y] = c }
+                }
                 continue
             }
             if cx + w > limit { break }

@@ -58,6 +58,9 @@ struct Export: ParsableCommand {
         }
         try OutputFile.commit([file] + (manifestFile.map { [$0] } ?? []))
         for w in report.warnings { note("warning: \(w)") }
+        if report.widenedSpans > 0 {
+            note("warning: \(report.widenedSpans) spans start or end inside a token; CoNLL tags whole tokens, so they were widened to the tokens they touch")
+        }
         var summary = "exported \(report.rows) rows (\(report.items) items, split \(split.rawValue)) to \(out)"
         if split != .test {
             summary += "; kept out of training: \(report.excludedFrozen) frozen, \(report.excludedSameText) same text as a frozen item, \(report.excludedSameGroup) same group"

@@ -41,17 +41,28 @@ struct Next: ParsableCommand {
         }
         // An item that could not be printed was never handed over: give the claim back.
         do {
+            let pair = try ws.project(project).guideline.task == .compare ? ComparePair(text: item.text) : nil
             var qualification = ""
             if case .qualification(let i, let n) = item.kind { qualification = ",\"qualification\":{\"index\":\(i),\"total\":\(n)}" }
             if json {
                 var s = "{\"item\":" + JSONText.quoted(item.id) + ",\"text\":" + JSONText.quoted(item.text) + qualification
+                // A compare item's text is its pair: the fields too, so a script need not parse it.
+                if let pair {
+                    s += ",\"prompt\":" + (pair.prompt.map(JSONText.quoted) ?? "null") + ",\"a\":" + JSONText.quoted(pair.a) + ",\"b\":" + JSONText.quoted(pair.b)
+                }
                 if let m = item.metadata, m.count > 2 { s += "," + m.dropFirst().dropLast() }
                 try Console.outRaw(JSONText.escapingC1(Array((s + "}\n").utf8)))
             } else {
                 if case .qualification(let i, let n) = item.kind { out("qualification \(i)/\(n): label it as the guideline says; your answers are scored") }
                 out("item: \(TerminalText.safeInline(item.id))")
                 if let m = item.metadata { out("metadata: \(m)") }
-                out(item.text)
+                if let pair {
+                    if let prompt = pair.prompt { out("prompt: " + prompt) }
+                    out("a: " + pair.a)
+                    out("b: " + pair.b)
+                } else {
+                    out(item.text)
+                }
             }
             try Console.flush()
         } catch {

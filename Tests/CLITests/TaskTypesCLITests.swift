@@ -63,6 +63,21 @@ struct TaskTypesCLITests {
         #expect(try sqlite(dir.path + "/meow.sqlite", "SELECT value FROM annotation WHERE annotator = 'dora' ORDER BY item_id").contains(#"{"spans":[{"start":26,"end":35,"label":"LOC"}]}"#))
     }
 
+    /// What a script or a file gets wrong is named: a rating that is not a scale point, a
+    /// method that does not apply; `next --json` hands a compare item's fields over as fields.
+    @Test func refusalsNameTheProblemAndNextGivesThePair() throws {
+        _ = try dir.write("r.jsonl", #"{"item":"h01","annotator":"dora","label":"3.0"}"# + "\n")
+        let r = try Meow.run(["import-annotations", "helpful", "r.jsonl"], in: dir.path)
+        #expect(r.status == 1 && r.stderr.contains("r.jsonl:1: '3.0' is not a point of the scale (1, 2, 3, 4, 5)"), "\(r.stderr)")
+        let ds = try Meow.run(["consensus", "ents", "--method", "dawid-skene"], in: dir.path)
+        #expect(ds.status != 0 && ds.stderr.contains("--method dawid-skene does not apply to a spans project"), "\(ds.stderr)")
+        #expect(try Meow.run(["ack", "prefs", "--as", "erin"], in: dir.path).status == 0)
+        let next = try json(["next", "prefs", "--as", "erin", "--json"])
+        let text = try #require(next["text"] as? String)
+        #expect(text.hasPrefix("{") && next["a"] is String && next["b"] is String && next.keys.contains("prompt"), "\(next)")
+        #expect(text.contains(try #require(next["a"] as? String)))
+    }
+
     @Test func agreementPerTask() throws {
         let s = try json(["agreement", "ents", "--json"])
         let spans = try #require(s["spans"] as? [String: Any])

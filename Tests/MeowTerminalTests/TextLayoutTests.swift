@@ -49,3 +49,16 @@ struct TextLayoutTests {
         }
     }
 }
+
+/// Definitions and guideline prose reach the screen unfiltered: a tab or an escape in them
+/// once crashed it (a control character joined to a cell as if it were a combining mark).
+@Suite struct ScreenControlCharacterTests {
+    @Test func controlCharactersAreDrawnVisiblyNeverJoined() {
+        var s = Screen(width: 40, height: 1)
+        s.put("one\ttab\u{1b}[31mred e\u{1b}\u{7f}", x: 0, y: 0)
+        #expect(s.line(0) == "one tab\\x1b[31mred e\\x1b\\x7f")
+        var combining = Screen(width: 10, height: 1)
+        combining.put("e\u{301}x", x: 0, y: 0)
+        #expect(combining.line(0) == "e\u{301}x")
+    }
+}

@@ -136,8 +136,10 @@ struct SpanTally {
     private var annotatorCodes: [String: Int] = [:]
     private var annotatorList: [String] = []
     private var pairCounts: [Int: (items: Int, exact: SpanMatchCount, overlap: SpanMatchCount)] = [:]
-    /// Token values: 0 none, then one code per label or label combination (`A+B`).
-    private var valueCodes: [String: Int32] = ["none": 0]
+    /// Token values: 0 none (the empty set), then one code per label or set of labels (a token
+    /// under two overlapping spans), keyed by the sorted label names: never by a joined string,
+    /// which a label named `none` or `A+B` would collide with.
+    private var valueCodes: [[String]: Int32] = [[]: 0]
     private var merged: (labels: [String: (exact: SpanMatchCount, overlap: SpanMatchCount)], pairs: [String: SpanPairAgreement])?
 
     private mutating func labelCode(_ name: String) -> Int {
@@ -223,11 +225,11 @@ struct SpanTally {
                     while t < n, ranges[t].lowerBound < s.end {
                         let code: Int32
                         if tokenValues[base + t] == 0 {
-                            code = valueCode(labelNames[codes[k][si]])
+                            code = valueCode([labelNames[codes[k][si]]])
                         } else {
                             // A second label on the token (overlaps allowed): the pair is one value.
                             let before = valueName(tokenValues[base + t])
-                            code = valueCode(Set(before.split(separator: "+").map(String.init) + [s.label]).sorted().joined(separator: "+"))
+                            code = valueCode(Set(before + [s.label]).sorted())
                         }
                         tokenValues[base + t] = code
                         t += 1
@@ -243,15 +245,15 @@ struct SpanTally {
         _ = usedA; _ = usedB
     }
 
-    private mutating func valueCode(_ name: String) -> Int32 {
+    private mutating func valueCode(_ name: [String]) -> Int32 {
         if let c = valueCodes[name] { return c }
         let c = Int32(valueCodes.count)
         valueCodes[name] = c
         return c
     }
 
-    private func valueName(_ code: Int32) -> String {
-        valueCodes.first { $0.value == code }?.key ?? "none"
+    private func valueName(_ code: Int32) -> [String] {
+        valueCodes.first { $0.value == code }?.key ?? []
     }
 
     /// Per label, by name.

@@ -90,20 +90,32 @@ public struct TaskAgreement: Sendable {
             out.append("  span F1, overlap match (same label, shared text): \(n(s.overlap.f1))  (\(s.overlap.matched) matched)")
             if s.exact.spans == 0 { out.append("  undefined: no annotator marked a span on a compared item") }
             out.append("  Krippendorff's alpha over tokens (nominal, label or none): \(n(s.tokenAlpha)) on \(s.tokens) tokens")
+            // Columns: names padded to the longest; numbers right-aligned under their headings.
+            func row(_ cells: [String], _ widths: [Int]) -> String {
+                "    " + zip(cells, widths).enumerated().map { i, cw in
+                    let pad = String(repeating: " ", count: max(0, cw.1 - cw.0.count))
+                    return i == 0 ? cw.0 + pad : pad + cw.0
+                }.joined(separator: "  ")
+            }
+            func table(_ header: [String], _ rows: [[String]]) {
+                let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+                out.append(row(header, widths))
+                for r in rows { out.append(row(r, widths)) }
+            }
             if !s.perLabel.isEmpty {
-                out.append("  per label:        spans  exact F1  overlap F1")
-                for row in s.perLabel {
-                    out.append("    " + row.label.padding(toLength: max(14, row.label.count), withPad: " ", startingAt: 0)
-                        + String(format: "%7d", row.exact.spans) + "  " + n(row.exact.f1).padding(toLength: 8, withPad: " ", startingAt: 0) + "  " + n(row.overlap.f1))
-                }
+                out.append("  per label (spans counted once per pair of annotators who both answered the item):")
+                table(["label", "spans in pairs", "exact F1", "overlap F1"],
+                      s.perLabel.map { [$0.label, String($0.exact.spans), n($0.exact.f1), n($0.overlap.f1)] })
             }
             if !s.pairs.isEmpty {
-                out.append("  pairs:  a / b  items  exact F1  overlap F1")
-                for p in s.pairs { out.append("    \(p.a) / \(p.b)  \(p.items)  \(n(p.exact.f1))  \(n(p.overlap.f1))") }
+                out.append("  per pair of annotators:")
+                table(["pair", "items", "exact F1", "overlap F1"],
+                      s.pairs.map { ["\($0.a) / \($0.b)", String($0.items), n($0.exact.f1), n($0.overlap.f1)] })
             }
         }
         if let b = positionBias {
-            out.append("Position bias: the side shown first was preferred in \(b.preferredFirst) of \(b.decisive) decisive answers (\(n(b.rate)); about 0.5 without bias); \(b.notCounted) ties, both-bad or unrecorded sides not counted")
+            let rate = b.rate.map { String(format: "rate %.3f; about 0.5 without bias", $0) } ?? "rate undefined: no decisive answer with its side recorded"
+            out.append("Position bias: the side shown first was preferred in \(b.preferredFirst) of \(b.decisive) decisive answers (\(rate)); \(b.notCounted) ties, both-bad or answers without a recorded side not counted")
         }
         if let m = multiLabel {
             out.append("Per-label agreement (each label a yes/no decision per item, nominal alpha):")

@@ -36,7 +36,8 @@ public enum TaskExport {
     /// separated by a tab (`B-PER` opens a span, `I-PER` continues it, `O` is outside),
     /// then a blank line. Tokens hold no white space, so the columns split safely. Where
     /// spans overlap (a guideline may allow it), BIO has room for one: the first span in text
-    /// order (the outer one) tags the token.
+    /// order (the outer one) tags the token. A span whose edges are not on token edges (a
+    /// guideline without `snap_to_tokens`) tags every token it touches: see `widened`.
     public static func conll(text: String, spans: [Span]) -> String {
         let tokens = TextTokens(text)
         var tags = Array(repeating: "O", count: tokens.ranges.count)
@@ -57,6 +58,12 @@ public enum TaskExport {
             out += String(token) + "\t" + tag + "\n"
         }
         return out + "\n"
+    }
+
+    /// The spans whose edges fall inside a token, so CoNLL's whole tokens widen them.
+    public static func widened(text: String, spans: [Span]) -> Int {
+        let tokens = TextTokens(text)
+        return spans.filter { !tokens.isOnBoundaries(start: $0.start, end: $0.end) }.count
     }
 
     /// A preference pair `{"item","prompt","chosen","rejected"}` for a decisive final choice

@@ -157,4 +157,25 @@ import MeowCore
         }
         #expect(TextTokens.ranges(of: "Tōkyō 東京 👍🏽") == TextTokens("Tōkyō 東京 👍🏽").ranges)
     }
+
+    /// Token values are sets of labels, not joined names: a label called `none` is not "no
+    /// span", and `A+B` is not A and B on one token. Units (alice, bob): t1 three tokens
+    /// ({none}, {}), t2 ({A, B}, {A+B}) and ({}, {}), t3 ({A}, {B}) and ({}, {}). python
+    /// krippendorff 0.1.1, nominal, codes 0 {} 1 {none} 2 {A,B} 3 {A+B} 4 {A} 5 {B}:
+    /// `alpha([[1,1,1,2,0,4,0],[0,0,0,3,0,5,0]])` = 0.02985074626865658.
+    @Test func tokenValuesAreLabelSetsNotNames() throws {
+        func answers(_ a: [Span], _ b: [Span]) -> [AnnotatorSpans] {
+            [AnnotatorSpans(annotator: "alice", spans: a), AnnotatorSpans(annotator: "bob", spans: b)]
+        }
+        let items = [
+            SpanItemAnswers(item: "t1", text: "abc def ghij", answers: answers(
+                [Span(start: 0, end: 3, label: "none"), Span(start: 4, end: 7, label: "none"), Span(start: 8, end: 12, label: "none")], [])),
+            SpanItemAnswers(item: "t2", text: "abcd efg", answers: answers(
+                [Span(start: 0, end: 4, label: "A"), Span(start: 0, end: 4, label: "B")], [Span(start: 0, end: 4, label: "A+B")])),
+            SpanItemAnswers(item: "t3", text: "abcd efg", answers: answers([Span(start: 0, end: 4, label: "A")], [Span(start: 0, end: 4, label: "B")])),
+        ]
+        let a = SpanAgreement(items, labels: ["none", "A", "B", "A+B"])
+        #expect(a.tokens == 7)
+        #expect(abs((a.tokenAlpha ?? -9) - 0.02985074626865658) < 1e-12)
+    }
 }

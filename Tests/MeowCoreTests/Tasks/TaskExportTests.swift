@@ -25,6 +25,11 @@ import MeowCore
         // Overlapping spans: the outer (first in text order) tags the token.
         let nested = TaskExport.conll(text: "New York City", spans: [Span(start: 0, end: 8, label: "LOC"), Span(start: 0, end: 13, label: "ORG")])
         #expect(nested == "New\tB-ORG\nYork\tI-ORG\nCity\tI-ORG\n\n")
+        // Edges inside a token (no snapping): CoNLL widens the span to whole tokens, and says so.
+        let inside = [Span(start: 1, end: 9, label: "PER")]
+        #expect(TaskExport.conll(text: "Barack Obama", spans: inside) == "Barack\tB-PER\nObama\tI-PER\n\n")
+        #expect(TaskExport.widened(text: "Barack Obama", spans: inside) == 1)
+        #expect(TaskExport.widened(text: "Barack Obama", spans: [Span(start: 0, end: 12, label: "PER")]) == 0)
     }
 
     @Test func pairsOnlyForDecisiveChoices() throws {

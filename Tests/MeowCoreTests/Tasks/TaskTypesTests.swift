@@ -79,6 +79,13 @@ import MeowCore
         #expect(problems(Self.spans.replacingOccurrences(of: "allow_overlap: false", with: "allow_overlap: maybe")).contains("g.md:7:"))
         #expect(problems(Self.spans.replacingOccurrences(of: "task: spans", with: "task: classify")).contains("spans tasks only"))
         #expect(problems(Self.compare.replacingOccurrences(of: "overlap: 2", with: "overlap: 2\nlabels:\n  - value: a\n    definition: A.\n  - value: c\n    definition: C.")).contains("'c' is not one"))
+        // A default hotkey clashing with a given one, and `a`/`b` meaning anything but A and B.
+        let withTie = "overlap: 2\nlabels:\n  - value: a\n    definition: A.\n  - value: b\n    definition: B.\n  - value: tie\n    hotkey: a\n    definition: T."
+        #expect(problems(Self.compare.replacingOccurrences(of: "overlap: 2", with: withTie)).contains("duplicate hotkey 'a'"))
+        let swapped = "overlap: 2\nlabels:\n  - value: a\n    hotkey: b\n    definition: A.\n  - value: b\n    hotkey: a\n    definition: B."
+        #expect(problems(Self.compare.replacingOccurrences(of: "overlap: 2", with: swapped)).contains("is the key of the choice 'b'"))
+        // review_spread below the scale's range (1-3: at most 1).
+        #expect(problems(Self.rate.replacingOccurrences(of: "review_spread: 1", with: "review_spread: 2")).contains("review_spread must be a whole number from 0 to 1"))
     }
 
     @Test func spanAnswersAreCheckedAgainstTheText() throws {
