@@ -75,6 +75,12 @@ public struct Guideline: Sendable, Equatable {
 
     public func label(_ value: String) -> Label? { labels.first { $0.value == value } }
 
+    /// "3 labels", "5 scale points", "4 choices": what an answer picks from, for summaries.
+    public var answerOptions: String {
+        let noun = task == .rate ? "scale point" : task == .compare ? "choice" : "label"
+        return "\(labels.count) \(noun)\(labels.count == 1 ? "" : "s")"
+    }
+
     /// Keys the labeling screen uses itself; a label hotkey may not take one.
     /// The labeling screen's own command keys and the digits (which pick labels by position):
     /// derived from `ScreenCommand`, the same table the screen's keymap binds.

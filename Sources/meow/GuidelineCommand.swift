@@ -19,7 +19,7 @@ struct GuidelineCommand: ParsableCommand {
                 for w in warnings { out("\(file):\(w)") }
                 // Gold files beside the guideline are part of it: check them too.
                 do { _ = try g.goldItems(relativeTo: file) } catch { note("\(error)"); throw ExitCode(1) }
-                out("\(file): ok — \(g.name), \(g.task.rawValue), \(g.labels.count) labels (\(g.labels.map(\.value).joined(separator: ", "))), overlap \(g.overlap)")
+                out("\(file): ok — \(g.name), \(g.task.rawValue), \(g.answerOptions) (\(g.labels.map(\.value).joined(separator: ", "))), overlap \(g.overlap)")
             } catch let e as GuidelineError {
                 for p in e.problems { note("\(file):\(p)") }
                 throw ExitCode(1)
