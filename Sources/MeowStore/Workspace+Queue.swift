@@ -49,39 +49,65 @@ extension Workspace {
     }
 
     func claimNext(_ project: Project, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
+        try db.write { tx in try claimNext(project, annotator: annotator, lease: lease, now: now, in: tx) }
+    }
+
+    /// The claim itself, inside the caller's write transaction.
+    private func claimNext(_ project: Project, annotator: String, lease: Double?, now: Date, in tx: WriteTransaction) throws -> ClaimedItem? {
         let t = now.timeIntervalSince1970
         let expires = t + (lease ?? project.leaseSeconds)
+        try reapExpiredClaims(projectID: project.id, now: t, in: tx)
+        try checkAdmission(project, annotator, in: tx)
+        try ensureMember(project, annotator, in: tx)
+        if let q = try nextQualificationItem(project, annotator, in: tx) { return q }
+        if let g = try heldGoldCheck(project, annotator) { return g }
+        // Already holding one: the same item again, with a fresh lease.
+        if let held = try db.row("""
+            SELECT i.id, i.external_id, i.text, i.metadata FROM claim c JOIN item i ON i.id = c.item_id
+            WHERE c.project_id = ? AND c.annotator = ? ORDER BY c.claimed_at LIMIT 1
+            """, .int(project.id), .text(annotator)) {
+            try db.run("UPDATE claim SET expires_at = ?, guideline_version = ? WHERE item_id = ? AND annotator = ?",
+                       .double(expires), .int(Int64(project.guidelineVersion)), .int(held.int("id")), .text(annotator))
+            return ClaimedItem(id: try held.text("external_id"), text: try held.text("text"), metadata: try held.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
+        }
+        if let gold = project.guideline.enforcement.gold, try isGoldTurn(project, annotator, checks: gold),
+           let g = try claimGoldCheck(project, annotator, now: t, in: tx) {
+            return g
+        }
+        let cursor = try db.scalarInt("SELECT qkey FROM queue_cursor WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator)) ?? 0
+        // The partial index item_open holds only items with room; the cursor skips the
+        // ones this annotator already passed.
+        guard let found = try db.row(QueueSQL.nextOpenItem, .int(project.id), .int(cursor), .text(annotator)) else {
+            return nil
+        }
+        try db.run("""
+            INSERT INTO queue_cursor(project_id, annotator, qkey) VALUES (?, ?, ?)
+            ON CONFLICT(project_id, annotator) DO UPDATE SET qkey = excluded.qkey
+            """, .int(project.id), .text(annotator), .int(found.int("qkey")))
+        try db.run(QueueSQL.insertClaim, .int(found.int("id")), .int(project.id), .text(annotator), .double(t), .double(expires), .int(Int64(project.guidelineVersion)))
+        return ClaimedItem(id: try found.text("external_id"), text: try found.text("text"), metadata: try found.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
+    }
+
+    /// Records an answer and claims the next item in one write transaction (issue 16.2): one
+    /// lock and one commit per answer instead of two. The answer follows `submit`'s rules and
+    /// the claim `claimNext`'s, unchanged; a claim that is refused (a guideline update to
+    /// acknowledge, a pause after failed gold checks) or finds nothing leaves the answer
+    /// recorded: the claim runs in a savepoint that is rolled back alone.
+    public func submitAndClaimNext(project name: String, annotator: String, item externalID: String, answer: Answer,
+                                   lease: Double? = nil, now: Date = Date()) throws -> (outcome: SubmitOutcome, next: Result<ClaimedItem?, any Error>) {
+        let current = try project(name)
         return try db.write { tx in
-            try reapExpiredClaims(projectID: project.id, now: t, in: tx)
-            try checkAdmission(project, annotator, in: tx)
-            try ensureMember(project, annotator, in: tx)
-            if let q = try nextQualificationItem(project, annotator, in: tx) { return q }
-            if let g = try heldGoldCheck(project, annotator) { return g }
-            // Already holding one: the same item again, with a fresh lease.
-            if let held = try db.row("""
-                SELECT i.id, i.external_id, i.text, i.metadata FROM claim c JOIN item i ON i.id = c.item_id
-                WHERE c.project_id = ? AND c.annotator = ? ORDER BY c.claimed_at LIMIT 1
-                """, .int(project.id), .text(annotator)) {
-                try db.run("UPDATE claim SET expires_at = ?, guideline_version = ? WHERE item_id = ? AND annotator = ?",
-                           .double(expires), .int(Int64(project.guidelineVersion)), .int(held.int("id")), .text(annotator))
-                return ClaimedItem(id: try held.text("external_id"), text: try held.text("text"), metadata: try held.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
+            let outcome = try record(current, annotator: annotator, item: externalID, answer: answer, in: tx)
+            try db.execute("SAVEPOINT claim_next")
+            do {
+                let next = try claimNext(current, annotator: annotator, lease: lease, now: now, in: tx)
+                try db.execute("RELEASE claim_next")
+                return (outcome, .success(next))
+            } catch {
+                try db.execute("ROLLBACK TO claim_next")
+                try db.execute("RELEASE claim_next")
+                return (outcome, .failure(error))
             }
-            if let gold = project.guideline.enforcement.gold, try isGoldTurn(project, annotator, checks: gold),
-               let g = try claimGoldCheck(project, annotator, now: t, in: tx) {
-                return g
-            }
-            let cursor = try db.scalarInt("SELECT qkey FROM queue_cursor WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator)) ?? 0
-            // The partial index item_open holds only items with room; the cursor skips the
-            // ones this annotator already passed.
-            guard let found = try db.row(QueueSQL.nextOpenItem, .int(project.id), .int(cursor), .text(annotator)) else {
-                return nil
-            }
-            try db.run("""
-                INSERT INTO queue_cursor(project_id, annotator, qkey) VALUES (?, ?, ?)
-                ON CONFLICT(project_id, annotator) DO UPDATE SET qkey = excluded.qkey
-                """, .int(project.id), .text(annotator), .int(found.int("qkey")))
-            try db.run(QueueSQL.insertClaim, .int(found.int("id")), .int(project.id), .text(annotator), .double(t), .double(expires), .int(Int64(project.guidelineVersion)))
-            return ClaimedItem(id: try found.text("external_id"), text: try found.text("text"), metadata: try found.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
         }
     }
 
@@ -155,28 +181,31 @@ extension Workspace {
     @discardableResult
     public func submit(project name: String, annotator: String, item externalID: String, answer: Answer) throws -> SubmitOutcome {
         let current = try project(name)
-        return try db.write { tx in
-            let servedUnder = try versionServedUnder(current, annotator: annotator, item: externalID)
-            let project = try servedUnder.map { try self.project(current, atVersion: $0) } ?? current
-            let value: AnswerValue
-            let text = project.guideline.task == .spans ? try answerText(project, annotator: annotator, item: externalID) : ""
-            do { value = try project.guideline.validate(answer.value, comment: answer.comment, text: text) }
-            catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
-            let policy = project.guideline.enforcement.unsure
-            if answer.unsure && policy == .forbid { throw StoreError.unsureForbidden }
-            try checkAdmission(project, annotator, in: tx, servedUnderEarlierVersion: servedUnder != nil)
-            if let outcome = try submitGold(project, annotator, externalID, given: value.labelColumn, seconds: answer.seconds, in: tx) { return outcome }
-            try checkQualified(project, annotator)
-            let item = try heldItem(project: project, annotator: annotator, item: externalID)
-            try db.run(QueueSQL.deleteClaim, .int(item.id), .text(annotator))
-            try db.run(QueueSQL.insertAnswer, .int(item.id), .int(project.id), .text(annotator), .text(value.labelColumn), .text(value.json),
-                       .of(answer.comment.flatMap { $0.isEmpty ? nil : $0 }), .int(answer.unsure ? 1 : 0),
-                       .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
-                       .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null,
-                       answer.unsure && policy == .review ? .text("unsure") : .null)
-            try extendOverlapIfDisputed(current, itemID: item.id, qkey: item.qkey, in: tx)
-            return .recorded
-        }
+        return try db.write { tx in try record(current, annotator: annotator, item: externalID, answer: answer, in: tx) }
+    }
+
+    /// The answer itself, inside the caller's write transaction.
+    private func record(_ current: Project, annotator: String, item externalID: String, answer: Answer, in tx: WriteTransaction) throws -> SubmitOutcome {
+        let servedUnder = try versionServedUnder(current, annotator: annotator, item: externalID)
+        let project = try servedUnder.map { try self.project(current, atVersion: $0) } ?? current
+        let value: AnswerValue
+        let text = project.guideline.task == .spans ? try answerText(project, annotator: annotator, item: externalID) : ""
+        do { value = try project.guideline.validate(answer.value, comment: answer.comment, text: text) }
+        catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
+        let policy = project.guideline.enforcement.unsure
+        if answer.unsure && policy == .forbid { throw StoreError.unsureForbidden }
+        try checkAdmission(project, annotator, in: tx, servedUnderEarlierVersion: servedUnder != nil)
+        if let outcome = try submitGold(project, annotator, externalID, given: value.labelColumn, seconds: answer.seconds, in: tx) { return outcome }
+        try checkQualified(project, annotator)
+        let item = try heldItem(project: project, annotator: annotator, item: externalID)
+        try db.run(QueueSQL.deleteClaim, .int(item.id), .text(annotator))
+        try db.run(QueueSQL.insertAnswer, .int(item.id), .int(project.id), .text(annotator), .text(value.labelColumn), .text(value.json),
+                   .of(answer.comment.flatMap { $0.isEmpty ? nil : $0 }), .int(answer.unsure ? 1 : 0),
+                   .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
+                   .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null,
+                   answer.unsure && policy == .review ? .text("unsure") : .null)
+        try extendOverlapIfDisputed(current, itemID: item.id, qkey: item.qkey, in: tx)
+        return .recorded
     }
 
     /// The version a held queue item was served under, when a newer version was recorded since

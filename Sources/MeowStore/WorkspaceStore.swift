@@ -11,6 +11,9 @@ public protocol LabelingStore: AnyObject {
     func project(_ name: String) throws -> Project
     func claimNext(project: String, annotator: String, lease: Double?, now: Date) throws -> ClaimedItem?
     func submit(project: String, annotator: String, item: String, answer: Answer) throws -> SubmitOutcome
+    /// The answer and the next claim in one transaction; a refused claim leaves the answer.
+    func submitAndClaimNext(project: String, annotator: String, item: String, answer: Answer,
+                            lease: Double?, now: Date) throws -> (outcome: SubmitOutcome, next: Result<ClaimedItem?, any Error>)
     func skip(project: String, annotator: String, item: String) throws
     func release(project: String, annotator: String, item: String) throws
     func releaseAll(project: String, annotator: String) throws

@@ -26,9 +26,16 @@ struct Next: ParsableCommand {
 
     func run() throws {
         let ws = try workspace.open()
+        try Self.hand(try Result { try ws.claimNext(project: project, annotator: user.annotator, lease: lease) },
+                      ws: ws, project: project, annotator: user.annotator, json: json)
+    }
+
+    /// Prints a claimed item (or says why there is none, with `next`'s exit statuses): shared
+    /// by `meow next` and `meow submit --next`.
+    static func hand(_ claimed: Result<ClaimedItem?, any Error>, ws: any WorkspaceStore, project: String, annotator: String, json: Bool) throws {
         let item: ClaimedItem
         do {
-            guard let next = try ws.claimNext(project: project, annotator: user.annotator, lease: lease) else { throw ExitCode(3) }
+            guard let next = try claimed.get() else { throw ExitCode(3) }
             item = next
         } catch let e as StoreError {
             switch e {
@@ -66,7 +73,7 @@ struct Next: ParsableCommand {
             }
             try Console.flush()
         } catch {
-            try? ws.release(project: project, annotator: user.annotator, item: item.id)
+            try? ws.release(project: project, annotator: annotator, item: item.id)
             throw error
         }
     }

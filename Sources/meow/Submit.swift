@@ -21,6 +21,8 @@ struct Submit: ParsableCommand {
     @Flag(help: "An answer with no spans (nothing in the text to mark).") var noSpans = false
     @Option(help: "A rating on the guideline's scale.") var rating: Int?
     @Option(help: ArgumentHelp("The better candidate: a, b, tie or both-bad.", valueName: "choice")) var choice: String?
+    @Flag(help: "Then claim the next item and print it, as `meow next` does (one transaction; exit 3: nothing left, 4: the rules stand in the way).") var next = false
+    @Flag(help: "With --next: print the next item as one JSON object, as `meow next --json`.") var json = false
     @Option(help: "A comment.") var comment: String?
     @Flag(help: "Mark the answer as unsure.") var unsure = false
     @Option(help: "Why you are unsure (implies --unsure).") var unsureNote: String?
@@ -48,14 +50,26 @@ struct Submit: ParsableCommand {
         return .labels(label)
     }
 
-    func validate() throws { _ = try answerValue() }
+    func validate() throws {
+        _ = try answerValue()
+        if json && !next { throw ValidationError("--json goes with --next (it prints the next item)") }
+    }
 
     func run() throws {
         let ws = try workspace.open()
         let answer = Answer(value: try answerValue(), comment: comment, unsure: unsure || unsureNote != nil, unsureNote: unsureNote)
-        let outcome = try ws.submit(project: project, annotator: user.annotator, item: item, answer: answer)
-        if case .qualification(let answered, let total, let result) = outcome {
-            if let result { out(QualificationText.render(result)) } else { out("qualification: \(answered)/\(total) answered") }
+        if next {
+            let (outcome, claimed) = try ws.submitAndClaimNext(project: project, annotator: user.annotator, item: item, answer: answer, lease: nil, now: Date())
+            report(outcome, toStandardError: json)  // stdout stays one JSON object
+            try Next.hand(claimed, ws: ws, project: project, annotator: user.annotator, json: json)
+            return
         }
+        report(try ws.submit(project: project, annotator: user.annotator, item: item, answer: answer))
+    }
+
+    private func report(_ outcome: SubmitOutcome, toStandardError: Bool = false) {
+        guard case .qualification(let answered, let total, let result) = outcome else { return }
+        let text = result.map { QualificationText.render($0) } ?? "qualification: \(answered)/\(total) answered"
+        if toStandardError { note(text) } else { out(text) }
     }
 }

@@ -125,6 +125,20 @@ struct QueueCLITests {
         #expect(status.stdout.contains(#"{"annotations":2,"annotator":"ann","holding":0,"skipped":1}"#), "\(status.stdout)")
     }
 
+    /// `submit --next`: the answer and the next claim in one step, printed as `next` prints
+    /// it; with nothing left, the answer is still recorded and the exit status is next's 3.
+    @Test func submitNextAnswersAndHandsOverTheNextItem() throws {
+        _ = try importLines(#"{"id": "a", "text": "first"}"# + "\n" + #"{"id": "b", "text": "second"}"# + "\n")
+        #expect(try Meow.run(["next", "p", "--as", "ann"], in: dir.path).stdout.contains("item: a"))
+        let r = try Meow.run(["submit", "p", "--as", "ann", "--item", "a", "--label", "pos", "--next", "--json"], in: dir.path)
+        #expect(r.status == 0 && r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"item":"b","text":"second"}"#, "\(r.stdout)\(r.stderr)")
+        let last = try Meow.run(["submit", "p", "--as", "ann", "--item", "b", "--label", "neg", "--next"], in: dir.path)
+        #expect(last.status == 3, "\(last.stderr)")
+        #expect(try sqlite(dir.path + "/meow.sqlite", "SELECT group_concat(label, ' ') FROM (SELECT label FROM annotation WHERE annotator = 'ann' ORDER BY id)") == "pos neg")
+        let lone = try Meow.run(["submit", "p", "--as", "bo", "--item", "a", "--label", "pos", "--json"], in: dir.path)
+        #expect(lone.status != 0 && lone.stderr.contains("--json goes with --next"), "\(lone.stderr)")
+    }
+
     @Test func priorityComesBeforeImportOrder() throws {
         _ = try importLines("""
         {"id":"low","text":"a"}

@@ -161,4 +161,52 @@ struct QueueTests {
         let again = try Workspace(path: path)
         #expect(again.schemaVersion == Workspace.supportedSchemaVersion)
     }
+
+    /// Issue 16.2: answering and claiming the next item in one transaction serves the same
+    /// items in the same order, and leaves the same answers, leases, cursors and counters, as
+    /// `submit` then `claimNext` on an identical workspace.
+    @Test func submitAndClaimNextEqualsSubmitThenClaim() throws {
+        try ws.db.execute("VACUUM INTO '\(dir)/copy.sqlite'")
+        let copy = try Workspace(path: dir + "/copy.sqlite")
+        let t = Date(timeIntervalSince1970: 1_800_000_000)
+        var oneTx: [String] = [], twoTx: [String] = []
+        for who in ["x", "y", "x", "z"] {
+            var held = try ws.claimNext(project: "p", annotator: who, now: t)
+            var heldCopy = try copy.claimNext(project: "p", annotator: who, now: t)
+            for n in 0..<6 {
+                guard let item = held, let itemCopy = heldCopy else { break }
+                let label = n % 2 == 0 ? "a" : "b"
+                let (outcome, next) = try ws.submitAndClaimNext(project: "p", annotator: who, item: item.id, answer: Answer(labels: [label]), now: t)
+                #expect(outcome == .recorded)
+                held = try next.get()
+                try copy.submit(project: "p", annotator: who, item: itemCopy.id, answer: Answer(labels: [label]))
+                heldCopy = try copy.claimNext(project: "p", annotator: who, now: t)
+                oneTx.append(held?.id ?? "-"); twoTx.append(heldCopy?.id ?? "-")
+            }
+        }
+        #expect(oneTx == twoTx && oneTx.contains("-") == twoTx.contains("-"))
+        func state(_ w: Workspace) throws -> [String] {
+            try w.db.rows("""
+                SELECT 'a' || item_id || annotator || label FROM annotation
+                UNION ALL SELECT 'c' || item_id || annotator || expires_at FROM claim
+                UNION ALL SELECT 'q' || annotator || qkey FROM queue_cursor
+                UNION ALL SELECT 'i' || id || done_count || claim_count || need FROM item
+                UNION ALL SELECT 'p' || answers_done FROM project ORDER BY 1
+                """).map { try $0.text($0.names[0]) }
+        }
+        #expect(try state(ws) == state(copy))
+    }
+
+    /// A claim the rules refuse (here: a new guideline version to acknowledge) leaves the
+    /// answer recorded; nothing is held; the error is the claim's.
+    @Test func aRefusedNextClaimKeepsTheAnswer() throws {
+        let item = try #require(try ws.claimNext(project: "p", annotator: "solo"))
+        let g = try Guideline.parse(try ws.project("p").guideline.source + "\nMore guidance.\n")
+        _ = try ws.updateGuideline(project: "p", guideline: g, by: "admin")
+        let (outcome, next) = try ws.submitAndClaimNext(project: "p", annotator: "solo", item: item.id, answer: Answer(labels: ["b"]))
+        #expect(outcome == .recorded)
+        #expect(throws: StoreError.self) { try next.get() }
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM annotation WHERE annotator = 'solo'") == 1)
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM claim WHERE annotator = 'solo'") == 0)
+    }
 }
