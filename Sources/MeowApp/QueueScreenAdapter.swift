@@ -20,11 +20,20 @@ public final class QueueScreenAdapter: LabelingBackend {
     }
 
     public func next() throws -> ScreenItem? {
+        let claimed = prefetched
+        prefetched = nil
         if let newer = try ws.newerGuideline(project: project.name, than: project.guidelineVersion) {
+            // A claim made with the answer stays held; claimNext serves it again under the new version.
             throw BlockedError(.acknowledge(version: newer.project.guidelineVersion, notice: adopt(newer)))
         }
+        if let claimed { return screenItem(claimed) }
         return try blocking { try ws.claimNext(project: project.name, annotator: annotator).map(screenItem) }
     }
+
+    /// The item claimed in the same transaction as the last answer (issue 16.2: one write per
+    /// answer); nil when that claim found nothing or was refused, and `next()` asks the store
+    /// again, which then says why.
+    private var prefetched: ClaimedItem?
 
     /// Takes a newer guideline version as the one on screen; returns what the acknowledgement
     /// screen says about it.
@@ -61,9 +70,12 @@ public final class QueueScreenAdapter: LabelingBackend {
     /// a newer one arrived meanwhile (the store keeps the version each item was served under);
     /// the newer one is shown before the next item.
     public func submit(item: String, answer: Answer) throws -> QualificationSummary? {
-        let outcome = try lostIfNotHeld { try blocking(item: item) { try ws.submit(project: project.name, annotator: annotator, item: item,
-                                    answer: Answer(value: answer.value, comment: answer.comment, unsure: answer.unsure,
-                                                   unsureNote: answer.unsureNote, seconds: answer.seconds)) } }
+        prefetched = nil
+        let (outcome, next) = try lostIfNotHeld { try blocking(item: item) {
+            try ws.submitAndClaimNext(project: project.name, annotator: annotator, item: item,
+                                      answer: Answer(value: answer.value, comment: answer.comment, unsure: answer.unsure,
+                                                     unsureNote: answer.unsureNote, seconds: answer.seconds), lease: nil, now: Date()) } }
+        prefetched = (try? next.get()) ?? nil
         switch outcome {
         case .recorded:
             mine = mine.map { $0 + 1 }
@@ -96,6 +108,7 @@ public final class QueueScreenAdapter: LabelingBackend {
         }
     }
     public func undo() throws -> ScreenItem {
+        prefetched = nil
         var item = screenItem(try blocking { try ws.undoLast(project: project.name, annotator: annotator) })
         mine = mine.map { max(0, $0 - 1) }
         // The answer taken back comes back as the draft (spans to correct, not to mark again).
@@ -105,7 +118,10 @@ public final class QueueScreenAdapter: LabelingBackend {
 
     /// This session's recent answers, newest last: what undo brings back as a draft.
     private var submitted: [(item: String, value: AnswerValue)] = []
-    public func releaseAll() throws { try ws.releaseAll(project: project.name, annotator: annotator) }
+    public func releaseAll() throws {
+        prefetched = nil
+        try ws.releaseAll(project: project.name, annotator: annotator)
+    }
     public func canUndo() throws -> Bool { try ws.hasUndoableAnswer(project: project.name, annotator: annotator) }
 
     /// The annotator's own count is read once and then kept in step with their answers, so a

@@ -42,6 +42,23 @@ struct SessionTests {
         }
     }
 
+    /// Issue 16.2: the screen's answer and its next claim are one write. After an answer the
+    /// next item is already held; a guideline update before it is shown asks for the
+    /// acknowledgement first, and the held item comes next, under the new version.
+    @Test func anAnswerClaimsTheNextItemInTheSameWrite() throws {
+        let project = try ws.project("reviews")
+        let adapter = QueueScreenAdapter(workspace: ws, project: project, annotator: "alice")
+        let first = try #require(try adapter.next())
+        _ = try adapter.submit(item: first.id, answer: Answer(labels: ["positive"]))
+        let held = try ws.db.rows("SELECT i.external_id FROM claim c JOIN item i ON i.id = c.item_id WHERE c.annotator = 'alice'").map { try $0.text("external_id") }
+        #expect(held == ["r2"] && first.id == "r1")
+        let g = try Guideline.parse(project.guideline.source + "\nOne more rule.\n")
+        _ = try ws.updateGuideline(project: "reviews", guideline: g, by: "admin")
+        #expect(throws: BlockedError.self) { try adapter.next() }
+        try adapter.acknowledge()
+        #expect(try adapter.next()?.id == "r2")
+    }
+
     @Test func labelUndoRelabelAndQuit() throws {
         let (session, terminal) = try run("pn2uo" + "cnot a review<enter>o" + "q")
         // r1 positive, r2 negative, r3 negative then undone, r3 relabeled other with a comment.
