@@ -63,14 +63,16 @@ public struct SpanAgreement: Sendable {
     /// Per label: (exact, overlap), labels in the order given (guideline order), then others.
     public let perLabel: [(label: String, exact: SpanMatchCount, overlap: SpanMatchCount)]
     public let pairs: [SpanPairAgreement]
-    /// Nominal alpha with each token of each compared item a unit, valued by the label of the
-    /// span covering it, or "none" (several labels covering one token, where overlaps are
-    /// allowed, are one value `A+B`). nil without texts or without expected disagreement.
+    /// Nominal alpha with each token of each compared item a unit, valued by the set of labels
+    /// of the spans covering it: empty ("none"), one label, or, where overlaps are allowed,
+    /// several (one value). nil without texts or without expected disagreement.
     public let tokenAlpha: Double?
     /// Token units used by `tokenAlpha` (0 without texts).
     public let tokens: Int
 
-    /// Matched spans of one item for one pair of annotators under `matching`, per label.
+    /// Matched spans of one item for one pair of annotators under `matching`, per label: the
+    /// matching rule written plainly (baselines use it); the tally in `init` is the same rule
+    /// on label codes and reused buffers, and a test holds the two equal on random answers.
     public static func matches(_ a: [Span], _ b: [Span], matching: SpanMatching) -> [String: Int] {
         var out: [String: Int] = [:]
         switch matching {

@@ -178,4 +178,37 @@ import MeowCore
         #expect(a.tokens == 7)
         #expect(abs((a.tokenAlpha ?? -9) - 0.02985074626865658) < 1e-12)
     }
+
+    /// The fast tally and the plain matching rule agree: on seeded random answers, matched
+    /// spans summed over every pair of annotators equal `matches` pair by pair.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func tallyEqualsThePlainMatchingRule(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let text = "one two three four five six seven eight nine ten"
+        let tokens = TextTokens(text).ranges
+        var items: [SpanItemAnswers] = []
+        for i in 0..<40 {
+            let answers = ["a", "b", "c"].map { who -> AnnotatorSpans in
+                var spans = Set<Span>()
+                for _ in 0..<Int(rng.next(below: 4)) {
+                    let s = Int(rng.next(below: UInt64(tokens.count))), e = min(tokens.count - 1, s + Int(rng.next(below: 3)))
+                    spans.insert(Span(start: tokens[s].lowerBound, end: tokens[e].upperBound, label: ["PER", "LOC"][Int(rng.next(below: 2))]))
+                }
+                return AnnotatorSpans(annotator: who, spans: spans.sorted())
+            }
+            items.append(SpanItemAnswers(item: "i\(i)", text: text, answers: answers))
+        }
+        var exact = 0, overlap = 0
+        for item in items {
+            for (i, x) in item.answers.enumerated() {
+                for y in item.answers[(i + 1)...] {
+                    exact += SpanAgreement.matches(x.spans, y.spans, matching: .exact).values.reduce(0, +)
+                    overlap += SpanAgreement.matches(x.spans, y.spans, matching: .overlap).values.reduce(0, +)
+                }
+            }
+        }
+        let tally = SpanAgreement(items)
+        #expect(tally.exact.matched == exact && tally.overlap.matched == overlap)
+        #expect(exact > 0 && overlap > exact)
+    }
 }
