@@ -35,9 +35,9 @@ final class AnswerFeed: @unchecked Sendable {
     private let rows: LongFormatRowReader
     private let path: String
     private let project: Project
-    private let itemReader: Connection?
+    private let itemReader: (any SQLDatabase)?
 
-    init(rows: LongFormatRowReader, path: String, project: Project, itemReader: Connection?) {
+    init(rows: LongFormatRowReader, path: String, project: Project, itemReader: (any SQLDatabase)?) {
         self.rows = rows
         self.path = path
         self.project = project
@@ -107,7 +107,7 @@ final class AnswerFeed: @unchecked Sendable {
         }
     }
 
-    private func produceRows(_ itemReader: Connection?) throws {
+    private func produceRows(_ itemReader: (any SQLDatabase)?) throws {
         var batch: [PreparedAnswer] = []
         batch.reserveCapacity(Self.batchRows)
         var checks = RowChecks()
@@ -135,7 +135,7 @@ final class AnswerFeed: @unchecked Sendable {
     }
 
     /// The next row, checked, or nil at the end of the file.
-    private func nextAnswer(_ checks: inout RowChecks, _ itemReader: Connection?) throws -> PreparedAnswer? {
+    private func nextAnswer(_ checks: inout RowChecks, _ itemReader: (any SQLDatabase)?) throws -> PreparedAnswer? {
         while true {
             let next: LongFormatRow?
             do { next = try rows.next() } catch { throw error.importError }

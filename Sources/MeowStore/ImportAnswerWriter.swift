@@ -10,11 +10,11 @@ import MeowCore
 /// one batch touches.
 struct AnswerWriter {
     static let rows = 128
-    private let db: Connection
+    private let db: any SQLDatabase
     private let path: String
     private let constants: [(SQLValue, Int32)]
-    private let many: Statement
-    private let one: Statement
+    private let many: any SQLStatement
+    private let one: any SQLStatement
     private var pending: [PreparedAnswer] = []
     private var text: [UInt8] = []
     /// The highest answer id before the pending rows were inserted: rows above it are new.
@@ -25,20 +25,20 @@ struct AnswerWriter {
     private var runItem: Int64 = -1
     private var runCount = 0
     private var runs: [(item: Int64, count: Int)] = []
-    private let addRuns: Statement
+    private let addRuns: any SQLStatement
 
-    init(db: Connection, path: String, project p: Project, createdAt: String, user: String, lastID: Int64) throws {
+    init(db: any SQLDatabase, path: String, project p: Project, createdAt: String, user: String, lastID: Int64) throws {
         self.db = db
         self.path = path
         self.lastID = lastID
         // In memory (temp_store), gone with the transaction if it fails.
         try db.execute("""
-            DROP TABLE IF EXISTS temp.meow_import_counts;
+            DROP TABLE IF EXISTS \(db.tempSchema).meow_import_counts;
             CREATE TEMP TABLE meow_import_counts(item_id INTEGER PRIMARY KEY, c INTEGER NOT NULL);
             """)
-        addRuns = try db.statement("INSERT INTO temp.meow_import_counts(item_id, c) VALUES "
+        addRuns = try db.statement("INSERT INTO \(db.tempSchema).meow_import_counts(item_id, c) VALUES "
             + (0..<Self.rows).map { "(?\(2 * $0 + 1), ?\(2 * $0 + 2))" }.joined(separator: ", ")
-            + " ON CONFLICT(item_id) DO UPDATE SET c = c + excluded.c")
+            + " ON CONFLICT(item_id) DO UPDATE SET c = meow_import_counts.c + excluded.c")
         runs.reserveCapacity(Self.rows)
         constants = [(.int(p.id), 1), (.int(Int64(p.guidelineVersion)), 2), (.text(createdAt), 3), (.text(user), 4)]
         func values(_ k: Int) -> String {
@@ -74,7 +74,7 @@ struct AnswerWriter {
         }
         if inserted == pending.count {
             summary.inserted += inserted
-            lastID = db.lastInsertRowID
+            lastID = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation") ?? lastID
             for answer in pending { try count(answer.itemID) }
             pending.removeAll(keepingCapacity: true)
             return
@@ -96,7 +96,7 @@ struct AnswerWriter {
             }
             throw ImportError(file: path, line: answer.line, message: "\(answer.annotator) already labeled '\(answer.item)' as '\(try existing?.text("label") ?? "?")', not '\(answer.joined)'")
         }
-        if inserted > 0 { lastID = db.lastInsertRowID }
+        if inserted > 0 { lastID = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation") ?? lastID }
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -129,7 +129,7 @@ struct AnswerWriter {
             addRuns.rewind()
         } else {
             for run in runs {
-                try db.run("INSERT INTO temp.meow_import_counts(item_id, c) VALUES (?1, ?2) ON CONFLICT(item_id) DO UPDATE SET c = c + excluded.c",
+                try db.run("INSERT INTO \(db.tempSchema).meow_import_counts(item_id, c) VALUES (?1, ?2) ON CONFLICT(item_id) DO UPDATE SET c = meow_import_counts.c + excluded.c",
                            .int(run.item), .int(Int64(run.count)))
             }
         }
@@ -137,7 +137,7 @@ struct AnswerWriter {
     }
 
     /// One multi-row INSERT of every pending row; returns the rows inserted.
-    private mutating func insertAll(_ statement: Statement) throws -> Int {
+    private mutating func insertAll(_ statement: any SQLStatement) throws -> Int {
         try bind(statement, pending)
         _ = try statement.step()
         statement.rewind()
@@ -147,7 +147,7 @@ struct AnswerWriter {
     /// Binds the constants and `answers` (parameters from ?5 on, four per row). The text is
     /// copied into one buffer first and bound from there without copies: it stays unchanged
     /// until the next bind, after the statement has run.
-    private mutating func bind(_ statement: Statement, _ answers: [PreparedAnswer]) throws {
+    private mutating func bind(_ statement: any SQLStatement, _ answers: [PreparedAnswer]) throws {
         for (value, index) in constants { try statement.bind(value, at: index) }
         text.removeAll(keepingCapacity: true)
         var ends: [Int] = []

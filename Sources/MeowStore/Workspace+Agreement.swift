@@ -95,7 +95,7 @@ struct AnswerScan: Sendable {
 /// One pass over a range of answer ids on one connection, into its own `RatingsBuilder`.
 /// A class so that two can run at once and be read afterwards (`Workspace.agreementRatings`).
 final class ScanJob: @unchecked Sendable {
-    private let db: Connection
+    private let db: any SQLDatabase
     private let scan: AnswerScan
     private let ids: ClosedRange<Int64>?
     /// Answers to make room for (nil: as many as `ids` spans).
@@ -116,7 +116,7 @@ final class ScanJob: @unchecked Sendable {
     /// Label text as stored → code after renames; -1: an annotator left out.
     private var labelCodes = NameCodeTable()
 
-    init(_ db: Connection, _ scan: AnswerScan, _ builder: RatingsBuilder, ids: ClosedRange<Int64>?, reserve: Int? = nil) {
+    init(_ db: any SQLDatabase, _ scan: AnswerScan, _ builder: RatingsBuilder, ids: ClosedRange<Int64>?, reserve: Int? = nil) {
         self.db = db
         self.scan = scan
         self.builder = builder

@@ -84,7 +84,7 @@ extension Workspace {
     /// group values (small: test-set sized), and the SQL expressions that read an item's groups.
     struct FrozenSide {
         var rule: LeakageRule
-        /// `CAST(json_extract(i.metadata, ?) AS TEXT)` per group rule, and its bound paths.
+        /// `jsonText(i.metadata, ?)` per group rule, and its bound paths.
         var groupColumns: String
         var groupArgs: [SQLValue]
     }
@@ -111,7 +111,7 @@ extension Workspace {
             for r in try db.rows("SELECT item_id FROM frozen_record WHERE set_id = ?", .int(setID)) { testIDs.insert(try r.int("item_id")) }
         }
         return FrozenSide(rule: LeakageRule(frozenItems: frozenItems, testItems: testIDs, frozenTexts: frozenNorms, frozenGroups: groupRules.map(\.values)),
-                          groupColumns: groupRules.indices.map { ", CAST(json_extract(i.metadata, ?) AS TEXT) AS group_\($0)" }.joined(),
+                          groupColumns: groupRules.indices.map { ", \(db.jsonText("i.metadata", path: "?")) AS group_\($0)" }.joined(),
                           groupArgs: groupRules.map { .text($0.path) })
     }
 

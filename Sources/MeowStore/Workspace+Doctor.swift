@@ -16,15 +16,26 @@ extension Workspace {
     /// counters the triggers keep.
     public func doctor(now: Date = Date()) throws -> DoctorReport {
         var r = DoctorReport()
-        let integrity = try db.rows("PRAGMA integrity_check").map { try $0.text("integrity_check") }
-        if integrity == ["ok"] { r.checks.append("integrity_check: ok") }
-        else { r.problems += integrity.prefix(20).map { "integrity_check: \($0)" } }
+        let present: Set<String>
+        switch db.backend {
+        case .sqlite:
+            let integrity = try db.rows("PRAGMA integrity_check").map { try $0.text("integrity_check") }
+            if integrity == ["ok"] { r.checks.append("integrity_check: ok") }
+            else { r.problems += integrity.prefix(20).map { "integrity_check: \($0)" } }
 
-        let fk = try db.rows("PRAGMA foreign_key_check")
-        if fk.isEmpty { r.checks.append("foreign keys: ok") }
-        else { r.problems.append("foreign keys: \(fk.count) rows point at rows that do not exist (first in table \(try fk[0].text("table")))") }
-
-        let present = Set(try db.rows("SELECT name FROM sqlite_schema WHERE type = 'trigger'").map { try $0.text("name") })
+            let fk = try db.rows("PRAGMA foreign_key_check")
+            if fk.isEmpty { r.checks.append("foreign keys: ok") }
+            else { r.problems.append("foreign keys: \(fk.count) rows point at rows that do not exist (first in table \(try fk[0].text("table")))") }
+            present = Set(try db.rows("SELECT name FROM sqlite_schema WHERE type = 'trigger'").map { try $0.text("name") })
+        case .postgresql:
+            // Pages and foreign keys are the server's to guard (it enforces every key on every
+            // write); a trigger someone disabled protects nothing, so it counts as missing.
+            r.notes.append("storage integrity is the PostgreSQL server's (its checksums, backups and amcheck); foreign keys are enforced on every write")
+            present = Set(try db.rows("""
+                SELECT t.tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND c.relnamespace = current_schema()::regnamespace
+                """).map { try $0.text("name") })
+        }
         let missing = Schema.protectionTriggers.filter { !present.contains($0) }
         if missing.isEmpty { r.checks.append("protection triggers: all \(Schema.protectionTriggers.count) present") }
         else { r.problems.append("protection triggers missing (someone dropped them; frozen data and history are unguarded): \(missing.joined(separator: ", "))") }
@@ -61,7 +72,7 @@ extension Workspace {
             let totals = try db.row("""
                 SELECT answers_needed, answers_done,
                        (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1) AS items_needed,
-                       (SELECT coalesce(sum(min(done_count, need)), 0) FROM item WHERE project_id = ?1) AS items_done
+                       (SELECT coalesce(sum(CASE WHEN done_count < need THEN done_count ELSE need END), 0) FROM item WHERE project_id = ?1) AS items_done
                 FROM project WHERE id = ?1
                 """, .int(p.id))
             var drift: [String] = []
@@ -81,6 +92,9 @@ extension Workspace {
     /// The copy is written beside the target, checked with `integrity_check`, synced, and
     /// only then renamed into place. Returns the copy's size in bytes.
     public func backup(to path: String) throws -> Int {
+        guard db.backend == .sqlite else {
+            throw StoreError.backupRefused(path: path, reason: "this workspace lives on a PostgreSQL server: back it up with pg_dump, or copy it to a file with `meow migrate --from \(self.path) --to sqlite:FILE`")
+        }
         var st = stat()
         if lstat(path, &st) == 0 {
             throw StoreError.backupRefused(path: path, reason: "it already exists; a backup never overwrites a file (choose a new name)")

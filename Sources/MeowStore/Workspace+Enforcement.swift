@@ -80,7 +80,7 @@ extension Workspace {
     }
 
     func ensureMember(_ p: Project, _ name: String, in tx: WriteTransaction) throws {
-        try db.run("INSERT OR IGNORE INTO member(project_id, name) VALUES (?, ?)", .int(p.id), .text(name))
+        try db.run("INSERT INTO member(project_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING", .int(p.id), .text(name))
     }
 
     // MARK: Acknowledgement
@@ -104,7 +104,7 @@ extension Workspace {
                 throw StoreError.unknownGuidelineVersion(project: p.name, version: v)
             }
             try ensureMember(p, annotator, in: tx)
-            try db.run("INSERT OR IGNORE INTO acknowledgement(project_id, annotator, guideline_version, acknowledged_at) VALUES (?, ?, ?, ?)",
+            try db.run("INSERT INTO acknowledgement(project_id, annotator, guideline_version, acknowledged_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                        .int(p.id), .text(annotator), .int(Int64(v)), .text(Workspace.now()))
         }
     }
@@ -267,7 +267,10 @@ extension Workspace {
             ORDER BY (SELECT count(*) FROM gold_answer a WHERE a.gold_id = g.id AND a.annotator = ?), g.id LIMIT 1
             """, .int(p.id), .int(Int64(p.guidelineVersion)), .text(annotator)) else { return nil }
         let disguised = try disguisedID(p, goldKey: r.text("external_id"))
-        try db.run("INSERT OR REPLACE INTO gold_claim(project_id, annotator, gold_id, disguised, claimed_at) VALUES (?, ?, ?, ?, ?)",
+        try db.run("""
+            INSERT INTO gold_claim(project_id, annotator, gold_id, disguised, claimed_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(project_id, annotator) DO UPDATE SET gold_id = excluded.gold_id, disguised = excluded.disguised, claimed_at = excluded.claimed_at
+            """,
                    .int(p.id), .text(annotator), .int(r.int("id")), .text(disguised), .double(now))
         return ClaimedItem(id: disguised, text: try r.text("text"), metadata: nil, expiresAt: Date(timeIntervalSince1970: now + p.leaseSeconds))
     }

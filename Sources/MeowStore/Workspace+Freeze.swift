@@ -32,7 +32,7 @@ extension Workspace {
             var args: [SQLValue] = [.int(p.id)]
             if let field = rule.groupBy {
                 // The same expression the exports use: any JSON value, as text.
-                groupSQL = "CAST(json_extract(i.metadata, ?) AS TEXT)"
+                groupSQL = db.jsonText("i.metadata", path: "?")
                 args.insert(.text(Workspace.groupPath(field)), at: 0)
             }
             let rows = try db.rows("""
@@ -81,9 +81,8 @@ extension Workspace {
                                           recordHashes: hashes, setHash: setHash)
             let manifestJSON = try manifest.json()
             let ruleJSON = String(decoding: try JSONEncoder().encode(rule), as: UTF8.self)
-            try db.run("INSERT INTO frozen_set(project_id, name, created_at, created_by, rule, set_hash, manifest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            let setID = try db.insertReturningID("INSERT INTO frozen_set(project_id, name, created_at, created_by, rule, set_hash, manifest) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        .int(p.id), .text(setName), .text(manifest.createdAt), .text(user), .text(ruleJSON), .text(setHash), .text(manifestJSON))
-            let setID = db.lastInsertRowID
             for (itemID, ext, json, hash, norm, group) in records {
                 // Out of the queue for good: no open room, no live claims.
                 try db.run("DELETE FROM claim WHERE item_id = ?", .int(itemID))
@@ -93,7 +92,7 @@ extension Workspace {
             }
             try db.run("""
                 UPDATE project SET answers_needed = (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1),
-                                   answers_done = (SELECT coalesce(sum(min(done_count, need)), 0) FROM item WHERE project_id = ?1) WHERE id = ?1
+                                   answers_done = (SELECT coalesce(sum(CASE WHEN done_count < need THEN done_count ELSE need END), 0) FROM item WHERE project_id = ?1) WHERE id = ?1
                 """, .int(p.id))
             return FrozenSet(name: setName, createdAt: manifest.createdAt, createdBy: user, setHash: setHash, manifest: manifestJSON, count: picked.count, rule: rule)
         }

@@ -38,13 +38,13 @@ extension Workspace {
             try storeGold((p.id, version), qualification: qualification, checks: goldChecks)
             if new.overlap != p.overlap || (new.leaseMinutes ?? 10) * 60 != p.leaseSeconds {
                 try db.run("UPDATE project SET overlap = ?, lease_seconds = ? WHERE id = ?", .int(Int64(new.overlap)), .double((new.leaseMinutes ?? 10) * 60), .int(p.id))
-                try db.run("UPDATE item SET need = ? + max(0, need - ?) WHERE project_id = ? AND NOT EXISTS (SELECT 1 FROM frozen_record f WHERE f.item_id = item.id)",
+                try db.run("UPDATE item SET need = ?1 + CASE WHEN need > ?2 THEN need - ?2 ELSE 0 END WHERE project_id = ?3 AND NOT EXISTS (SELECT 1 FROM frozen_record f WHERE f.item_id = item.id)",
                            .int(Int64(new.overlap)), .int(Int64(p.overlap)), .int(p.id))
                 // Items may have room again below annotators' cursors: search from the start.
                 try db.run("UPDATE queue_cursor SET qkey = 0 WHERE project_id = ?", .int(p.id))
                 try db.run("""
                     UPDATE project SET answers_needed = (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1),
-                                       answers_done = (SELECT coalesce(sum(min(done_count, need)), 0) FROM item WHERE project_id = ?1) WHERE id = ?1
+                                       answers_done = (SELECT coalesce(sum(CASE WHEN done_count < need THEN done_count ELSE need END), 0) FROM item WHERE project_id = ?1) WHERE id = ?1
                     """, .int(p.id))
             }
         }
@@ -57,8 +57,9 @@ extension Workspace {
     /// changes only when another connection commits: while it stays, the newest version is the
     /// one seen last time, and nothing else is read.
     public func newerGuideline(project name: String, than shown: Int) throws -> NewerGuideline? {
-        let dataVersion = try db.scalarInt("PRAGMA data_version") ?? 0
-        if let seen = guidelineWatch[name], seen.dataVersion == dataVersion, seen.version <= shown { return nil }
+        // PostgreSQL has no commit counter per connection: the project row is read each time.
+        let dataVersion = db.backend == .sqlite ? try db.scalarInt("PRAGMA data_version") ?? 0 : -1
+        if dataVersion >= 0, let seen = guidelineWatch[name], seen.dataVersion == dataVersion, seen.version <= shown { return nil }
         let p = try project(name)
         guidelineWatch[name] = (dataVersion, p.guidelineVersion)
         guard p.guidelineVersion > shown else { return nil }

@@ -28,9 +28,10 @@ extension Workspace {
         // (the text hash) otherwise spill dirty pages to the WAL again and again (with the 2 MiB
         // default: 10 s of system time per 1M items). Measured at 1M items: 16 MiB 8.6 s;
         // 32 MiB 7.3 s at 64 MB RSS; 64 MiB 6.9 s at 98 MB. 32 MiB keeps memory flat.
-        let cache = try db.scalarInt("PRAGMA cache_size") ?? -2000
-        try db.execute("PRAGMA cache_size = -32768")
-        defer { try? db.execute("PRAGMA cache_size = \(cache)") }
+        let sqlite = db.backend == .sqlite
+        let cache = sqlite ? try db.scalarInt("PRAGMA cache_size") ?? -2000 : 0
+        if sqlite { try db.execute("PRAGMA cache_size = -32768") }
+        defer { if sqlite { try? db.execute("PRAGMA cache_size = \(cache)") } }
         try db.write { tx in
             var seq = (try db.scalarInt("SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
             let insert = try db.statement("""
@@ -52,7 +53,7 @@ extension Workspace {
                 summary.read += 1
                 let hash = ItemIdentity.textHash(item.text)
                 let id = item.id ?? ItemIdentity.id(forHash: hash)
-                insert.reset()
+                insert.rewind()
                 try insert.bind([.int(project.id), .text(id), .text(item.text)])
                 try insert.bindBlob(hash, at: 4)
                 try insert.bind(.of(item.metadata), at: 5)

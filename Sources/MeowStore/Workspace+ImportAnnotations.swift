@@ -37,16 +37,17 @@ extension Workspace {
         let rows: LongFormatRowReader
         do { rows = try LongFormatRowReader(path: path, format: format) } catch { throw error.importError }
         // Undo journals stay in memory instead of a temp file.
-        try db.execute("PRAGMA temp_store = MEMORY")
+        let sqlite = db.backend == .sqlite
+        if sqlite { try db.execute("PRAGMA temp_store = MEMORY") }
         // Foreign keys are checked by construction here (the item ids come from this project's
         // items, the project and guideline version are the project's own): three index
         // lookups per row saved. The pragma applies to this connection only, and only outside
         // a transaction, so it is switched around the write.
-        try db.execute("PRAGMA foreign_keys = OFF")
-        defer { try? db.execute("PRAGMA foreign_keys = ON") }
+        if sqlite { try db.execute("PRAGMA foreign_keys = OFF") }
+        defer { if sqlite { try? db.execute("PRAGMA foreign_keys = ON") } }
         let createdAt = Workspace.now()
         // A second connection can read beside this one's write transaction only in WAL mode.
-        let walMode = (try db.row("PRAGMA journal_mode")?.string("journal_mode"))??.lowercased() == "wal"
+        let walMode = try sqlite && (db.row("PRAGMA journal_mode")?.string("journal_mode"))??.lowercased() == "wal"
         try db.write { tx in
             let setAside = try setAsideImportTriggers(in: tx)
             // `+` keeps the planner on the frozen records: on the project's items it walked every
@@ -132,6 +133,13 @@ extension Workspace {
     private func setAsideImportTriggers(in tx: WriteTransaction) throws -> [(name: String, sql: String)] {
         var kept: [(name: String, sql: String)] = []
         for name in Self.triggersSetAsideByImport {
+            if db.backend == .postgresql {
+                // Disabled inside the transaction: a failure or a kill rolls it back enabled.
+                guard try db.scalarInt("SELECT count(*) FROM pg_trigger WHERE tgname = ? AND tgrelid = 'annotation'::regclass", .text(name)) == 1 else { continue }
+                try db.execute("ALTER TABLE annotation DISABLE TRIGGER \(name)")
+                kept.append((name, "ALTER TABLE annotation ENABLE TRIGGER \(name)"))
+                continue
+            }
             // A missing trigger (a damaged workspace `meow doctor` reports) is not recreated here.
             guard let row = try db.row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", .text(name)) else { continue }
             kept.append((name, try row.text("sql")))
@@ -152,15 +160,16 @@ extension Workspace {
     private func updateCountersAfterImport(project: Int64, in tx: WriteTransaction) throws {
         try db.run("""
             UPDATE project SET answers_done = answers_done + (
-                SELECT coalesce(sum(min(i.done_count + t.c, i.need) - min(i.done_count, i.need)), 0)
-                FROM temp.meow_import_counts t JOIN item i ON i.id = t.item_id)
+                SELECT coalesce(sum(CASE WHEN i.done_count + t.c < i.need THEN i.done_count + t.c ELSE i.need END
+                                  - CASE WHEN i.done_count < i.need THEN i.done_count ELSE i.need END), 0)
+                FROM \(db.tempSchema).meow_import_counts t JOIN item i ON i.id = t.item_id)
             WHERE id = ?1
             """, .int(project))
         try db.run("""
             UPDATE item SET done_count = done_count + t.c
-            FROM temp.meow_import_counts t
+            FROM \(db.tempSchema).meow_import_counts t
             WHERE item.id = t.item_id
             """)
-        try db.execute("DROP TABLE temp.meow_import_counts")
+        try db.execute("DROP TABLE \(db.tempSchema).meow_import_counts")
     }
 }

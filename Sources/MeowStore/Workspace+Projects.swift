@@ -23,9 +23,8 @@ extension Workspace {
                 throw StoreError.projectExists(name)
             }
             let now = Workspace.now()
-            try db.run("INSERT INTO project(name, overlap, lease_seconds, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
+            let id = try db.insertReturningID("INSERT INTO project(name, overlap, lease_seconds, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
                        .text(name), .int(Int64(guideline.overlap)), .double((guideline.leaseMinutes ?? 10) * 60), .text(now), .text(user))
-            let id = db.lastInsertRowID
             try db.run("INSERT INTO guideline_version(project_id, version, content_hash, source, created_at, created_by) VALUES (?, 1, ?, ?, ?, ?)",
                        .int(id), .text(guideline.contentHash), .text(guideline.source), .text(now), .text(user))
             try db.run("INSERT INTO member(project_id, name, role) VALUES (?, ?, 'admin')", .int(id), .text(user))

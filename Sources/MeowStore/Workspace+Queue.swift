@@ -243,7 +243,7 @@ extension Workspace {
                 return
             }
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
-            try db.run("INSERT OR IGNORE INTO skip(item_id, annotator, created_at) VALUES (?, ?, ?)", .int(item.id), .text(annotator), .text(Workspace.now()))
+            try db.run("INSERT INTO skip(item_id, annotator, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", .int(item.id), .text(annotator), .text(Workspace.now()))
             try releaseClaim(projectID: project.id, itemID: item.id, qkey: item.qkey, annotator: annotator, in: tx)
         }
     }

@@ -28,8 +28,8 @@ extension Workspace {
         return try db.read {
             let totals = try db.row("""
                 SELECT count(*) AS items,
-                       coalesce(sum(done_count >= need), 0) AS completed,
-                       coalesce(sum(done_count < need AND (done_count > 0 OR EXISTS (SELECT 1 FROM claim c WHERE c.item_id = item.id AND c.expires_at > ?2))), 0) AS in_progress
+                       coalesce(sum(CASE WHEN done_count >= need THEN 1 ELSE 0 END), 0) AS completed,
+                       coalesce(sum(CASE WHEN done_count < need AND (done_count > 0 OR EXISTS (SELECT 1 FROM claim c WHERE c.item_id = item.id AND c.expires_at > ?2)) THEN 1 ELSE 0 END), 0) AS in_progress
                 FROM item WHERE project_id = ?1
                 """, .int(p.id), .double(t))!
             var counts: [String: ProjectStatus.AnnotatorCount] = [:]

@@ -19,7 +19,7 @@ extension Workspace {
         case .compare:
             var bias = PositionBias()
             let only = annotators.map(Set.init)
-            var sql = "SELECT annotator, label, json_extract(value, '$.shown_first') AS shown FROM annotation WHERE project_id = ?"
+            var sql = "SELECT annotator, label, \(db.jsonText("value", path: "'$.shown_first'")) AS shown FROM annotation WHERE project_id = ?"
             var args: [SQLValue] = [.int(p.id)]
             if let guidelineVersion { sql += " AND guideline_version = ?"; args.append(.int(Int64(guidelineVersion))) }
             for row in try db.rows(sql, values: args) {

@@ -5,7 +5,7 @@ import MeowCore
 /// The one database type: a workspace file holding any number of projects. Commands and the
 /// labeling screen go through its intent-named methods; no SQL leaves MeowStore.
 public final class Workspace {
-    let db: Connection
+    let db: any SQLDatabase
     public let path: String
     var projectCache: [String: Project] = [:]
     /// Per project, `PRAGMA data_version` and the newest guideline version when last looked
@@ -42,6 +42,61 @@ public final class Workspace {
         } catch let e as SQLiteError {
             // Anything else while opening or upgrading: say which file, without the SQL.
             throw StoreError.cannotOpen(path: path, reason: "SQLite refused to open or upgrade it: \(e.message)")
+        }
+    }
+
+    /// Opens (with `create`, creates) a workspace in a PostgreSQL database: the same tables and
+    /// rules as a file, migrated in step. With `create`, a database that does not exist yet is
+    /// created (when the user may), so `meow init --db postgresql://...` is one step.
+    public init(postgres url: String, create: Bool = false) throws {
+        let pg: PostgresConnection
+        do {
+            pg = try PostgresConnection(url: url)
+        } catch let e as PostgresError where e.sqlstate == "3D000" && create {
+            try PostgresConnection.createDatabase(url: url)
+            pg = try PostgresConnection(url: url)
+        } catch let e as PostgresError {
+            throw StoreError.cannotOpen(path: PostgresConnection.redacted(url), reason: e.sqlstate == "3D000"
+                ? "the database does not exist (create it with createdb, or run `meow init` with this --db)" : e.message)
+        }
+        db = pg
+        path = pg.location
+        do {
+            try identifyServer(create: create)
+            try migrateServer()
+        } catch let e as PostgresError {
+            throw StoreError.cannotOpen(path: path, reason: "PostgreSQL refused to open or upgrade it: \(e.message)")
+        }
+    }
+
+    /// The server twin of `identify`: meow's own database, an empty one `create` may fill, or
+    /// another application's (refused untouched).
+    private func identifyServer(create: Bool) throws {
+        if try db.scalarInt("SELECT CASE WHEN to_regclass('meow_workspace') IS NULL THEN 0 ELSE 1 END") == 1 {
+            let appID = try db.scalarInt("SELECT application_id FROM meow_workspace LIMIT 1") ?? 0
+            if appID == Int64(Schema.applicationID) { return }
+            throw StoreError.foreignDatabase(path: path)
+        }
+        let tables = try db.scalarInt("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()") ?? 0
+        if tables > 0 { throw StoreError.foreignDatabase(path: path) }
+        if !create { throw StoreError.noWorkspace(path: path) }
+    }
+
+    private func migrateServer() throws {
+        func version() throws -> Int {
+            guard try db.scalarInt("SELECT CASE WHEN to_regclass('meow_workspace') IS NULL THEN 0 ELSE 1 END") == 1 else { return 0 }
+            return Int(try db.scalarInt("SELECT schema_version FROM meow_workspace LIMIT 1") ?? 0)
+        }
+        let found = try version()
+        if found > Schema.version { throw StoreError.newerSchema(path: path, found: found, supported: Schema.version) }
+        guard found < Schema.version else { return }
+        try db.write { _ in
+            // Re-read inside the write lock: another process may have migrated meanwhile.
+            let current = try version()
+            guard current < Schema.version else { return }
+            for (_, sql) in PostgresSchema.migrations.dropFirst(current) { try db.execute(sql) }
+            try db.execute("DELETE FROM meow_workspace")
+            try db.run("INSERT INTO meow_workspace(application_id, schema_version) VALUES (?, ?)", .int(Int64(Schema.applicationID)), .int(Int64(Schema.version)))
         }
     }
 
@@ -96,7 +151,11 @@ public final class Workspace {
     }
 
     /// The schema version of this file (number of migrations applied).
-    public var schemaVersion: Int { Int(((try? db.scalarInt("PRAGMA user_version")) ?? nil) ?? 0) }
+    public var schemaVersion: Int {
+        let sql = db.backend == .sqlite ? "PRAGMA user_version" : "SELECT schema_version FROM meow_workspace LIMIT 1"
+        return Int(((try? db.scalarInt(sql)) ?? nil) ?? 0)
+    }
+    public var backend: Backend { db.backend }
     public static var supportedSchemaVersion: Int { Schema.version }
 
     static func now() -> String { ISO8601.string(Date()) }

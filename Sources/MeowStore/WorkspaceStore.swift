@@ -81,9 +81,15 @@ extension Workspace: LabelingStore, ProjectAdministration, DatasetStore, Workspa
 /// Opens the workspace a `--db` value names. Today a path (or `sqlite:PATH`) is a SQLite file;
 /// issue 14 adds `postgresql://` here, and no caller changes.
 public enum WorkspaceLocation {
+    /// `postgresql://...` or `postgres://...` opens a workspace on a PostgreSQL server; a path
+    /// or `sqlite:PATH` a workspace file.
     public static func open(_ location: String, create: Bool = false) throws -> any WorkspaceStore {
-        let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
-        return try Workspace(path: path, create: create)
+        if isServer(location) { return try Workspace(postgres: location, create: create) }
+        return try Workspace(path: filePath(location), create: create)
+    }
+
+    public static func isServer(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
     }
 
     /// The file a location names, for the checks that keep outputs off the workspace.

@@ -12,11 +12,11 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
 }
 
-/// Proof that a write transaction is open: only `Connection.write` makes one and hands it to
+/// Proof that a write transaction is open: only `write` (SQLite or PostgreSQL) makes one and hands it to
 /// its body, so a helper that must run inside a transaction takes one and cannot be called
 /// outside it (as GRDB's `write { db in }` hands its body the database).
 public struct WriteTransaction {
-    fileprivate init() {}
+    init() {}
 }
 
 /// A thin wrapper over one sqlite3 connection: prepared-statement cache, typed binds,
@@ -73,7 +73,7 @@ public final class Connection {
     }
 
     /// A cached prepared statement, reset and with bindings cleared.
-    public func statement(_ sql: String) throws -> Statement {
+    public func prepared(_ sql: String) throws -> Statement {
         if let s = cache[sql] {
             s.reset()
             return s
@@ -90,7 +90,7 @@ public final class Connection {
 
     @discardableResult
     public func run(_ sql: String, _ values: SQLValue...) throws -> Int {
-        let s = try statement(sql)
+        let s = try prepared(sql)
         try s.bind(values)
         try s.runToEnd()
         return changes
@@ -101,7 +101,7 @@ public final class Connection {
     }
 
     public func rows(_ sql: String, values: [SQLValue]) throws -> [Row] {
-        let s = try statement(sql)
+        let s = try prepared(sql)
         try s.bind(values)
         var out: [Row] = []
         while try s.step() { out.append(s.row()) }
@@ -109,14 +109,14 @@ public final class Connection {
     }
 
     public func row(_ sql: String, _ values: SQLValue...) throws -> Row? {
-        let s = try statement(sql)
+        let s = try prepared(sql)
         try s.bind(values)
         defer { s.reset() }
         return try s.step() ? s.row() : nil
     }
 
     public func scalarInt(_ sql: String, _ values: SQLValue...) throws -> Int64? {
-        let s = try statement(sql)
+        let s = try prepared(sql)
         try s.bind(values)
         defer { s.reset() }
         guard try s.step() else { return nil }
@@ -177,3 +177,11 @@ public final class Connection {
         return try body()
     }
 }
+
+extension Connection: SQLDatabase {
+    var backend: Backend { .sqlite }
+    var location: String { path }
+    func statement(_ sql: String) throws -> any SQLStatement { try prepared(sql) }
+}
+
+extension Statement: SQLStatement {}

@@ -1,0 +1,193 @@
+import Foundation
+
+/// One libpq connection, answering the same questions as the SQLite `Connection`: statements
+/// written with `?` placeholders are sent with `$1, $2, ...` and their values bound (never
+/// spliced into the SQL), and write transactions take one advisory lock per workspace, so
+/// writers are serialized exactly as SQLite's `BEGIN IMMEDIATE` serializes them.
+final class PostgresConnection: SQLDatabase {
+    let pq: LibPQ
+    let conn: OpaquePointer
+    let location: String
+    var backend: Backend { .postgresql }
+    var lockWaitLimit: TimeInterval = 30
+    private(set) var changes = 0
+    private var translations: [String: (sql: String, count: Int32)] = [:]
+
+    /// The key of the advisory lock every write transaction takes ("meow").
+    static let writeLockKey: Int64 = 0x6D65_6F77
+    /// The oldest server meow runs on (generated columns, `jsonb_path_query_first`).
+    static let oldestServer: Int32 = 120_000
+
+    /// Connects to `url` (`postgresql://` or `postgres://`, as libpq reads it: user, password,
+    /// host, port, database, and parameters such as `sslmode`).
+    init(url: String) throws {
+        let lib: LibPQ
+        switch LibPQ.shared {
+        case .success(let l): lib = l
+        case .failure(let e): throw e
+        }
+        pq = lib
+        location = PostgresConnection.redacted(url)
+        guard let c = url.withCString({ lib.connectdb($0) }) else {
+            throw PostgresError(message: "libpq could not allocate a connection to \(location)")
+        }
+        if lib.status(c) != 0 {
+            let message = lib.errorMessage(c).map { String(cString: $0) } ?? "connection failed"
+            lib.finish(c)
+            throw PostgresError(sqlstate: PostgresConnection.connectState(message), message: PostgresConnection.tidy(message))
+        }
+        conn = c
+        _ = lib.setNoticeProcessor(c, { _, _ in }, nil)
+        let version = lib.serverVersion(c)
+        if version < Self.oldestServer {
+            lib.finish(c)
+            throw PostgresError(message: "the server at \(location) runs PostgreSQL \(version / 10000).\(version % 10000 / 100); meow needs 12 or newer")
+        }
+        try execute("SET client_min_messages = warning; SET TIME ZONE 'UTC'")
+    }
+
+    deinit { pq.finish(conn) }
+
+    /// The URL as messages show it: without the password.
+    static func redacted(_ url: String) -> String {
+        guard var parts = URLComponents(string: url) else { return url }
+        if parts.password != nil { parts.password = nil }
+        parts.query = nil
+        return parts.string ?? url
+    }
+
+    /// libpq reports connection failures as text only; the causes a user acts on get a code.
+    static func connectState(_ message: String) -> String? {
+        if message.contains("does not exist") && message.contains("database") { return "3D000" }
+        if message.contains("password authentication failed") || message.contains("no password supplied") { return "28P01" }
+        return "08001"
+    }
+
+    static func tidy(_ message: String) -> String {
+        message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+
+    // MARK: Running SQL
+
+    func execute(_ sql: String) throws {
+        guard let r = sql.withCString({ pq.exec(conn, $0) }) else { throw failure(nil, sql: sql) }
+        defer { pq.clear(r) }
+        let st = pq.resultStatus(r)
+        guard st == LibPQ.commandOK || st == LibPQ.tuplesOK else { throw failure(r, sql: sql) }
+    }
+
+    func statement(_ sql: String) throws -> any SQLStatement {
+        let t: (sql: String, count: Int32)
+        if let cached = translations[sql] { t = cached } else {
+            t = Self.numberPlaceholders(sql)
+            translations[sql] = t
+        }
+        return PostgresStatement(connection: self, sql: t.sql, parameters: t.count)
+    }
+
+    /// `?` → `$1, $2, ...` and `?NNN` → `$NNN` (SQLite's numbered form), outside quoted
+    /// strings, quoted names and comments. The count is the highest parameter number.
+    static func numberPlaceholders(_ sql: String) -> (sql: String, count: Int32) {
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 8)
+        var n: Int32 = 0, highest: Int32 = 0
+        var quote: Character?
+        var comment = false
+        var previous: Character = " "
+        let chars = Array(sql)
+        var k = 0
+        while k < chars.count {
+            let ch = chars[k]
+            k += 1
+            if comment {
+                if ch == "\n" { comment = false }
+            } else if let q = quote {
+                if ch == q { quote = nil }
+            } else if ch == "'" || ch == "\"" {
+                quote = ch
+            } else if ch == "-" && previous == "-" {
+                comment = true
+            } else if ch == "?" {
+                var digits = ""
+                while k < chars.count, chars[k].isASCII, chars[k].isNumber { digits.append(chars[k]); k += 1 }
+                let number = Int32(digits) ?? { n += 1; return n }()
+                highest = max(highest, number)
+                out += "$\(number)"
+                previous = ch
+                continue
+            }
+            out.append(ch)
+            previous = ch
+        }
+        return (out, highest)
+    }
+
+    /// The server's error for a result (or the connection's, when there is no result).
+    func failure(_ r: OpaquePointer?, sql: String?) -> PostgresError {
+        guard let r else {
+            return PostgresError(message: Self.tidy(pq.errorMessage(conn).map { String(cString: $0) } ?? "no result"), sql: sql)
+        }
+        let state = pq.resultErrorField(r, LibPQ.sqlstateField).map { String(cString: $0) }
+        let message = pq.resultErrorField(r, LibPQ.primaryField).map { String(cString: $0) }
+            ?? pq.resultErrorMessage(r).map { Self.tidy(String(cString: $0)) } ?? "unknown error"
+        let detail = pq.resultErrorField(r, LibPQ.detailField).map { String(cString: $0) }
+        // meow's own refusals (protection triggers) read as the rule they enforce.
+        return PostgresError(sqlstate: state, message: message, detail: detail, sql: state == "P0001" ? nil : sql)
+    }
+
+    func noteChanges(_ r: OpaquePointer) {
+        changes = pq.cmdTuples(r).flatMap { Int(String(cString: $0)) } ?? 0
+    }
+
+    // MARK: Transactions
+
+    func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            try execute("SET LOCAL lock_timeout = '\(Int(lockWaitLimit * 1000))ms'")
+            do {
+                try execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
+            } catch let e as PostgresError where e.isBusy {
+                throw StoreError.busy(path: location, seconds: lockWaitLimit)
+            }
+            try execute("SET LOCAL lock_timeout = 0")
+            let result = try body(WriteTransaction())
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    func read<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Creates the database a URL names, through the server's maintenance database (`postgres`):
+    /// the name is quoted as an identifier, never spliced raw.
+    static func createDatabase(url: String) throws {
+        guard var parts = URLComponents(string: url), parts.path.count > 1 else {
+            throw PostgresError(message: "\(redacted(url)) names no database")
+        }
+        let name = String(parts.path.dropFirst())
+        parts.path = "/postgres"
+        guard let maintenance = parts.string else { throw PostgresError(message: "cannot reach the server of \(redacted(url))") }
+        let admin = try PostgresConnection(url: maintenance)
+        do {
+            try admin.execute("CREATE DATABASE \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+        } catch let e as PostgresError where e.sqlstate == "42P04" {
+            return // created meanwhile by another process
+        }
+    }
+}
