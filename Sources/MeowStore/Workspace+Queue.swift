@@ -26,6 +26,17 @@ public enum QueueSQL {
           AND NOT EXISTS (SELECT 1 FROM skip s WHERE s.item_id = i.id AND s.annotator = ?3)
         ORDER BY i.qkey LIMIT 1
         """
+    /// The same on PostgreSQL: its planner picks the partial index itself, and the row is
+    /// locked as it is taken (`SKIP LOCKED`: a row another transaction holds is passed over,
+    /// never waited for). Writers are serialized per workspace (see `PostgresConnection.write`),
+    /// so this is the same item SQLite would hand out.
+    public static let nextOpenItemPostgres = """
+        SELECT i.id, i.external_id, i.text, i.metadata, i.qkey FROM item i
+        WHERE i.project_id = ?1 AND i.taken < i.need AND i.qkey >= ?2
+          AND NOT EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.annotator = ?3)
+          AND NOT EXISTS (SELECT 1 FROM skip s WHERE s.item_id = i.id AND s.annotator = ?3)
+        ORDER BY i.qkey LIMIT 1 FOR UPDATE OF i SKIP LOCKED
+        """
     /// Binds: item id, project id, annotator, claimed at, expires at (Unix seconds), guideline
     /// version in force (left unbound: NULL, the version in force when the answer comes).
     public static let insertClaim = "INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at, guideline_version) VALUES (?, ?, ?, ?, ?, ?)"
@@ -77,7 +88,7 @@ extension Workspace {
         let cursor = try db.scalarInt("SELECT qkey FROM queue_cursor WHERE project_id = ? AND annotator = ?", .int(project.id), .text(annotator)) ?? 0
         // The partial index item_open holds only items with room; the cursor skips the
         // ones this annotator already passed.
-        guard let found = try db.row(QueueSQL.nextOpenItem, .int(project.id), .int(cursor), .text(annotator)) else {
+        guard let found = try db.row(db.backend == .sqlite ? QueueSQL.nextOpenItem : QueueSQL.nextOpenItemPostgres, .int(project.id), .int(cursor), .text(annotator)) else {
             return nil
         }
         try db.run("""

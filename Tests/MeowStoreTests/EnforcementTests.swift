@@ -33,10 +33,13 @@ struct EnforcementTests {
         GoldItem(id: "c2", text: "terrible", label: "bad", explanation: ""),
     ]
 
-    init() throws {
+    let backend: TestBackend
+
+    init(_ backend: TestBackend = .sqlite) throws {
+        self.backend = backend
         dir = NSTemporaryDirectory() + "meow-enf-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        ws = try Workspace(path: dir + "/w.sqlite", create: true)
+        ws = try backend.freshWorkspace(dir: dir)
     }
 
     func project(_ g: Guideline, qualification: [GoldItem] = [], checks: [GoldItem] = [], items: Int = 30) throws {
@@ -46,7 +49,9 @@ struct EnforcementTests {
         _ = try ws.importItems(project: "p", reader: ItemReader(path: file, format: .text), skipInvalid: false)
     }
 
-    @Test func nothingIsServedOrAcceptedBeforeAcknowledgement() throws {
+    @Test(arguments: TestBackend.available) static func nothingIsServedOrAcceptedBeforeAcknowledgement(_ backend: TestBackend) throws { try Self(backend).nothingIsServedOrAcceptedBeforeAcknowledgement() }
+
+    func nothingIsServedOrAcceptedBeforeAcknowledgement() throws {
         try project(Self.guideline())
         #expect(throws: StoreError.acknowledgementNeeded(annotator: "ann", project: "p", version: 1)) {
             try ws.claimNext(project: "p", annotator: "ann")
@@ -69,7 +74,9 @@ struct EnforcementTests {
         #expect(try ws.db.scalarInt("SELECT count(*) FROM acknowledgement WHERE annotator = 'ann'") == 2)
     }
 
-    @Test func anItemServedAgainAfterAnUpdateIsAnsweredUnderTheNewVersion() throws {
+    @Test(arguments: TestBackend.available) static func anItemServedAgainAfterAnUpdateIsAnsweredUnderTheNewVersion(_ backend: TestBackend) throws { try Self(backend).anItemServedAgainAfterAnUpdateIsAnsweredUnderTheNewVersion() }
+
+    func anItemServedAgainAfterAnUpdateIsAnsweredUnderTheNewVersion() throws {
         try project(Self.guideline())
         try ws.acknowledge(project: "p", annotator: "ann")
         let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
@@ -81,7 +88,9 @@ struct EnforcementTests {
         #expect(try ws.db.scalarInt("SELECT guideline_version FROM annotation") == 2)
     }
 
-    @Test func anAnswerInFlightIsCheckedAgainstTheVersionItWasServedUnder() throws {
+    @Test(arguments: TestBackend.available) static func anAnswerInFlightIsCheckedAgainstTheVersionItWasServedUnder(_ backend: TestBackend) throws { try Self(backend).anAnswerInFlightIsCheckedAgainstTheVersionItWasServedUnder() }
+
+    func anAnswerInFlightIsCheckedAgainstTheVersionItWasServedUnder() throws {
         try project(Self.guideline())
         try ws.acknowledge(project: "p", annotator: "ann")
         let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
@@ -96,11 +105,13 @@ struct EnforcementTests {
         #expect(try ws.db.scalarInt("SELECT guideline_version FROM annotation WHERE label = 'good'") == 1)
     }
 
-    @Test func aScreenLearnsOfANewerGuidelineFromAnotherProcessCheaply() throws {
+    @Test(arguments: TestBackend.available) static func aScreenLearnsOfANewerGuidelineFromAnotherProcessCheaply(_ backend: TestBackend) throws { try Self(backend).aScreenLearnsOfANewerGuidelineFromAnotherProcessCheaply() }
+
+    func aScreenLearnsOfANewerGuidelineFromAnotherProcessCheaply() throws {
         try project(Self.guideline())
         #expect(try ws.newerGuideline(project: "p", than: 1) == nil)
         // Another process (its own connection) records v2.
-        let other = try Workspace(path: dir + "/w.sqlite")
+        let other = try backend.reopen(ws)
         _ = try other.updateGuideline(project: "p", guideline: Self.guideline(labels: """
               - {value: good, hotkey: g, definition: Really good.}
               - {value: bad, hotkey: b, definition: Bad.}
@@ -121,7 +132,9 @@ struct EnforcementTests {
         #expect(throws: StoreError.unknownGuidelineVersion(project: "p", version: 9)) { try ws.acknowledge(project: "p", annotator: "ann", version: 9) }
     }
 
-    @Test func qualificationComesFirstTeachesOnFailureAndCanBeRetried() throws {
+    @Test(arguments: TestBackend.available) static func qualificationComesFirstTeachesOnFailureAndCanBeRetried(_ backend: TestBackend) throws { try Self(backend).qualificationComesFirstTeachesOnFailureAndCanBeRetried() }
+
+    func qualificationComesFirstTeachesOnFailureAndCanBeRetried() throws {
         try project(Self.guideline("qualification: {items: q.jsonl, pass_mark: 0.66}"), qualification: Self.qualification)
         try ws.acknowledge(project: "p", annotator: "ann")
         func answerRound(_ labels: [String]) throws -> QualificationResult? {
@@ -147,7 +160,9 @@ struct EnforcementTests {
         #expect(try ws.db.scalarInt("SELECT count(*) FROM annotation") == 0)
     }
 
-    @Test func aRetryDrawsItemsNotSeenYetWhenThePoolIsLargerThanARound() throws {
+    @Test(arguments: TestBackend.available) static func aRetryDrawsItemsNotSeenYetWhenThePoolIsLargerThanARound(_ backend: TestBackend) throws { try Self(backend).aRetryDrawsItemsNotSeenYetWhenThePoolIsLargerThanARound() }
+
+    func aRetryDrawsItemsNotSeenYetWhenThePoolIsLargerThanARound() throws {
         let pool = (1...6).map { GoldItem(id: "q\($0)", text: "qualification text \($0)", label: "good", explanation: "") }
         try project(Self.guideline("qualification: {items: q.jsonl, pass_mark: 1, round_size: 3}"), qualification: pool)
         try ws.acknowledge(project: "p", annotator: "ann")
@@ -176,7 +191,9 @@ struct EnforcementTests {
         }
     }
 
-    @Test func aGuidelineUpdateStartsANewQualificationRoundInsteadOfFailing() throws {
+    @Test(arguments: TestBackend.available) static func aGuidelineUpdateStartsANewQualificationRoundInsteadOfFailing(_ backend: TestBackend) throws { try Self(backend).aGuidelineUpdateStartsANewQualificationRoundInsteadOfFailing() }
+
+    func aGuidelineUpdateStartsANewQualificationRoundInsteadOfFailing() throws {
         let g1 = Self.guideline("qualification: {items: q.jsonl, pass_mark: 0.66}")
         try project(g1, qualification: Self.qualification)
         try ws.acknowledge(project: "p", annotator: "ann")
@@ -194,7 +211,9 @@ struct EnforcementTests {
         #expect(try ws.db.scalarInt("SELECT max(attempt) FROM qualification WHERE annotator = 'ann'") == 2)
     }
 
-    @Test func goldChecksPauseACarelessAnnotatorAndFlagTheirAnswers() throws {
+    @Test(arguments: TestBackend.available) static func goldChecksPauseACarelessAnnotatorAndFlagTheirAnswers(_ backend: TestBackend) throws { try Self(backend).goldChecksPauseACarelessAnnotatorAndFlagTheirAnswers() }
+
+    func goldChecksPauseACarelessAnnotatorAndFlagTheirAnswers() throws {
         // Every other item is gold; 2 misses in the last 4 checks pause (min_accuracy 0.75).
         try project(Self.guideline("gold: {items: g.jsonl, rate: 0.5, window: 4, min_accuracy: 0.75}"), checks: Self.checks, items: 60)
         try ws.acknowledge(project: "p", annotator: "careless")
@@ -225,7 +244,9 @@ struct EnforcementTests {
         #expect(try ws.claimNext(project: "p", annotator: "careless") != nil)
     }
 
-    @Test func goldChecksWearIdsShapedLikeTheProjectsOwn() throws {
+    @Test(arguments: TestBackend.available) static func goldChecksWearIdsShapedLikeTheProjectsOwn(_ backend: TestBackend) throws { try Self(backend).goldChecksWearIdsShapedLikeTheProjectsOwn() }
+
+    func goldChecksWearIdsShapedLikeTheProjectsOwn() throws {
         try ws.createProject("p", guideline: Self.guideline("gold: {items: g.jsonl, rate: 0.5, window: 50, min_accuracy: 0}"), by: "admin", goldChecks: Self.checks)
         let file = dir + "/r.jsonl"
         try (1...30).map { #"{"id":"r\#(String(format: "%04d", $0))","text":"review \#($0)"}"# }.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
@@ -244,7 +265,9 @@ struct EnforcementTests {
         }
     }
 
-    @Test func unsurePolicies() throws {
+    @Test(arguments: TestBackend.available) static func unsurePolicies(_ backend: TestBackend) throws { try Self(backend).unsurePolicies() }
+
+    func unsurePolicies() throws {
         try project(Self.guideline("unsure: forbid"))
         try ws.acknowledge(project: "p", annotator: "a")
         let item = try #require(try ws.claimNext(project: "p", annotator: "a"))
@@ -257,7 +280,9 @@ struct EnforcementTests {
         #expect(try ws.db.row("SELECT review_reason, unsure_note FROM annotation")?.values == [.text("unsure"), .text("sarcasm?")])
     }
 
-    @Test func guidelineUpdatesRecordChangesAndStaleAnswers() throws {
+    @Test(arguments: TestBackend.available) static func guidelineUpdatesRecordChangesAndStaleAnswers(_ backend: TestBackend) throws { try Self(backend).guidelineUpdatesRecordChangesAndStaleAnswers() }
+
+    func guidelineUpdatesRecordChangesAndStaleAnswers() throws {
         try project(Self.guideline(labels: "  - {value: good, hotkey: g, definition: Good.}\n  - {value: bad, hotkey: b, definition: Bad.}\n  - {value: meh, hotkey: m, definition: Meh.}"))
         for who in ["a", "b"] { try ws.acknowledge(project: "p", annotator: who) }
         for (who, label) in [("a", "meh"), ("b", "good")] {
@@ -281,7 +306,9 @@ struct EnforcementTests {
         #expect(try ws.agreementRatings(project: "p").labels.contains("positive"))
     }
 
-    @Test func rolesGuardAdminWork() throws {
+    @Test(arguments: TestBackend.available) static func rolesGuardAdminWork(_ backend: TestBackend) throws { try Self(backend).rolesGuardAdminWork() }
+
+    func rolesGuardAdminWork() throws {
         try project(Self.guideline())
         #expect(try ws.role(of: "admin", in: ws.project("p")) == .admin)
         #expect(throws: StoreError.self) { try ws.setRole(project: "p", member: "eve", role: .admin, by: "eve") }

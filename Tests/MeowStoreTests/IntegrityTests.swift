@@ -9,10 +9,13 @@ struct IntegrityTests {
     let dir: String
     let ws: Workspace
 
-    init() throws {
+    let backend: TestBackend
+
+    init(_ backend: TestBackend = .sqlite) throws {
+        self.backend = backend
         dir = NSTemporaryDirectory() + "meow-int-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        ws = try Workspace(path: dir + "/w.sqlite", create: true)
+        ws = try backend.freshWorkspace(dir: dir)
         try ws.createProject("p", guideline: DatasetTests.guideline(), by: "admin")
         let lines = (1...12).map { i in #"{"id":"i\#(String(format: "%02d", i))","text":"text number \#(i)"}"# }
         try lines.joined(separator: "\n").write(toFile: dir + "/items.jsonl", atomically: true, encoding: .utf8)
@@ -21,10 +24,12 @@ struct IntegrityTests {
 
     func importAnswers(_ rows: [String]) throws {
         try (["item,annotator,label"] + rows).joined(separator: "\n").write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
-        _ = try ws.importAnswersFile()
+        _ = try ws.importAnswersFile(in: dir)
     }
 
-    @Test func undoReviewAndConsensusKeepThePreviousValues() throws {
+    @Test(arguments: TestBackend.available) static func undoReviewAndConsensusKeepThePreviousValues(_ backend: TestBackend) throws { try Self(backend).undoReviewAndConsensusKeepThePreviousValues() }
+
+    func undoReviewAndConsensusKeepThePreviousValues() throws {
         // An answer given in the queue, then taken back.
         try ws.acknowledge(project: "p", annotator: "ann")
         let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
@@ -51,7 +56,9 @@ struct IntegrityTests {
         #expect(h.finalLabel?.label == "pos")
     }
 
-    @Test func historyIsAppendOnlyEvenForPlainSQL() throws {
+    @Test(arguments: TestBackend.available) static func historyIsAppendOnlyEvenForPlainSQL(_ backend: TestBackend) throws { try Self(backend).historyIsAppendOnlyEvenForPlainSQL() }
+
+    func historyIsAppendOnlyEvenForPlainSQL() throws {
         try importAnswers(["i01,a,pos", "i01,b,neg", "i01,c,neg"])
         _ = try ws.consensus(project: "p", method: "majority")
         try ws.setRole(project: "p", member: "rita", role: .reviewer, by: "admin")
@@ -63,7 +70,8 @@ struct IntegrityTests {
 
     /// A frozen record rewritten together with its hash (after DROP TRIGGER) is caught by the
     /// recomputed set hash; rewriting the stored set hash too is caught by `expected`.
-    @Test func alteredFrozenSetsAreCaught() throws {
+    @Test(arguments: [TestBackend.sqlite]) static func alteredFrozenSetsAreCaught(_ backend: TestBackend) throws { try Self(backend).alteredFrozenSetsAreCaught() }
+    func alteredFrozenSetsAreCaught() throws {
         try importAnswers((1...12).flatMap { i in ["a", "b", "c"].map { "i\(String(format: "%02d", i)),\($0),\(i % 2 == 0 ? "pos" : "neg")" } })
         _ = try ws.consensus(project: "p", method: "majority")
         let set = try ws.freeze(project: "p", setName: "t1", rule: FreezeRule(size: 4, seed: 1), by: "admin")
@@ -89,7 +97,9 @@ struct IntegrityTests {
         #expect(report.problems.contains { $0.contains("frozen set 't1'") })
     }
 
-    @Test func doctorFindsCounterDriftAndOrphanedLeases() throws {
+    @Test(arguments: TestBackend.available) static func doctorFindsCounterDriftAndOrphanedLeases(_ backend: TestBackend) throws { try Self(backend).doctorFindsCounterDriftAndOrphanedLeases() }
+
+    func doctorFindsCounterDriftAndOrphanedLeases() throws {
         #expect(try ws.doctor().ok)
         try ws.acknowledge(project: "p", annotator: "ann")
         let item = try #require(try ws.claimNext(project: "p", annotator: "ann"))
@@ -106,13 +116,16 @@ struct IntegrityTests {
 
     /// import-annotations drops and recreates a counting trigger inside its transaction; should
     /// one ever be missing, doctor says so.
-    @Test func doctorFindsAMissingCountingTrigger() throws {
+    @Test(arguments: [TestBackend.sqlite]) static func doctorFindsAMissingCountingTrigger(_ backend: TestBackend) throws { try Self(backend).doctorFindsAMissingCountingTrigger() }
+    func doctorFindsAMissingCountingTrigger() throws {
         #expect(try ws.doctor().checks.contains("counting triggers: all 4 present"))
         try ws.db.execute("DROP TRIGGER annotation_counts_insert")
         #expect(try ws.doctor().problems.contains { $0.contains("counting triggers missing") && $0.contains("annotation_counts_insert") })
     }
 
-    @Test func backupIsAConsistentCheckedCopyThatNeverOverwrites() throws {
+    @Test(arguments: [TestBackend.sqlite]) static func backupIsAConsistentCheckedCopyThatNeverOverwrites(_ backend: TestBackend) throws { try Self(backend).backupIsAConsistentCheckedCopyThatNeverOverwrites() }
+
+    func backupIsAConsistentCheckedCopyThatNeverOverwrites() throws {
         try importAnswers(["i01,a,pos", "i02,a,neg"])
         let target = dir + "/copy.sqlite"
         let bytes = try ws.backup(to: target)
@@ -127,9 +140,8 @@ struct IntegrityTests {
 }
 
 extension Workspace {
-    fileprivate func importAnswersFile() throws -> AnnotationImportSummary {
-        let dir = (path as NSString).deletingLastPathComponent
-        return try importAnnotations(project: "p", path: dir + "/a.csv", format: .csv, by: "admin")
+    fileprivate func importAnswersFile(in dir: String) throws -> AnnotationImportSummary {
+        try importAnnotations(project: "p", path: dir + "/a.csv", format: .csv, by: "admin")
     }
 }
 

@@ -13,8 +13,9 @@ final class PostgresConnection: SQLDatabase {
     private(set) var changes = 0
     private var translations: [String: (sql: String, count: Int32)] = [:]
 
-    /// The key of the advisory lock every write transaction takes ("meow").
-    static let writeLockKey: Int64 = 0x6D65_6F77
+    /// The advisory lock every write transaction takes: "meow", and the schema the workspace
+    /// lives in (one database may hold several workspaces, one per schema).
+    static let writeLock = "1835364215, hashtext(coalesce(current_schema(), ''))"
     /// The oldest server meow runs on (generated columns, `jsonb_path_query_first`).
     static let oldestServer: Int32 = 120_000
 
@@ -48,11 +49,15 @@ final class PostgresConnection: SQLDatabase {
 
     deinit { pq.finish(conn) }
 
-    /// The URL as messages show it: without the password.
+    /// The URL as messages show it, and as a second connection reopens it: without the
+    /// password (libpq then reads it from ~/.pgpass or PGPASSWORD, as the first one may have).
     static func redacted(_ url: String) -> String {
         guard var parts = URLComponents(string: url) else { return url }
         if parts.password != nil { parts.password = nil }
-        parts.query = nil
+        if let items = parts.queryItems, items.contains(where: { $0.name.lowercased() == "password" }) {
+            let kept = items.filter { $0.name.lowercased() != "password" }
+            parts.queryItems = kept.isEmpty ? nil : kept
+        }
         return parts.string ?? url
     }
 
@@ -146,7 +151,7 @@ final class PostgresConnection: SQLDatabase {
         do {
             try execute("SET LOCAL lock_timeout = '\(Int(lockWaitLimit * 1000))ms'")
             do {
-                try execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
+                try execute("SELECT pg_advisory_xact_lock(\(Self.writeLock))")
             } catch let e as PostgresError where e.isBusy {
                 throw StoreError.busy(path: location, seconds: lockWaitLimit)
             }
