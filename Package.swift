@@ -36,10 +36,10 @@ let package = Package(
         .executableTarget(name: "meow-bench", dependencies: ["MeowCore", "MeowStore", "MeowTerminal", "MeowApp", "CSQLite"]),
 
         // Shared by the test targets (the seeded fuzz mutator); not a product.
-        .target(name: "MeowTestSupport", dependencies: ["MeowCore"], path: "Tests/Support"),
+        .target(name: "MeowTestSupport", dependencies: ["MeowCore", "MeowStore"], path: "Tests/Support"),
         .testTarget(name: "MeowCoreTests", dependencies: ["MeowCore", "MeowTestSupport"]),
         .testTarget(name: "MeowStoreTests", dependencies: ["MeowStore", "MeowCore", "MeowTestSupport"]),
-        .testTarget(name: "MeowTerminalTests", dependencies: ["MeowTerminal", "MeowCore", "MeowStore", "MeowApp"], exclude: ["Snapshots"]),
+        .testTarget(name: "MeowTerminalTests", dependencies: ["MeowTerminal", "MeowCore", "MeowStore", "MeowApp", "MeowTestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["MeowCore"]),
     ]
 )

@@ -62,6 +62,7 @@ public final class Workspace {
         db = pg
         path = pg.location
         do {
+            if create { try pg.createSchemaIfNeeded() }
             try identifyServer(create: create)
             try migrateServer()
         } catch let e as PostgresError {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MeowCore
+import MeowTestSupport
 @testable import MeowStore
 
 /// Consensus, review, freezing and exports on a real workspace file.

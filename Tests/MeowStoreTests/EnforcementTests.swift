@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MeowCore
+import MeowTestSupport
 @testable import MeowStore
 
 /// The guideline's rules, enforced by the store for every client.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MeowCore
+import MeowTestSupport
 @testable import MeowStore
 
 /// Issue 10's store guarantees: the audit history, frozen-set drift, doctor and backup.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MeowCore
+import MeowTestSupport
 @testable import MeowStore
 
 /// Queue semantics on a real workspace file, through the library.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MeowApp
 import MeowCore
+import MeowTestSupport
 @testable import MeowStore
 @testable import MeowTerminal
 
@@ -10,12 +11,15 @@ import MeowCore
 @Suite("Review screen for spans, rate and compare")
 struct ReviewTaskTests {
     let dir = NSTemporaryDirectory() + "meow-review-" + UUID().uuidString
+    let backend: TestBackend
+
+    init(_ backend: TestBackend = .sqlite) { self.backend = backend }
 
     /// A project of `guideline` with one item answered differently by alice and bob, majority
     /// consensus run (a tie: the item waits for review).
     func disputed(_ guideline: Guideline, text: String, _ alice: AnswerValue, _ bob: AnswerValue, carol: AnswerValue? = nil) throws -> Workspace {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let ws = try Workspace(path: dir + "/w.sqlite", create: true)
+        let ws = try backend.freshWorkspace(dir: dir)
         try ws.createProject("p", guideline: guideline, by: "admin")
         let file = dir + "/items.jsonl"
         // A compare item imports from its fields a, b and prompt; any other item from its text.
@@ -43,7 +47,9 @@ struct ReviewTaskTests {
 
     func final(_ ws: Workspace) throws -> String? { try ws.finalLabels(project: "p").first?.label }
 
-    @Test func spansShowEachAnnotatorsSpansAndTheReviewerMarksTheFinalOnes() throws {
+    @Test(arguments: TestBackend.available) static func spansShowEachAnnotatorsSpansAndTheReviewerMarksTheFinalOnes(_ backend: TestBackend) throws { try Self(backend).spansShowEachAnnotatorsSpansAndTheReviewerMarksTheFinalOnes() }
+
+    func spansShowEachAnnotatorsSpansAndTheReviewerMarksTheFinalOnes() throws {
         let text = "Barack Obama visited Berlin."
         let ws = try disputed(Fixtures.spans, text: text, .spans([Span(start: 0, end: 12, label: "PER"), Span(start: 21, end: 27, label: "LOC")]),
                               .spans([Span(start: 7, end: 12, label: "PER")]))
@@ -57,7 +63,8 @@ struct ReviewTaskTests {
     }
 
     /// Two of three agree: the reviewer starts from those spans, and Enter confirms them.
-    @Test func aSpansReviewerStartsFromTheConsensusSpans() throws {
+    @Test(arguments: TestBackend.available) static func aSpansReviewerStartsFromTheConsensusSpans(_ backend: TestBackend) throws { try Self(backend).aSpansReviewerStartsFromTheConsensusSpans() }
+    func aSpansReviewerStartsFromTheConsensusSpans() throws {
         let g = try Guideline.parse(Fixtures.spans.source.replacingOccurrences(of: "overlap: 2", with: "overlap: 3"))
         let agreed = AnswerValue.spans([Span(start: 0, end: 12, label: "PER")])
         let ws = try disputed(g, text: "Barack Obama visited Berlin.", agreed, .spans([Span(start: 7, end: 12, label: "PER")]), carol: agreed)
@@ -68,7 +75,9 @@ struct ReviewTaskTests {
         #expect(try final(ws) == "0:12:PER")
     }
 
-    @Test func ratingsShowEachRatingWithItsNameAndADigitDecides() throws {
+    @Test(arguments: TestBackend.available) static func ratingsShowEachRatingWithItsNameAndADigitDecides(_ backend: TestBackend) throws { try Self(backend).ratingsShowEachRatingWithItsNameAndADigitDecides() }
+
+    func ratingsShowEachRatingWithItsNameAndADigitDecides() throws {
         let ws = try disputed(Fixtures.rate, text: "Boil it for nine minutes.", .rating(2), .rating(5))
         let t = try review(ws, keys: "4")
         let first = try #require(t.screens.first).lines.joined(separator: "\n")
@@ -77,7 +86,8 @@ struct ReviewTaskTests {
     }
 
     /// The review screen shows a on the left as A: a reviewer's "A better" is candidate a.
-    @Test func comparisonsShowTheSidesAsTheDataNamesThem() throws {
+    @Test(arguments: TestBackend.available) static func comparisonsShowTheSidesAsTheDataNamesThem(_ backend: TestBackend) throws { try Self(backend).comparisonsShowTheSidesAsTheDataNamesThem() }
+    func comparisonsShowTheSidesAsTheDataNamesThem() throws {
         let ws = try disputed(Fixtures.compare, text: Fixtures.pairText, .choice(.a, shownFirst: .b), .choice(.b, shownFirst: .a))
         let t = try review(ws, keys: "b", width: 120)
         let first = try #require(t.screens.first).lines.joined(separator: "\n")
@@ -90,11 +100,16 @@ struct ReviewTaskTests {
 
 @Suite("Undo on the span screen")
 struct SpanUndoTests {
+    let backend: TestBackend
+
+    init(_ backend: TestBackend = .sqlite) { self.backend = backend }
+
     /// Undo brings the item back with the spans that were taken back, ready to correct.
-    @Test func undoBringsTheSpansBackToCorrect() throws {
+    @Test(arguments: TestBackend.available) static func undoBringsTheSpansBackToCorrect(_ backend: TestBackend) throws { try Self(backend).undoBringsTheSpansBackToCorrect() }
+    func undoBringsTheSpansBackToCorrect() throws {
         let dir = NSTemporaryDirectory() + "meow-undo-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let ws = try Workspace(path: dir + "/w.sqlite", create: true)
+        let ws = try backend.freshWorkspace(dir: dir)
         try ws.createProject("p", guideline: Fixtures.spans, by: "admin")
         let file = dir + "/items.jsonl"
         try "{\"id\":\"n1\",\"text\":\"Barack Obama visited Berlin.\"}\n{\"id\":\"n2\",\"text\":\"Nothing here.\"}".write(toFile: file, atomically: true, encoding: .utf8)

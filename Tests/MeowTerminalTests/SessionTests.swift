@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MeowApp
 import MeowCore
+import MeowTestSupport
 @testable import MeowStore
 @testable import MeowTerminal
 
@@ -11,9 +12,12 @@ struct SessionTests {
     let dir = NSTemporaryDirectory() + "meow-session-" + UUID().uuidString
     let ws: Workspace
 
-    init() throws {
+    let backend: TestBackend
+
+    init(_ backend: TestBackend = .sqlite) throws {
+        self.backend = backend
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        ws = try Workspace(path: dir + "/w.sqlite", create: true)
+        ws = try backend.freshWorkspace(dir: dir)
         try ws.createProject("reviews", guideline: Fixtures.classify, by: "admin")
         let file = dir + "/items.jsonl"
         try (1...5).map { #"{"id":"r\#($0)","text":"review \#($0)","product":"P\#($0)"}"# }.joined(separator: "\n")
@@ -45,7 +49,8 @@ struct SessionTests {
     /// Issue 16.2: the screen's answer and its next claim are one write. After an answer the
     /// next item is already held; a guideline update before it is shown asks for the
     /// acknowledgement first, and the held item comes next, under the new version.
-    @Test func anAnswerClaimsTheNextItemInTheSameWrite() throws {
+    @Test(arguments: TestBackend.available) static func anAnswerClaimsTheNextItemInTheSameWrite(_ backend: TestBackend) throws { try Self(backend).anAnswerClaimsTheNextItemInTheSameWrite() }
+    func anAnswerClaimsTheNextItemInTheSameWrite() throws {
         let project = try ws.project("reviews")
         let adapter = QueueScreenAdapter(workspace: ws, project: project, annotator: "alice")
         let first = try #require(try adapter.next())
@@ -59,7 +64,9 @@ struct SessionTests {
         #expect(try adapter.next()?.id == "r2")
     }
 
-    @Test func labelUndoRelabelAndQuit() throws {
+    @Test(arguments: TestBackend.available) static func labelUndoRelabelAndQuit(_ backend: TestBackend) throws { try Self(backend).labelUndoRelabelAndQuit() }
+
+    func labelUndoRelabelAndQuit() throws {
         let (session, terminal) = try run("pn2uo" + "cnot a review<enter>o" + "q")
         // r1 positive, r2 negative, r3 negative then undone, r3 relabeled other with a comment.
         #expect(try labels() == ["r1:positive", "r2:negative", "r3:other"])
@@ -70,13 +77,17 @@ struct SessionTests {
         #expect(try ws.claimNext(project: "reviews", annotator: "alice")?.id == "r4")
     }
 
-    @Test func comingBackResumesWhereTheAnnotatorLeft() throws {
+    @Test(arguments: TestBackend.available) static func comingBackResumesWhereTheAnnotatorLeft(_ backend: TestBackend) throws { try Self(backend).comingBackResumesWhereTheAnnotatorLeft() }
+
+    func comingBackResumesWhereTheAnnotatorLeft() throws {
         _ = try run("pp" + "q")
         let (_, terminal) = try run("q")
         #expect(terminal.screens[0].line(3).hasPrefix(" item r3"))
     }
 
-    @Test func skippedItemsGoToOthersAndTheQueueEnds() throws {
+    @Test(arguments: TestBackend.available) static func skippedItemsGoToOthersAndTheQueueEnds(_ backend: TestBackend) throws { try Self(backend).skippedItemsGoToOthersAndTheQueueEnds() }
+
+    func skippedItemsGoToOthersAndTheQueueEnds() throws {
         _ = try run("spppp")
         let (_, t) = try run("q")
         #expect(t.screens[0].lines.joined().contains("Nothing left for you in reviews."))
@@ -86,7 +97,9 @@ struct SessionTests {
         #expect(try labels().count == 4)
     }
 
-    @Test func storeRefusalsShowInlineAndKeepTheItem() throws {
+    @Test(arguments: TestBackend.available) static func storeRefusalsShowInlineAndKeepTheItem(_ backend: TestBackend) throws { try Self(backend).storeRefusalsShowInlineAndKeepTheItem() }
+
+    func storeRefusalsShowInlineAndKeepTheItem() throws {
         // "o" (other) needs a comment: refused before reaching the store, item stays.
         let (session, terminal) = try run("oq")
         #expect(terminal.screens[1].line(22).contains("requires a comment"))
@@ -94,15 +107,19 @@ struct SessionTests {
         #expect(try labels().isEmpty)
     }
 
-    @Test func keyToDrawnFrameStaysOnTheItemAfterResize() throws {
+    @Test(arguments: TestBackend.available) static func keyToDrawnFrameStaysOnTheItemAfterResize(_ backend: TestBackend) throws { try Self(backend).keyToDrawnFrameStaysOnTheItemAfterResize() }
+
+    func keyToDrawnFrameStaysOnTheItemAfterResize() throws {
         let (_, t) = try run("p" , width: 120, height: 40)
         #expect(t.screens.last?.width == 120)
         #expect(try labels() == ["r1:positive"])
     }
 
-    @Test func aGuidelineUpdateWhileAnItemIsOpenIsAcknowledgedBeforeTheNextItem() throws {
+    @Test(arguments: TestBackend.available) static func aGuidelineUpdateWhileAnItemIsOpenIsAcknowledgedBeforeTheNextItem(_ backend: TestBackend) throws { try Self(backend).aGuidelineUpdateWhileAnItemIsOpenIsAcknowledgedBeforeTheNextItem() }
+
+    func aGuidelineUpdateWhileAnItemIsOpenIsAcknowledgedBeforeTheNextItem() throws {
         let project = try ws.project("reviews")
-        let backend = UpdatedMidItem(QueueScreenAdapter(workspace: ws, project: project, annotator: "alice"), path: dir + "/w.sqlite",
+        let backend = UpdatedMidItem(QueueScreenAdapter(workspace: ws, project: project, annotator: "alice"), path: ws.path,
                                      project: "reviews", update: Fixtures.classifyV2)
         // p answers r1; then the new version is read to its end and acknowledged; m (new in v2) answers r2.
         let terminal = InMemoryTerminal(keys: Key.sequence("p" + "mG<enter>" + "m" + "q"))
@@ -123,7 +140,9 @@ struct SessionTests {
         #expect(session.state.sessionAnswers == 2)
     }
 
-    @Test func aQualificationAnswerAfterAnUpdateIsNotSavedAndTheScreenSaysSo() throws {
+    @Test(arguments: TestBackend.available) static func aQualificationAnswerAfterAnUpdateIsNotSavedAndTheScreenSaysSo(_ backend: TestBackend) throws { try Self(backend).aQualificationAnswerAfterAnUpdateIsNotSavedAndTheScreenSaysSo() }
+
+    func aQualificationAnswerAfterAnUpdateIsNotSavedAndTheScreenSaysSo() throws {
         func withQualification(_ g: Guideline) throws -> Guideline {
             try Guideline.parse(g.source.replacingOccurrences(of: "show: [product]\n", with: "show: [product]\nqualification: {items: q.jsonl, pass_mark: 0.5}\n"))
         }
@@ -131,7 +150,7 @@ struct SessionTests {
                     GoldItem(id: "q2", text: "practice two", label: "negative", explanation: "")]
         let project = try ws.createProject("quals", guideline: try withQualification(Fixtures.classify), by: "admin", qualification: pool)
         try ws.acknowledge(project: "quals", annotator: "alice")
-        let backend = UpdatedMidItem(QueueScreenAdapter(workspace: ws, project: project, annotator: "alice"), path: dir + "/w.sqlite",
+        let backend = UpdatedMidItem(QueueScreenAdapter(workspace: ws, project: project, annotator: "alice"), path: ws.path,
                                      project: "quals", update: try withQualification(Fixtures.classifyV2), qualification: pool)
         let terminal = InMemoryTerminal(keys: Key.sequence("p" + "G<enter>" + "q"))
         let state = LabelingState(project: "quals", annotator: "alice", guideline: project.guideline, width: 80, height: 24)
@@ -144,7 +163,9 @@ struct SessionTests {
         #expect(try ws.db.scalarInt("SELECT count(*) FROM gold_answer") == 0)
     }
 
-    @Test func aLostLeaseMovesTheScreenOnInsteadOfSticking() throws {
+    @Test(arguments: TestBackend.available) static func aLostLeaseMovesTheScreenOnInsteadOfSticking(_ backend: TestBackend) throws { try Self(backend).aLostLeaseMovesTheScreenOnInsteadOfSticking() }
+
+    func aLostLeaseMovesTheScreenOnInsteadOfSticking() throws {
         let project = try ws.project("reviews")
         /// Delegates to the real backend; before the first submit, an hour passes and bob's
         /// claim reaps alice's expired lease.
@@ -197,7 +218,7 @@ final class UpdatedMidItem: LabelingBackend {
     func submit(item: String, answer: Answer) throws -> QualificationSummary? {
         if !updated {
             updated = true
-            _ = try Workspace(path: path).updateGuideline(project: project, guideline: update, by: "admin", qualification: qualification)
+            _ = try (path.hasPrefix("postgres") ? Workspace(postgres: path) : Workspace(path: path)).updateGuideline(project: project, guideline: update, by: "admin", qualification: qualification)
         }
         return try inner.submit(item: item, answer: answer)
     }

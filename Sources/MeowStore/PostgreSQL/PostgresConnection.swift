@@ -179,6 +179,18 @@ final class PostgresConnection: SQLDatabase {
 }
 
 extension PostgresConnection {
+    /// Several workspaces can share one database, one per schema, chosen in the URL
+    /// (`?options=-csearch_path%3Dteam_a`); `meow init` creates the schema when it is missing.
+    func createSchemaIfNeeded() throws {
+        let s = try statement("SELECT current_schema() AS current, current_setting('search_path') AS path")
+        guard try s.step(), s.isNull(0), let path = s.string(1) else { return }
+        let first = path.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0 != "\"$user\"" && !$0.isEmpty }
+        guard var name = first else { return }
+        if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") }
+        s.rewind()
+        try execute("CREATE SCHEMA IF NOT EXISTS \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+    }
+
     /// Creates the database a URL names, through the server's maintenance database (`postgres`):
     /// the name is quoted as an identifier, never spliced raw.
     static func createDatabase(url: String) throws {
