@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+/// The real binary against a real PostgreSQL server (`MEOW_TEST_POSTGRES`, started by
+/// `.ci/run`): each test works in its own schema, which `meow init` creates.
+enum PostgresServer {
+    static let url: String? = ProcessInfo.processInfo.environment["MEOW_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    static let reason: Comment = "MEOW_TEST_POSTGRES is not set: PostgreSQL end-to-end tests skipped (.ci/run starts a server; see README, Tests on PostgreSQL)"
+
+    /// A workspace URL in a schema nobody has used.
+    static func freshURL() throws -> String {
+        let base = try #require(url)
+        let schema = "e_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        return base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+    }
+}
+
+/// Runs one SQL statement with psql, as someone with the database password could.
+func psql(_ url: String, _ sql: String) throws -> (status: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["psql", url, "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql]
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines), String(decoding: e, as: UTF8.self))
+}
+
+@Suite("meow CLI on PostgreSQL", .enabled(if: PostgresServer.url != nil, PostgresServer.reason))
+struct PostgresCLITests {
+    /// The README's first session, every line as written, with `MEOW_DB` naming the server.
+    @Test func theReadmeFirstSessionWorksUnchanged() throws {
+        let url = try PostgresServer.freshURL()
+        let dir = try TempDir()
+        for folder in ["Guidelines", "Samples"] {
+            try FileManager.default.copyItem(atPath: Meow.repoRoot + "/" + folder, toPath: dir.path + "/" + folder)
+        }
+        for line in try ReadmeFirstSessionTests.firstSessionCommands() where !line.hasPrefix("swift build") {
+            let args = line.dropFirst(5).split(separator: " ").map(String.init)
+            if args.first == "submit" { Thread.sleep(forTimeInterval: 1.6) }
+            let r = try Meow.run(args, in: dir.path, env: ["MEOW_DB": url])
+            #expect(r.status == 0, "`\(line)` exited \(r.status): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/meow.sqlite"), "nothing went to a file")
+        let labels = try String(contentsOfFile: dir.path + "/labels.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(labels.count > 150)
+        #expect(try psql(url, "SELECT count(*) FROM final_label WHERE label IS NOT NULL").out == String(labels.count))
+        let answers = try String(contentsOfFile: dir.path + "/answers.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(answers.count == 600)
+        #expect(try psql(url, "SELECT count(*) FROM qualification WHERE annotator = 'alice'").out == "1")
+    }
+
+    /// Frozen rows are protected by the server itself: plain SQL from psql is refused with
+    /// the rule, and `meow verify` still passes.
+    @Test func theServerRefusesChangesToAFrozenSet() throws {
+        let url = try PostgresServer.freshURL()
+        let dir = try TempDir()
+        _ = try dir.write("g.md", testGuideline)
+        let env = ["MEOW_DB": url]
+        #expect(try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path, env: env).status == 0)
+        _ = try dir.write("items.txt", (1...12).map { "item number \($0)" }.joined(separator: "\n"))
+        #expect(try Meow.run(["import", "p", "items.txt"], in: dir.path, env: env).status == 0)
+        for who in ["a", "b"] {
+            #expect(try Meow.run(["ack", "p", "--as", who], in: dir.path, env: env).status == 0)
+            while true {
+                let n = try Meow.run(["next", "p", "--as", who, "--json"], in: dir.path, env: env)
+                if n.status == 3 { break }
+                #expect(n.status == 0, "\(n.stderr)")
+                guard let id = n.stdout.split(separator: "\"").dropFirst(3).first.map(String.init) else { break }
+                let s = try Meow.run(["submit", "p", "--as", who, "--item", id, "--label", "pos"], in: dir.path, env: env)
+                #expect(s.status == 0, "\(s.stderr)")
+            }
+        }
+        #expect(try Meow.run(["consensus", "p"], in: dir.path, env: env).status == 0)
+        #expect(try Meow.run(["freeze", "p", "--name", "t1", "--size", "4"], in: dir.path, env: env).status == 0)
+        for sql in ["UPDATE frozen_record SET record = 'x'", "DELETE FROM frozen_set",
+                    "UPDATE item SET text = 'changed' WHERE id IN (SELECT item_id FROM frozen_record)",
+                    "UPDATE annotation SET label = 'neg' WHERE item_id IN (SELECT item_id FROM frozen_record)"] {
+            let r = try psql(url, sql)
+            #expect(r.status != 0, "\(sql) was allowed")
+            #expect(r.err.contains("frozen"), "\(sql): \(r.err)")
+        }
+        #expect(try Meow.run(["export", "p", "--split", "test", "--out", "t.jsonl"], in: dir.path, env: env).status == 0)
+        let v = try Meow.run(["verify", "p", "t1", "t.jsonl"], in: dir.path, env: env)
+        #expect(v.status == 0 && v.stdout.contains("all 4 records"), "\(v.stdout) \(v.stderr)")
+        let doctor = try Meow.run(["doctor"], in: dir.path, env: env)
+        #expect(doctor.status == 0 && doctor.stdout.contains("protection triggers: all 15 present"), "\(doctor.stdout)")
+    }
+
+    /// What a user sees when the server is not there, the database is missing, or it belongs
+    /// to another application: the place, the cause, a non-zero exit, nothing created.
+    @Test func connectionProblemsSayWhereAndWhy() throws {
+        let dir = try TempDir()
+        let refused = try Meow.run(["status", "p", "--db", "postgresql://meow@127.0.0.1:1/nowhere"], in: dir.path)
+        #expect(refused.status != 0 && refused.stderr.contains("127.0.0.1") && refused.stderr.contains("nowhere"), "\(refused.stderr)")
+        let base = try #require(PostgresServer.url)
+        let missing = base.replacingOccurrences(of: "/postgres", with: "/meow_no_such_db")
+        let r = try Meow.run(["status", "p", "--db", missing], in: dir.path)
+        #expect(r.status != 0 && r.stderr.contains("meow_no_such_db") && r.stderr.contains("does not exist"), "\(r.stderr)")
+        #expect(try psql(base, "SELECT count(*) FROM pg_database WHERE datname = 'meow_no_such_db'").out == "0")
+        // Another application's tables: refused, untouched.
+        let foreign = try PostgresServer.freshURL()
+        _ = try dir.write("g.md", testGuideline)
+        #expect(try Meow.run(["init", "p", "--guideline", "g.md", "--db", foreign], in: dir.path).status == 0)
+        #expect(try psql(foreign, "DROP TABLE meow_workspace CASCADE").status == 0)
+        let f = try Meow.run(["status", "p", "--db", foreign], in: dir.path)
+        #expect(f.status != 0 && f.stderr.contains("not a meow workspace"), "\(f.stderr)")
+        // A server schema newer than this meow: refused, as a newer file is.
+        let newer = try PostgresServer.freshURL()
+        #expect(try Meow.run(["init", "p", "--guideline", "g.md", "--db", newer], in: dir.path).status == 0)
+        #expect(try psql(newer, "UPDATE meow_workspace SET schema_version = 99").status == 0)
+        let n = try Meow.run(["status", "p", "--db", newer], in: dir.path)
+        #expect(n.status != 0 && n.stderr.contains("99"), "\(n.stderr)")
+    }
+
+    /// Issue 14.6: 32 annotator processes at once against one server: every item ends with
+    /// exactly its overlap, no answer twice, no lease left, no error but the queue's own end.
+    @Test func thirtyTwoConcurrentAnnotatorsFillEveryItemExactlyToOverlap() throws {
+        let url = try PostgresServer.freshURL()
+        let dir = try TempDir()
+        let env = ["MEOW_DB": url]
+        _ = try dir.write("g.md", testGuideline.replacingOccurrences(of: "overlap: 2", with: "overlap: 3"))
+        #expect(try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path, env: env).status == 0)
+        _ = try dir.write("items.txt", (1...240).map { "item number \($0)" }.joined(separator: "\n"))
+        #expect(try Meow.run(["import", "p", "items.txt"], in: dir.path, env: env).stdout.contains("imported 240 items"))
+        for w in 0..<32 { #expect(try Meow.run(["ack", "p", "--as", "w\(w)"], in: dir.path, env: env).status == 0) }
+        let script = """
+        set -u
+        n=0
+        while true; do
+          out=$("$MEOW" next p --as "$WHO" --json); rc=$?
+          if [ $rc -eq 3 ]; then break; fi
+          if [ $rc -ne 0 ]; then echo "next failed rc=$rc" >&2; exit 1; fi
+          id=${out#*\\"item\\":\\"}; id=${id%%\\"*}
+          "$MEOW" submit p --as "$WHO" --item "$id" --label pos >/dev/null || { echo "submit failed for $id" >&2; exit 1; }
+          n=$((n+1))
+        done
+        echo $n
+        """
+        _ = try dir.write("worker.sh", script)
+        var workers: [(Process, Pipe, Pipe)] = []
+        for w in 0..<32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = [dir.path + "/worker.sh"]
+            p.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+            var e = ProcessInfo.processInfo.environment
+            e["MEOW"] = Meow.binary
+            e["WHO"] = "w\(w)"
+            e["MEOW_DB"] = url
+            p.environment = e
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            try p.run()
+            workers.append((p, out, err))
+        }
+        var total = 0
+        for (p, out, err) in workers {
+            let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0 && !e.contains("Error"), "worker failed: \(e)")
+            total += Int(o.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        }
+        #expect(total == 720)
+        #expect(try psql(url, "SELECT count(*) FROM annotation").out == "720")
+        #expect(try psql(url, "SELECT count(*) FROM (SELECT item_id FROM annotation GROUP BY item_id HAVING count(*) = 3) t").out == "240")
+        #expect(try psql(url, "SELECT count(*) FROM (SELECT item_id, annotator FROM annotation GROUP BY 1, 2 HAVING count(*) > 1) t").out == "0")
+        #expect(try psql(url, "SELECT count(*) FROM claim").out == "0")
+        #expect(try Meow.run(["doctor"], in: dir.path, env: env).status == 0)
+    }
+}
