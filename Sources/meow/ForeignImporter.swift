@@ -26,7 +26,7 @@ struct ForeignImporter {
         var rehearsed = false
     }
 
-    func run(_ converted: ForeignImport, file: String) throws -> Outcome {
+    func run(_ converted: ForeignImport) throws -> Outcome {
         guard try store.role(of: user, inProject: project) == .admin else {
             throw UserFacingError("only an admin of '\(project)' can import answers in other annotators' names (you are \(user))")
         }

@@ -55,7 +55,7 @@ struct ImportAnnotations: ParsableCommand {
         case .prodigy:
             converted = try ProdigyConverter(guideline: guideline, dataset: prodigyDataset).convert(path: file)
         }
-        let outcome = try ForeignImporter(store: ws, project: project, user: user).run(converted, file: file)
+        let outcome = try ForeignImporter(store: ws, project: project, user: user).run(converted)
         report(converted, outcome)
     }
 
