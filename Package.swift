@@ -40,6 +40,6 @@ let package = Package(
         .testTarget(name: "MeowCoreTests", dependencies: ["MeowCore", "MeowTestSupport"]),
         .testTarget(name: "MeowStoreTests", dependencies: ["MeowStore", "MeowCore", "MeowTestSupport"]),
         .testTarget(name: "MeowTerminalTests", dependencies: ["MeowTerminal", "MeowCore", "MeowStore", "MeowApp", "MeowTestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "CLITests", dependencies: ["MeowCore"]),
+        .testTarget(name: "CLITests", dependencies: ["MeowCore"], exclude: ["Fixtures"]),
     ]
 )
