@@ -32,7 +32,7 @@ extension Workspace {
         let cache = sqlite ? try db.scalarInt("PRAGMA cache_size") ?? -2000 : 0
         if sqlite { try db.execute("PRAGMA cache_size = -32768") }
         defer { if sqlite { try? db.execute("PRAGMA cache_size = \(cache)") } }
-        try db.write { tx in
+        try writeJoiningOpen { tx in
             var seq = (try db.scalarInt("SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
             let insert = try db.statement("""
                 INSERT INTO item(project_id, external_id, text, text_hash, metadata, priority, qkey, need)

@@ -48,7 +48,7 @@ extension Workspace {
         let createdAt = Workspace.now()
         // A second connection can read beside this one's write transaction only in WAL mode.
         let walMode = try sqlite && (db.row("PRAGMA journal_mode")?.string("journal_mode"))??.lowercased() == "wal"
-        try db.write { tx in
+        try writeJoiningOpen { tx in
             let setAside = try setAsideImportTriggers(in: tx)
             // `+` keeps the planner on the frozen records: on the project's items it walked every
             // item (50 ms for a million) to find the few frozen ones.
@@ -57,7 +57,8 @@ extension Workspace {
                 """, .int(p.id)).map { try $0.int("item_id") })
             let lastBefore = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation") ?? 0
             // Opened inside the write transaction, so its snapshot has every item this one sees.
-            let itemReader = walMode && self.path != ":memory:" ? try? Connection(path: self.path, readOnly: true, create: false) : nil
+            // Not inside a combined import: another connection cannot see its uncommitted items.
+            let itemReader = walMode && self.path != ":memory:" && openImport == nil ? try? Connection(path: self.path, readOnly: true, create: false) : nil
             let feed = AnswerFeed(rows: rows, path: path, project: p, itemReader: itemReader)
             feed.start()
             defer { feed.stop() }
@@ -171,5 +172,24 @@ extension Workspace {
             WHERE item.id = t.item_id
             """)
         try db.execute("DROP TABLE \(db.tempSchema).meow_import_counts")
+    }
+}
+
+extension Workspace {
+    /// Items and their answers in one transaction (a project brought over from another tool):
+    /// a refused answer leaves no new item behind. `check` sees the item summary before the
+    /// answers go in and may refuse it (throwing rolls both back).
+    public func importItemsAndAnnotations(project name: String, items reader: ItemReader, answersPath: String, format: LongFormat?,
+                                          by user: String, check: (ImportSummary) throws -> Void) throws -> (items: ImportSummary, answers: AnnotationImportSummary) {
+        let p = try project(name)
+        try requireAdmin(user, project: p, to: "import answers in other annotators' names")
+        return try db.write { tx in
+            openImport = tx
+            defer { openImport = nil }
+            let items = try importItems(project: name, reader: reader, skipInvalid: false)
+            try check(items)
+            let answers = try importAnnotations(project: name, path: answersPath, format: format, by: user)
+            return (items, answers)
+        }
     }
 }

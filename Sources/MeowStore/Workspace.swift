@@ -16,6 +16,14 @@ public final class Workspace {
     var parallelAgreementFrom: Int64 = 200_000
     /// How many agreement reads were done in two halves (tests check the path ran).
     var agreementReadsInHalves = 0
+    /// The write transaction `importItemsAndAnnotations` holds open around both imports.
+    var openImport: WriteTransaction?
+
+    /// A write transaction of its own, or the one a combined import holds open.
+    func writeJoiningOpen<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        if let tx = openImport { return try body(tx) }
+        return try db.write(body)
+    }
 
     /// Opens (and, with `create`, creates) a workspace, applying pending migrations.
     /// Refuses files that are not SQLite, SQLite files of other applications, and files

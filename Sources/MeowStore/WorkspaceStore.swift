@@ -39,6 +39,9 @@ public protocol ProjectAdministration: AnyObject {
     func createProject(_ name: String, guideline: Guideline, by user: String, qualification: [GoldItem], goldChecks: [GoldItem]) throws -> Project
     func importItems(project: String, reader: ItemReader, skipInvalid: Bool, progress: ((Int) -> Void)?) throws -> ImportSummary
     func importAnnotations(project: String, path: String, format: LongFormat?, by user: String) throws -> AnnotationImportSummary
+    /// Items and their answers in one transaction; `check` may refuse the item summary.
+    func importItemsAndAnnotations(project: String, items: ItemReader, answersPath: String, format: LongFormat?,
+                                   by user: String, check: (ImportSummary) throws -> Void) throws -> (items: ImportSummary, answers: AnnotationImportSummary)
     func updateGuideline(project: String, guideline: Guideline, by user: String, qualification: [GoldItem], goldChecks: [GoldItem]) throws -> GuidelineUpdate
     func setRole(project: String, member: String, role: Role, by user: String) throws
     func reinstate(project: String, annotator: String, by user: String) throws

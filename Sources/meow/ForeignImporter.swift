@@ -7,13 +7,9 @@ import MeowStore
 /// the answers (`importAnnotations`, from a long-format file), so every check those make
 /// applies unchanged.
 ///
-/// They are two transactions. So that a refused answer never leaves new items behind, the
-/// file is checked before anything is written: the converter checks every answer against the
-/// guideline and its item's text; the caller's role is checked here; and when the project
-/// already has items (the only case in which the store can still refuse: an item's text
-/// already there under another id, an answer that differs from a stored one, a frozen item),
-/// both imports are rehearsed first on a snapshot of the workspace (`backup`) in a private
-/// temporary folder that is removed afterwards.
+/// Both go in one transaction (`importItemsAndAnnotations`), so a refused answer never
+/// leaves new items behind; the converter has already checked every answer against the
+/// guideline and its item's text, and the caller's role is checked here first.
 struct ForeignImporter {
     let store: any WorkspaceStore
     let project: String
@@ -23,7 +19,6 @@ struct ForeignImporter {
         var items: ImportSummary
         var answersInserted = 0
         var answersAlreadyPresent = 0
-        var rehearsed = false
     }
 
     func run(_ converted: ForeignImport) throws -> Outcome {
@@ -37,41 +32,21 @@ struct ForeignImporter {
         let map = LocationMap(itemsFile: items, items: converted.items.map(\.location),
                               answersFile: answers, answers: converted.answers.map(\.location))
         let compare = try store.project(project).guideline.task == .compare
-        var rehearsed = false
-        if try store.status(project: project).items > 0 {
-            let copy = scratch.path + "/rehearsal.sqlite"
-            _ = try store.backup(to: copy)
-            let rehearsal = try WorkspaceLocation.open(copy)
-            try map.translating { _ = try importBoth(into: rehearsal, items: items, answers: answers, compare: compare, hasAnswers: !converted.answers.isEmpty, rehearsal: true) }
-            rehearsed = true
-        }
-        var outcome = try map.translating {
-            try importBoth(into: store, items: items, answers: answers, compare: compare, hasAnswers: !converted.answers.isEmpty, rehearsal: false)
-        }
-        outcome.rehearsed = rehearsed
-        return outcome
-    }
-
-    private func importBoth(into ws: any WorkspaceStore, items: String, answers: String, compare: Bool, hasAnswers: Bool, rehearsal: Bool) throws -> Outcome {
-        let itemSummary = try ws.importItems(project: project, reader: try ItemReader(path: items, format: .jsonl, pairs: compare), skipInvalid: false)
-        // The converter joined equal texts within the file, so these are texts the project
-        // already holds under other ids: meow keeps one item per text, and their answers
-        // would have no item to go to.
-        if itemSummary.duplicateText > 0, rehearsal {
-            let n = itemSummary.duplicateText
-            throw UserFacingError("\(n) item\(n == 1 ? " has a text" : "s have texts") the project already holds under another id (meow keeps one item per text), so \(n == 1 ? "its" : "their") answers would have no item; import into a new project, or give the project's items the file's ids. Nothing was imported")
-        }
-        var outcome = Outcome(items: itemSummary)
-        if hasAnswers {
-            do {
-                let s = try ws.importAnnotations(project: project, path: answers, format: .jsonl, by: user)
-                (outcome.answersInserted, outcome.answersAlreadyPresent) = (s.inserted, s.alreadyPresent)
-            } catch where itemSummary.inserted > 0 && !rehearsal {
-                // Only a workspace changed between the rehearsal and now gets here.
-                throw PartialImport(items: itemSummary.inserted, cause: error)
+        return try map.translating {
+            let reader = try ItemReader(path: items, format: .jsonl, pairs: compare)
+            if converted.answers.isEmpty {
+                return Outcome(items: try store.importItems(project: project, reader: reader, skipInvalid: false))
             }
+            let done = try store.importItemsAndAnnotations(project: project, items: reader, answersPath: answers, format: .jsonl, by: user) { items in
+                // The converter joined equal texts within the file, so these are texts the
+                // project already holds under other ids: meow keeps one item per text, and
+                // their answers would have no item to go to.
+                guard items.duplicateText > 0 else { return }
+                let n = items.duplicateText
+                throw UserFacingError("\(n) item\(n == 1 ? " has a text" : "s have texts") the project already holds under another id (meow keeps one item per text), so \(n == 1 ? "its" : "their") answers would have no item; import into a new project, or give the project's items the file's ids. Nothing was imported")
+            }
+            return Outcome(items: done.items, answersInserted: done.answers.inserted, answersAlreadyPresent: done.answers.alreadyPresent)
         }
-        return outcome
     }
 
     private func write(_ lines: [String], to path: String) throws {
@@ -80,15 +55,6 @@ struct ForeignImporter {
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw UserFacingError("cannot write the converted file \(path)")
         }
-    }
-}
-
-/// The items went in and the answers did not (the workspace changed during the import).
-struct PartialImport: Error, CustomStringConvertible {
-    var items: Int
-    var cause: any Error
-    var description: String {
-        "\(cause)\nthe \(items) new items were imported but none of the answers; fix the problem and run the same command again (it finds the same items)"
     }
 }
 
@@ -102,10 +68,6 @@ struct LocationMap {
     func translating<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as ImportError {
             throw translate(e)
-        } catch let e as PartialImport {
-            var p = e
-            if let cause = e.cause as? ImportError { p.cause = translate(cause) }
-            throw p
         }
     }
 
