@@ -18,7 +18,11 @@ struct ImportAnnotations: ParsableCommand {
 
     func run() throws {
         let ws = try workspace.open()
-        let s = try ws.importAnnotations(project: project, path: file, format: format, by: try LoginUser.name)
+        let user = try LoginUser.name
+        // One store call that reports nothing until it ends: a spinner with the seconds.
+        let s = try ProgressBar.during("importing annotations") { _ in
+            try ws.importAnnotations(project: project, path: file, format: format, by: user)
+        }
         out("imported \(s.inserted) annotations into \(project) (\(s.read) rows read, \(s.alreadyPresent) already present)")
     }
 }
