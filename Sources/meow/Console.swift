@@ -84,6 +84,18 @@ func printJSON<T: Encodable>(_ value: T, snakeCase: Bool = false) throws {
     try Console.outRaw(JSONText.escapingC1(Array(try enc.encode(value))) + [0x0A])
 }
 
+/// An optional JSON field written as `null` when absent (the synthesized `Encodable` would
+/// leave the key out), so every documented key is always there.
+@propertyWrapper
+struct NullWhenNil<T: Encodable>: Encodable {
+    var wrappedValue: T?
+    init(wrappedValue: T?) { self.wrappedValue = wrappedValue }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let v = wrappedValue { try c.encode(v) } else { try c.encodeNil() }
+    }
+}
+
 /// A line of human-readable output (sanitized).
 func out(_ line: String = "") { Console.out(line) }
 
