@@ -22,8 +22,9 @@ public final class OutputFolder {
         self.path = path
         guard !path.isEmpty, path != "-" else { throw OutputFileError(path: path, reason: "a dataset is a folder: give a folder name to --out") }
         let resolved = try OutputFile.resolvingSymlinks(path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path)
-        target = OutputFile.canonical(resolved)
-        let parent = (target as NSString).deletingLastPathComponent
+        target = Self.absolute(resolved)
+        guard target != "/" else { throw OutputFileError(path: path, reason: "is the root folder; give a folder for the dataset") }
+        let parent = Self.parent(of: target)
         var st = stat()
         guard stat(parent, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
             throw OutputFileError(path: path, reason: "the directory \(parent) does not exist")
@@ -50,7 +51,7 @@ public final class OutputFolder {
                 if real.hasPrefix(target + "/") { throw OutputFileError(path: path, reason: "holds the workspace; meow never replaces it") }
             }
         }
-        let base = (target as NSString).lastPathComponent
+        let base = Self.lastComponent(target)
         Self.removeStalePartials(in: parent, of: base)
         temporary = parent + "/." + base + ".partial-\(getpid())"
         try? FileManager.default.removeItem(atPath: temporary)
@@ -76,7 +77,7 @@ public final class OutputFolder {
             throw error
         }
         finished = true
-        let parent = (target as NSString).deletingLastPathComponent
+        let parent = Self.parent(of: target)
         if !replacesFiles {
             // rename(2) puts a folder over a missing or empty one in one step.
             if rename(temporary, target) != 0 {
@@ -85,7 +86,7 @@ public final class OutputFolder {
                 throw OutputFileError(path: path, errno: e, doing: "cannot rename into place")
             }
         } else {
-            let old = parent + "/." + (target as NSString).lastPathComponent + ".old-\(getpid())"
+            let old = parent + "/." + Self.lastComponent(target) + ".old-\(getpid())"
             try? FileManager.default.removeItem(atPath: old)
             guard rename(target, old) == 0 else {
                 let e = errno
@@ -109,6 +110,33 @@ public final class OutputFolder {
         finished = true
         for f in files { f.abandon() }
         try? FileManager.default.removeItem(atPath: temporary)
+    }
+
+    /// An absolute path without `.`, `..` or symlinks in it (`.`, `..` and `ds/` included,
+    /// which Foundation's path methods do not all survive), for a folder that may not exist yet.
+    static func absolute(_ path: String) -> String {
+        if let real = realPath(path) { return real }
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[..<$0]) } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let realDir = realPath(dir.isEmpty ? "/" : dir) ?? dir
+        return realDir == "/" ? "/" + base : realDir + "/" + base
+    }
+
+    static func realPath(_ path: String) -> String? {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard realpath(path, &buf) != nil else { return nil }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The folder holding an absolute path.
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+
+    static func lastComponent(_ path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
     }
 
     /// Removes `.NAME.partial-PID` and `.NAME.old-PID` folders whose process is gone (a killed export).
