@@ -37,9 +37,9 @@ let package = Package(
 
         // Shared by the test targets (the seeded fuzz mutator); not a product.
         .target(name: "MeowTestSupport", dependencies: ["MeowCore", "MeowStore"], path: "Tests/Support"),
-        .testTarget(name: "MeowCoreTests", dependencies: ["MeowCore", "MeowTestSupport"]),
+        .testTarget(name: "MeowCoreTests", dependencies: ["MeowCore", "MeowTestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "MeowStoreTests", dependencies: ["MeowStore", "MeowCore", "MeowTestSupport"]),
         .testTarget(name: "MeowTerminalTests", dependencies: ["MeowTerminal", "MeowCore", "MeowStore", "MeowApp", "MeowTestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "CLITests", dependencies: ["MeowCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["MeowCore", .product(name: "Yams", package: "Yams")], exclude: ["Fixtures"]),
     ]
 )

@@ -45,13 +45,13 @@ struct Agreement: ParsableCommand {
             let scale: LabelScale?
             do { scale = try LabelScale.make(order: orderList, values: values.map(LabelScale.parseValues)) }
             catch { throw UserFacingError(error.description) }
-            do { ratings = try LongFormatReader(scale: scale).read(path: input) }
+            do { ratings = try ProgressBar.during("reading \(input)") { _ in try LongFormatReader(scale: scale).read(path: input) } }
             catch { throw UserFacingError("\(error)") }
             if let names { ratings = ratings.only(annotators: Set(names)) }
             title = "Agreement — \(input)"
-        } else {
+        } else if let project {
             let ws = try workspace.open()
-            ratings = try ws.agreementRatings(project: project!, guidelineVersion: guidelineVersion, annotators: names)
+            ratings = try ProgressBar.during("reading answers") { _ in try ws.agreementRatings(project: project, guidelineVersion: guidelineVersion, annotators: names) }
             if let values {
                 do {
                     if let scale = try LabelScale.make(order: nil, values: LabelScale.parseValues(values)) {
@@ -59,10 +59,12 @@ struct Agreement: ParsableCommand {
                     }
                 } catch { throw UserFacingError(error.description) }
             }
-            task = try ws.taskAgreement(project: project!, guidelineVersion: guidelineVersion, annotators: names, ratings: ratings)
-            title = "Agreement — \(project!)" + (guidelineVersion.map { " (guideline v\($0))" } ?? "")
+            task = try ws.taskAgreement(project: project, guidelineVersion: guidelineVersion, annotators: names, ratings: ratings)
+            title = "Agreement — \(project)" + (guidelineVersion.map { " (guideline v\($0))" } ?? "")
+        } else {
+            throw ValidationError("give a project or --input FILE (one of them)")
         }
-        let report = AgreementReport(ratings, bootstrapSamples: bootstrap, seed: seed)
+        let report = ProgressBar.during("computing agreement") { _ in AgreementReport(ratings, bootstrapSamples: bootstrap, seed: seed) }
         if let html {
             let file = try OutputFile(html, protecting: [workspace.filePath])
             var page = report.html(title: title, ratings: ratings)

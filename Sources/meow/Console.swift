@@ -12,6 +12,9 @@ enum Console {
     nonisolated(unsafe) private static var pending: [UInt8] = []
     /// The first write error on standard output (an errno), if any.
     nonisolated(unsafe) private(set) static var writeError: Int32 = 0
+    /// `--quiet`: informational messages and progress bars are left out; warnings, errors and
+    /// the command's own output (standard output) never are.
+    nonisolated(unsafe) static var quiet = false
 
     /// One line of human-readable output, sanitized (newlines and tabs are kept).
     static func out(_ line: String) {
@@ -81,11 +84,26 @@ func printJSON<T: Encodable>(_ value: T, snakeCase: Bool = false) throws {
     try Console.outRaw(JSONText.escapingC1(Array(try enc.encode(value))) + [0x0A])
 }
 
+/// An optional JSON field written as `null` when absent (the synthesized `Encodable` would
+/// leave the key out), so every documented key is always there.
+@propertyWrapper
+struct NullWhenNil<T: Encodable>: Encodable {
+    var wrappedValue: T?
+    init(wrappedValue: T?) { self.wrappedValue = wrappedValue }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let v = wrappedValue { try c.encode(v) } else { try c.encodeNil() }
+    }
+}
+
 /// A line of human-readable output (sanitized).
 func out(_ line: String = "") { Console.out(line) }
 
-/// Writes to stderr (messages that are not the command's output), sanitized.
+/// Writes to stderr (warnings and errors: never silenced), sanitized.
 func note(_ message: String) { Console.err(message) }
+
+/// An informational message on stderr (what was done, where it went): `--quiet` leaves it out.
+func info(_ message: String) { if !Console.quiet { Console.err(message) } }
 
 extension Meow {
     /// Runs the command with checked output and sanitized errors. ArgumentParser's own `main`

@@ -25,7 +25,8 @@ struct Freeze: ParsableCommand {
 
     func run() throws {
         let rule = FreezeRule(size: size, fraction: fraction, seed: seed, stratify: stratify, minAgreement: minAgreement, groupBy: groupBy)
-        let set = try workspace.open().freeze(project: project, setName: name, rule: rule, by: LoginUser.name)
+        let ws = try workspace.open(), user = try LoginUser.name
+        let set = try ProgressBar.during("freezing") { _ in try ws.freeze(project: project, setName: name, rule: rule, by: user) }
         out("froze \(set.count) items of \(project) as '\(set.name)' (\(rule.description))")
         out("  set SHA-256: \(set.setHash)")
         out("  record this hash outside the workspace (a commit message, the model card): `meow verify \(project) \(set.name) FILE --expect HASH`")

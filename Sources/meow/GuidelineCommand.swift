@@ -50,11 +50,25 @@ struct GuidelineCommand: ParsableCommand {
     struct Versions: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "versions", abstract: "List a project's guideline versions with their answers and changes.")
         @Argument(help: "Project name.") var project: String
+        @Flag(help: "Print JSON.") var json = false
         @OptionGroup var workspace: WorkspaceOptions
+
+        /// `--json`: one entry per version; `changes` is null for version 1.
+        struct Entry: Encodable {
+            var version, annotations: Int
+            @NullWhenNil var changes: GuidelineChanges?
+            var summary: [String]
+        }
 
         func run() throws {
             let ws = try workspace.open()
-            for v in try ws.annotationsPerVersion(project: project) {
+            let versions = try ws.annotationsPerVersion(project: project)
+            if json {
+                try printJSON(versions.map { Entry(version: $0.version, annotations: $0.annotations, changes: $0.changes, summary: $0.changes?.summary ?? []) },
+                              snakeCase: true)
+                return
+            }
+            for v in versions {
                 out("v\(v.version): \(v.annotations) answers" + (v.changes.map { " — " + $0.summary.joined(separator: "; ") } ?? ""))
             }
         }

@@ -39,7 +39,10 @@ struct ImportAnnotations: ParsableCommand {
         let user = try LoginUser.name
         // An explicit long-format layout keeps the old reading: no sniffing.
         guard let from = source ?? (format == nil ? ForeignFormat.detect(path: file) : nil) else {
-            let s = try ws.importAnnotations(project: project, path: file, format: format, by: user)
+            // One store call that reports nothing until it ends: a spinner with the seconds.
+            let s = try ProgressBar.during("importing annotations") { _ in
+                try ws.importAnnotations(project: project, path: file, format: format, by: user)
+            }
             out("imported \(s.inserted) annotations into \(project) (\(s.read) rows read, \(s.alreadyPresent) already present)")
             return
         }
@@ -55,7 +58,9 @@ struct ImportAnnotations: ParsableCommand {
         case .prodigy:
             converted = try ProdigyConverter(guideline: guideline, dataset: prodigyDataset).convert(path: file)
         }
-        let outcome = try ForeignImporter(store: ws, project: project, user: user).run(converted)
+        let outcome = try ProgressBar.during("importing \(converted.format.name)") { _ in
+            try ForeignImporter(store: ws, project: project, user: user).run(converted)
+        }
         report(converted, outcome)
     }
 

@@ -8,10 +8,19 @@ struct WorkspaceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The workspace file (default: $MEOW_DB, else ./meow.sqlite).", valueName: "path"))
     var db: String?
 
+    @Flag(name: [.short, .long], help: "No informational messages or progress bars on standard error (warnings and errors are still shown).")
+    var quiet = false
+
     var path: String { db ?? ProcessInfo.processInfo.environment["MEOW_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "meow.sqlite" }
 
     /// The workspace, through the store protocols only (SQLite today; the seam for PostgreSQL).
     func open(create: Bool = false) throws -> any WorkspaceStore { try WorkspaceLocation.open(path, create: create) }
+
+    /// Every workspace command parses these options, so this is where `--quiet` takes effect
+    /// (ArgumentParser validates option groups before `run()`; it has no global options).
+    func validate() throws {
+        if quiet { Console.quiet = true }
+    }
 
     /// The file behind the workspace, which no output may overwrite.
     var filePath: String { WorkspaceLocation.filePath(path) }

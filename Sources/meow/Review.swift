@@ -13,7 +13,12 @@ struct Review: ParsableCommand {
     @OptionGroup var user: AnnotatorOption
     @Option(help: "Items whose consensus confidence is below this are reviewed.") var below: Double = 0.7
     @Flag(help: "List the review queue instead of opening the screen.") var list = false
+    @Flag(help: "With --list: print the queue as one JSON array.") var json = false
     @OptionGroup var workspace: WorkspaceOptions
+
+    func validate() throws {
+        if json && !list { throw ValidationError("--json goes with --list (the screen is interactive)") }
+    }
 
     func run() throws {
         let ws = try workspace.open()
@@ -21,6 +26,10 @@ struct Review: ParsableCommand {
         let role = try ws.role(of: user.annotator, inProject: p.name)
         guard role == .reviewer || role == .admin else {
             throw UserFacingError("\(user.annotator) is not a reviewer of \(project) (an admin can run `meow annotators role \(project) \(user.annotator) reviewer`)")
+        }
+        if list && json {
+            try printJSON(try ws.reviewQueue(project: project, below: below).map(ListEntry.init), snakeCase: true)
+            return
         }
         if list {
             for r in try ws.reviewQueue(project: project, below: below) {
@@ -41,5 +50,27 @@ struct Review: ParsableCommand {
         try session.run()
         terminal.restore()
         out("\(user.annotator): \(try backend.progress().mine) final labels decided this session")
+    }
+
+    /// One item of `--list --json`: what a reviewer would see, with the consensus so far.
+    struct ListEntry: Encodable {
+        struct Answer: Encodable {
+            var annotator, label: String
+            @NullWhenNil var comment: String?
+            var unsure: Bool
+            @NullWhenNil var unsureNote: String?
+            @NullWhenNil var reviewReason: String?
+        }
+        var item, text: String
+        /// The consensus so far; null for a tie.
+        @NullWhenNil var suggested: String?
+        var confidence: Double
+        var method: String
+        var answers: [Answer]
+        init(_ r: ReviewItem) {
+            item = r.id; text = r.text; suggested = r.suggested; confidence = r.confidence; method = r.method
+            answers = r.answers.map { Answer(annotator: $0.annotator, label: $0.label, comment: $0.comment, unsure: $0.unsure,
+                                             unsureNote: $0.unsureNote, reviewReason: $0.reviewReason) }
+        }
     }
 }

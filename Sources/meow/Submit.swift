@@ -70,6 +70,6 @@ struct Submit: ParsableCommand {
     private func report(_ outcome: SubmitOutcome, toStandardError: Bool = false) {
         guard case .qualification(let answered, let total, let result) = outcome else { return }
         let text = result.map { QualificationText.render($0) } ?? "qualification: \(answered)/\(total) answered"
-        if toStandardError { note(text) } else { out(text) }
+        if toStandardError { info(text) } else { out(text) }
     }
 }

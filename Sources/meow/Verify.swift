@@ -11,6 +11,7 @@ struct Verify: ParsableCommand {
     @Argument(help: "The exported JSONL test file.") var file: String
     @Option(help: ArgumentHelp("The set hash recorded when the set was frozen (printed by `meow freeze`).", valueName: "sethash"))
     var expect: String?
+    @Flag(help: "Print JSON (the exit status is the same: 1 when anything differs).") var json = false
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() throws {
@@ -18,7 +19,11 @@ struct Verify: ParsableCommand {
         // First the workspace's own copy: records, stored hashes, manifest and items must agree.
         let audit = try ws.auditFrozenSet(project: project, set: name, expected: expect)
         if !audit.ok {
-            for p in audit.problems { out("altered: \(p)") }
+            if json {
+                try printJSON(Output(ok: false, frozenSet: name, file: file, records: try ws.frozenRecordHashes(project: project, set: name).count, setHash: nil, altered: audit.problems,
+                                     changed: [], missing: [], added: [], unreadable: []), snakeCase: true)
+            }
+            for p in audit.problems where !json { out("altered: \(p)") }
             note("frozen set '\(name)' in the workspace was altered after it was frozen: \(audit.problems.count) problems; the file was not checked against it")
             throw ExitCode(1)
         }
@@ -37,15 +42,32 @@ struct Verify: ParsableCommand {
             if let e = entry { lines.append(e) }
         }
         let r = VerifyReport.compare(lines: lines, manifest: manifest)
-        if r.ok {
+        if json {
+            try printJSON(Output(ok: r.ok, frozenSet: name, file: file, records: manifest.count, setHash: frozenSetHash(manifest), altered: [],
+                                 changed: r.changed, missing: r.missing, added: r.added, unreadable: r.unreadable), snakeCase: true)
+            if r.ok { return }
+        } else if r.ok {
             out("\(file): all \(manifest.count) records of '\(name)' match (set SHA-256 \(frozenSetHash(manifest)))")
             return
         }
-        for i in r.changed { out("changed: \(i)") }
-        for i in r.missing { out("missing: \(i)") }
-        for i in r.added { out("added: \(i)") }
-        for l in r.unreadable { out("unreadable: line \(l)") }
+        if !json {
+            for i in r.changed { out("changed: \(i)") }
+            for i in r.missing { out("missing: \(i)") }
+            for i in r.added { out("added: \(i)") }
+            for l in r.unreadable { out("unreadable: line \(l)") }
+        }
         note("\(file) does not match frozen set '\(name)': \(r.changed.count) changed, \(r.missing.count) missing, \(r.added.count) added, \(r.unreadable.count) unreadable")
         throw ExitCode(1)
+    }
+
+    /// `--json`: `altered` lists problems of the workspace's own copy (then the file was not
+    /// checked and the other lists are empty); `set_hash` is null in that case.
+    struct Output: Encodable {
+        var ok: Bool
+        var frozenSet, file: String
+        var records: Int
+        @NullWhenNil var setHash: String?
+        var altered, changed, missing, added: [String]
+        var unreadable: [Int]
     }
 }
