@@ -14,7 +14,7 @@ struct Meow: ParsableCommand {
             Label.self, Next.self, Submit.self, Skip.self, Release.self, Status.self, Export.self, Agreement.self,
             Ack.self, Qualification.self, Annotators.self,
             ConsensusCommand.self, Review.self, Freeze.self, Verify.self, Baselines.self, Evaluate.self,
-            GuidelineCommand.self, History.self, Backup.self, Doctor.self, Man.self,
+            GuidelineCommand.self, History.self, Backup.self, Doctor.self, Migrate.self, Man.self,
         ]
     )
 }

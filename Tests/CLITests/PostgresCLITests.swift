@@ -174,3 +174,59 @@ struct PostgresCLITests {
         #expect(try Meow.run(["doctor"], in: dir.path, env: env).status == 0)
     }
 }
+
+/// `meow migrate`: a workspace copied between backends loses nothing.
+@Suite("meow migrate")
+struct MigrateCLITests {
+    /// The demo workspace with a frozen set, as a raw export and a verified test file.
+    static func demo(in dir: TempDir) throws -> (raw: String, test: String) {
+        #expect(try Meow.run(["demo", "--no-label", "--db", "w.sqlite"], in: dir.path).status == 0)
+        let env = ["MEOW_DB": "w.sqlite"]
+        #expect(try Meow.run(["consensus", "reviews"], in: dir.path, env: env).status == 0)
+        #expect(try Meow.run(["freeze", "reviews", "--name", "t1", "--size", "20"], in: dir.path, env: env).status == 0)
+        #expect(try Meow.run(["export", "reviews", "--split", "test", "--out", "t.jsonl"], in: dir.path, env: env).status == 0)
+        let raw = try Meow.run(["export", "reviews", "--raw", "--out", "-"], in: dir.path, env: env).stdout
+        return (raw, dir.path + "/t.jsonl")
+    }
+
+    /// What a copy must show: the same answers, byte for byte, the frozen set verified, and
+    /// a healthy doctor (the counters its triggers rebuilt add up).
+    static func expectSame(_ location: String, as original: (raw: String, test: String), in dir: TempDir) throws {
+        let env = ["MEOW_DB": location]
+        #expect(try Meow.run(["export", "reviews", "--raw", "--out", "-"], in: dir.path, env: env).stdout == original.raw)
+        let v = try Meow.run(["verify", "reviews", "t1", original.test], in: dir.path, env: env)
+        #expect(v.status == 0 && v.stdout.contains("all 20 records"), "\(v.stdout)\(v.stderr)")
+        let d = try Meow.run(["doctor"], in: dir.path, env: env)
+        #expect(d.status == 0, "\(d.stdout)")
+    }
+
+    @Test func aFileCopiesToANewFileAndNeverOntoAnExistingOne() throws {
+        let dir = try TempDir()
+        let original = try Self.demo(in: dir)
+        let r = try Meow.run(["migrate", "--from", "w.sqlite", "--to", "sqlite:copy.sqlite"], in: dir.path)
+        #expect(r.status == 0 && r.stdout.contains("frozen set 't1' of reviews verified on the copy"), "\(r.stdout)\(r.stderr)")
+        try Self.expectSame("copy.sqlite", as: original, in: dir)
+        let again = try Meow.run(["migrate", "--from", "w.sqlite", "--to", "copy.sqlite"], in: dir.path)
+        #expect(again.status != 0 && again.stderr.contains("already exists"), "\(again.stderr)")
+        let same = try Meow.run(["migrate", "--from", "w.sqlite", "--to", "w.sqlite"], in: dir.path)
+        #expect(same.status != 0)
+    }
+
+    @Test(.enabled(if: PostgresServer.url != nil, PostgresServer.reason))
+    func aFileGoesToPostgreSQLAndBackLosslessly() throws {
+        let dir = try TempDir()
+        let original = try Self.demo(in: dir)
+        let url = try PostgresServer.freshURL()
+        let up = try Meow.run(["migrate", "--from", "sqlite:w.sqlite", "--to", url, "--json"], in: dir.path)
+        #expect(up.status == 0, "\(up.stderr)")
+        #expect(up.stdout.contains("\"annotation\":") && up.stdout.contains("\"set_sha256\""), "\(up.stdout)")
+        try Self.expectSame(url, as: original, in: dir)
+        #expect(try psql(url, "SELECT count(*) FROM acknowledgement").out == (try sqlite(dir.path + "/w.sqlite", "SELECT count(*) FROM acknowledgement")))
+        // A server that already holds a workspace is not written over.
+        let twice = try Meow.run(["migrate", "--from", "w.sqlite", "--to", url], in: dir.path)
+        #expect(twice.status != 0 && twice.stderr.contains("already holds projects"), "\(twice.stderr)")
+        let down = try Meow.run(["migrate", "--from", url, "--to", "back.sqlite"], in: dir.path)
+        #expect(down.status == 0, "\(down.stderr)")
+        try Self.expectSame("back.sqlite", as: original, in: dir)
+    }
+}
