@@ -101,6 +101,12 @@ struct PostgresCLITests {
         let r = try Meow.run(["status", "p", "--db", missing], in: dir.path)
         #expect(r.status != 0 && r.stderr.contains("meow_no_such_db") && r.stderr.contains("does not exist"), "\(r.stderr)")
         #expect(try psql(base, "SELECT count(*) FROM pg_database WHERE datname = 'meow_no_such_db'").out == "0")
+        // A wrong password: the server and the cause, never the password itself.
+        let wrong = base.replacingOccurrences(of: "://meow@", with: "://meow:not-the-password@")
+        if wrong != base {
+            let w = try Meow.run(["status", "p", "--db", wrong], in: dir.path)
+            #expect(w.status != 0 && w.stderr.contains("password authentication failed") && !w.stderr.contains("not-the-password"), "\(w.stderr)")
+        }
         // Another application's tables: refused, untouched.
         let foreign = try PostgresServer.freshURL()
         _ = try dir.write("g.md", testGuideline)
@@ -114,6 +120,29 @@ struct PostgresCLITests {
         #expect(try psql(newer, "UPDATE meow_workspace SET schema_version = 99").status == 0)
         let n = try Meow.run(["status", "p", "--db", newer], in: dir.path)
         #expect(n.status != 0 && n.stderr.contains("99"), "\(n.stderr)")
+    }
+
+    /// TLS when the URL asks for it: with the server's certificate as the root, a verified
+    /// connection works; with a certificate nobody signed for it, meow refuses to connect.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["MEOW_TEST_POSTGRES_CA"] != nil, "the test server has no TLS certificate (needs openssl)"))
+    func tlsIsUsedAndVerifiedWhenTheURLAsks() throws {
+        let ca = try #require(ProcessInfo.processInfo.environment["MEOW_TEST_POSTGRES_CA"])
+        let dir = try TempDir()
+        _ = try dir.write("g.md", testGuideline)
+        let url = try PostgresServer.freshURL() + "&sslmode=verify-full&sslrootcert=" + ca
+        let r = try Meow.run(["init", "p", "--guideline", "g.md", "--db", url], in: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try psql(url, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").out == "t")
+        // Another self-signed certificate as the root: the server's cannot be verified.
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-new", "-x509", "-days", "1", "-nodes", "-subj", "/CN=127.0.0.1",
+                             "-keyout", dir.path + "/other.key", "-out", dir.path + "/other.crt"]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        let bad = try Meow.run(["status", "p", "--db", url.replacingOccurrences(of: ca, with: dir.path + "/other.crt")], in: dir.path)
+        #expect(bad.status != 0 && bad.stderr.contains("127.0.0.1") && bad.stderr.contains("certificate verify failed"), "\(bad.stderr)")
     }
 
     /// Issue 14.6: 32 annotator processes at once against one server: every item ends with

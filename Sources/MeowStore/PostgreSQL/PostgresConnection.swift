@@ -68,8 +68,14 @@ final class PostgresConnection: SQLDatabase {
         return "08001"
     }
 
+    /// libpq's multi-line message on one line, each cause once (it retries without TLS and
+    /// reports both attempts), without the severity prefix.
     static func tidy(_ message: String) -> String {
-        message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+        var seen = Set<String>()
+        return message.split(separator: "\n")
+            .map { $0.replacingOccurrences(of: "FATAL:  ", with: "").trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && seen.insert($0).inserted }
+            .joined(separator: "; ")
     }
 
     // MARK: Running SQL
