@@ -12,6 +12,9 @@ final class PostgresConnection: SQLDatabase {
     var lockWaitLimit: TimeInterval = 30
     private(set) var changes = 0
     private var translations: [String: (sql: String, count: Int32)] = [:]
+    /// Server-side prepared statements by text and parameter types: parsed and planned once
+    /// per connection, as SQLite's statement cache does (one round trip per run after that).
+    private var preparedNames: [String: String] = [:]
 
     /// The advisory lock every write transaction takes: "meow", and the schema the workspace
     /// lives in (one database may hold several workspaces, one per schema).
@@ -131,6 +134,19 @@ final class PostgresConnection: SQLDatabase {
             previous = ch
         }
         return (out, highest)
+    }
+
+    /// The name of `sql` prepared with these parameter types, preparing it on first use.
+    func prepared(_ sql: String, types: [UInt32]) throws -> String {
+        let key = types.map(String.init).joined(separator: ",") + "|" + sql
+        if let name = preparedNames[key] { return name }
+        let name = "meow_\(preparedNames.count + 1)"
+        let r = types.withUnsafeBufferPointer { ty in pq.prepare(conn, name, sql, Int32(types.count), ty.baseAddress) }
+        guard let r else { throw failure(nil, sql: sql) }
+        defer { pq.clear(r) }
+        guard pq.resultStatus(r) == LibPQ.commandOK else { throw failure(r, sql: sql) }
+        preparedNames[key] = name
+        return name
     }
 
     /// The server's error for a result (or the connection's, when there is no result).

@@ -75,14 +75,13 @@ final class PostgresStatement: SQLStatement {
             case .text(let s): types.append(25); texts.append(strdup(s))
             }
         }
+        let name = try connection.prepared(sql, types: types)
         let r: OpaquePointer? = texts.withUnsafeBufferPointer { tp in
-            types.withUnsafeBufferPointer { ty in
-                tp.baseAddress.map { base in
-                    base.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: texts.count) { params in
-                        pq.execParams(connection.conn, sql, Int32(texts.count), ty.baseAddress, params, nil, nil, 0)
-                    }
-                } ?? pq.execParams(connection.conn, sql, 0, nil, nil, nil, nil, 0)
-            }
+            tp.baseAddress.map { base in
+                base.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: texts.count) { params in
+                    pq.execPrepared(connection.conn, name, Int32(texts.count), params, nil, nil, 0)
+                }
+            } ?? pq.execPrepared(connection.conn, name, 0, nil, nil, nil, 0)
         }
         guard let r else { throw connection.failure(nil, sql: sql) }
         let st = pq.resultStatus(r)
