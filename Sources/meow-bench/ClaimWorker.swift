@@ -91,7 +91,8 @@ enum ClaimWorker {
         switch o.impl {
         case "meow": (cycles, empty) = try runMeow(o, &claims, &submits)
         case "raw": (cycles, empty) = try runRaw(o, &claims, &submits)
-        default: throw BenchFailure("worker: --impl meow|raw")
+        case "pg-raw": (cycles, empty) = try runRawPostgres(o, &claims, &submits)
+        default: throw BenchFailure("worker: --impl meow|raw|pg-raw")
         }
         if !o.latencies.isEmpty {
             try writeDoubles(claims, to: o.latencies + ".claim")
@@ -114,7 +115,7 @@ enum ClaimWorker {
     // MARK: meow
 
     static func runMeow(_ o: ClaimWorkerOptions, _ claims: inout [Double], _ submits: inout [Double]) throws -> (Int, Bool) {
-        let ws = try Workspace(path: o.db)
+        let ws = WorkspaceLocation.isServer(o.db) ? try Workspace(postgres: o.db) : try Workspace(path: o.db)
         let project = try ws.project(BenchData.project)
         // Annotators acknowledge the guideline version once before their first claim.
         try ws.acknowledge(project: BenchData.project, annotator: o.annotator)

@@ -6,7 +6,7 @@ struct SuiteOptions {
     /// `spans` runs last: it works in this process and grows it to ~100 MB, and on Linux a
     /// child's peak RSS (wait4's ru_maxrss) starts from its parent's at the spawn, so every
     /// process row after it would report at least that.
-    static let sections = ["import", "claim", "agreement", "export", "terminal", "memory", "spans"]
+    static let sections = ["import", "claim", "agreement", "export", "terminal", "memory", "postgres", "spans"]
     var quick = false
     var only: [String] = SuiteOptions.sections
     var claimSeconds: Double?
@@ -151,6 +151,7 @@ final class Suite {
                 switch section {
                 case "import": try importSection()
                 case "claim": try claimSection()
+                case "postgres": try postgresSection()
                 case "agreement": try agreementSection()
                 case "spans": spanAgreementRow()
                 case "export": try exportSection()

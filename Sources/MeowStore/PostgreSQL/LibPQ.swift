@@ -3,46 +3,47 @@ import Foundation
 /// libpq, PostgreSQL's reference client, loaded when a `postgresql://` workspace is first
 /// opened. Loading it at run time (rather than linking it) keeps the SQLite default building
 /// and running on a machine with only the README's packages; a machine without libpq gets a
-/// message naming the package instead of a link error.
-struct LibPQ: @unchecked Sendable {
-    typealias Conn = OpaquePointer
-    typealias Result = OpaquePointer
+/// message naming the package instead of a link error. Public for the benchmark's raw
+/// reference loop, which must use the same client library.
+public struct LibPQ: @unchecked Sendable {
+    public typealias Conn = OpaquePointer
+    public typealias Result = OpaquePointer
 
-    let connectdb: @convention(c) (UnsafePointer<CChar>) -> Conn?
-    let status: @convention(c) (Conn) -> Int32
-    let errorMessage: @convention(c) (Conn) -> UnsafePointer<CChar>?
-    let finish: @convention(c) (Conn) -> Void
-    let exec: @convention(c) (Conn, UnsafePointer<CChar>) -> Result?
-    let execParams: @convention(c) (Conn, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?,
+    public let connectdb: @convention(c) (UnsafePointer<CChar>) -> Conn?
+    public let status: @convention(c) (Conn) -> Int32
+    public let errorMessage: @convention(c) (Conn) -> UnsafePointer<CChar>?
+    public let finish: @convention(c) (Conn) -> Void
+    public let exec: @convention(c) (Conn, UnsafePointer<CChar>) -> Result?
+    public let execParams: @convention(c) (Conn, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?,
                                     UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?, Int32) -> Result?
-    let prepare: @convention(c) (Conn, UnsafePointer<CChar>, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?) -> Result?
-    let execPrepared: @convention(c) (Conn, UnsafePointer<CChar>, Int32, UnsafePointer<UnsafePointer<CChar>?>?,
+    public let prepare: @convention(c) (Conn, UnsafePointer<CChar>, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?) -> Result?
+    public let execPrepared: @convention(c) (Conn, UnsafePointer<CChar>, Int32, UnsafePointer<UnsafePointer<CChar>?>?,
                                       UnsafePointer<Int32>?, UnsafePointer<Int32>?, Int32) -> Result?
-    let resultStatus: @convention(c) (Result) -> Int32
-    let resultErrorField: @convention(c) (Result, Int32) -> UnsafePointer<CChar>?
-    let resultErrorMessage: @convention(c) (Result) -> UnsafePointer<CChar>?
-    let ntuples: @convention(c) (Result) -> Int32
-    let nfields: @convention(c) (Result) -> Int32
-    let fname: @convention(c) (Result, Int32) -> UnsafePointer<CChar>?
-    let ftype: @convention(c) (Result, Int32) -> UInt32
-    let getvalue: @convention(c) (Result, Int32, Int32) -> UnsafePointer<CChar>?
-    let getlength: @convention(c) (Result, Int32, Int32) -> Int32
-    let getisnull: @convention(c) (Result, Int32, Int32) -> Int32
-    let cmdTuples: @convention(c) (Result) -> UnsafePointer<CChar>?
-    let clear: @convention(c) (Result) -> Void
-    let serverVersion: @convention(c) (Conn) -> Int32
-    let putCopyData: @convention(c) (Conn, UnsafePointer<CChar>, Int32) -> Int32
-    let putCopyEnd: @convention(c) (Conn, UnsafePointer<CChar>?) -> Int32
-    let getResult: @convention(c) (Conn) -> Result?
-    let setNoticeProcessor: @convention(c) (Conn, (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Void)?, UnsafeMutableRawPointer?) -> OpaquePointer?
+    public let resultStatus: @convention(c) (Result) -> Int32
+    public let resultErrorField: @convention(c) (Result, Int32) -> UnsafePointer<CChar>?
+    public let resultErrorMessage: @convention(c) (Result) -> UnsafePointer<CChar>?
+    public let ntuples: @convention(c) (Result) -> Int32
+    public let nfields: @convention(c) (Result) -> Int32
+    public let fname: @convention(c) (Result, Int32) -> UnsafePointer<CChar>?
+    public let ftype: @convention(c) (Result, Int32) -> UInt32
+    public let getvalue: @convention(c) (Result, Int32, Int32) -> UnsafePointer<CChar>?
+    public let getlength: @convention(c) (Result, Int32, Int32) -> Int32
+    public let getisnull: @convention(c) (Result, Int32, Int32) -> Int32
+    public let cmdTuples: @convention(c) (Result) -> UnsafePointer<CChar>?
+    public let clear: @convention(c) (Result) -> Void
+    public let serverVersion: @convention(c) (Conn) -> Int32
+    public let putCopyData: @convention(c) (Conn, UnsafePointer<CChar>, Int32) -> Int32
+    public let putCopyEnd: @convention(c) (Conn, UnsafePointer<CChar>?) -> Int32
+    public let getResult: @convention(c) (Conn) -> Result?
+    public let setNoticeProcessor: @convention(c) (Conn, (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Void)?, UnsafeMutableRawPointer?) -> OpaquePointer?
 
     // Result status codes (libpq-fe.h ExecStatusType).
-    static let commandOK: Int32 = 1, tuplesOK: Int32 = 2, copyIn: Int32 = 4
+    public static let commandOK: Int32 = 1, tuplesOK: Int32 = 2, copyIn: Int32 = 4
     // Error fields (postgres_ext.h).
     static let sqlstateField = Int32(UInt8(ascii: "C")), primaryField = Int32(UInt8(ascii: "M")), detailField = Int32(UInt8(ascii: "D"))
 
     /// The library, loaded once per process; the error says which package provides it.
-    static let shared: Swift.Result<LibPQ, PostgresError> = load()
+    public static let shared: Swift.Result<LibPQ, PostgresError> = load()
 
     private static func load() -> Swift.Result<LibPQ, PostgresError> {
         var handle: UnsafeMutableRawPointer?

@@ -1,0 +1,147 @@
+import Foundation
+import MeowCore
+import MeowStore
+
+/// A PostgreSQL server for the bench: `MEOW_BENCH_POSTGRES` (a URL to its maintenance database)
+/// when given, else a throwaway one started with `scripts/postgres-for-tests` with the server's
+/// default durability (fsync and synchronous commit on), stopped at the end.
+final class BenchPostgres {
+    let url: String
+    private let dir: String?
+
+    init(data: DataSet) throws {
+        if let given = ProcessInfo.processInfo.environment["MEOW_BENCH_POSTGRES"], !given.isEmpty {
+            url = given
+            dir = nil
+            return
+        }
+        let d = data.tmp("postgres")
+        _ = try? runProcess(["scripts/postgres-for-tests", "stop", d])
+        try? FileManager.default.removeItem(atPath: d)
+        let r = try runProcess(["/usr/bin/env", "MEOW_PG_DURABLE=1", "scripts/postgres-for-tests", "start", d], stdout: d + ".url", stderr: d + ".err")
+        try r.check("starting PostgreSQL (scripts/postgres-for-tests; apt-get install postgresql)")
+        url = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        dir = d
+        setenv("PGPASSWORD", "meow-test", 1)
+    }
+
+    func stop() {
+        if let dir { _ = try? runProcess(["scripts/postgres-for-tests", "stop", dir]) }
+    }
+
+    /// The URL of database `name` on this server.
+    func database(_ name: String) -> String {
+        guard var parts = URLComponents(string: url) else { return url }
+        parts.path = "/" + name
+        return parts.string ?? url
+    }
+
+    func admin() throws -> RawPG { try RawPG(url) }
+}
+
+extension Suite {
+    // MARK: PostgreSQL
+
+    func postgresSection() throws {
+        let server = try BenchPostgres(data: data)
+        defer { server.stop() }
+        let base = try baseWorkspace(large)
+        let admin = try server.admin()
+        let baseDB = "meow_bench_base"
+        try admin.exec("DROP DATABASE IF EXISTS \(baseDB)")
+        say("   setup: meow migrate of the \(fmtCount(large))-item workspace into PostgreSQL")
+        let t0 = nowNs()
+        let copied = try WorkspaceLocation.migrate(from: base, to: server.database(baseDB))
+        say("   (\(copied.total) rows in \(fmtDuration(Double(nowNs() - t0) / 1e9)))")
+        try admin.exec("CHECKPOINT")
+
+        var runs = 0
+        /// A fresh copy of the base database for one scenario, dropped by the caller.
+        func scratch() throws -> String {
+            runs += 1
+            let name = "meow_bench_run_\(runs)"
+            try admin.exec("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try admin.exec("CREATE DATABASE \(name) TEMPLATE \(baseDB)")
+            return name
+        }
+
+        let window = o.claimSeconds ?? (o.quick ? 2 : 5)
+        struct Outcome { var throughput: Double; var claims: Summary }
+        var outcomes: [String: Outcome] = [:]
+        for procs in [1, 4, 16] {
+            for impl in ["meow", "pg-raw"] {
+                let name = try scratch()
+                let url = server.database(name)
+                let (cycles, claims) = try claimWorkers(impl: impl, db: url, procs: procs, window: window, tag: "pg")
+                let (answers, left, twice, over) = try {
+                    let check = try RawPG(url)
+                    func count(_ sql: String) throws -> Int { Int(try check.exec(sql) ?? "") ?? -1 }
+                    return (try count("SELECT count(*) FROM annotation"), try count("SELECT count(*) FROM claim"),
+                            try count("SELECT count(*) FROM (SELECT item_id, annotator FROM annotation GROUP BY 1, 2 HAVING count(*) > 1) t"),
+                            try count("SELECT count(*) FROM item WHERE done_count > need"))
+                }()
+                let expected = cycles + procs * ClaimWorker.warmupCycles
+                guard answers == expected, left == 0, twice == 0, over == 0 else {
+                    throw BenchFailure("postgres claim \(impl) x\(procs): \(answers) answers stored, \(expected) reported, \(left) claims left, \(twice) twice, \(over) over overlap")
+                }
+                try admin.exec("DROP DATABASE \(name) WITH (FORCE)")
+                let o = Outcome(throughput: Double(cycles) / window, claims: Summary(claims))
+                outcomes["\(impl)-\(procs)"] = o
+                say("   \(impl) x\(procs): \(cycles) cycles = \(fmtRate(o.throughput, unit: "cycles")); claim p50 \(fmtMs(o.claims.median)) p99 \(fmtMs(o.claims.p99))")
+            }
+        }
+        for procs in [1, 4, 16] {
+            guard let m = outcomes["meow-\(procs)"], let r = outcomes["pg-raw-\(procs)"] else { continue }
+            let share = m.throughput / r.throughput
+            add("postgres", "PostgreSQL claim + submit, \(procs) process\(procs > 1 ? "es" : ""), \(fmtCount(large)) items (\(window) s window)",
+                meow: "\(fmtRate(m.throughput, unit: "cycles")); claim p50 \(fmtMs(m.claims.median)) p99 \(fmtMs(m.claims.p99))",
+                reference: "raw libpq loop (SKIP LOCKED, no workspace lock): \(fmtRate(r.throughput, unit: "cycles")); claim p99 \(fmtMs(r.claims.p99))",
+                ratio: String(format: "%.0f%%", share * 100), target: "≥ 60% of ref", share >= 0.6 ? .pass : .miss)
+        }
+
+        // Capacity: many annotators with human think time, on both backends.
+        let annotators = o.quick ? 300 : 1000
+        let seconds = o.quick ? 10.0 : 30.0
+        let pgName = try scratch()
+        let pg = try capacity(location: server.database(pgName), annotators: annotators, seconds: seconds)
+        try admin.exec("DROP DATABASE \(pgName) WITH (FORCE)")
+        let file = data.tmp("capacity.sqlite")
+        try Files.copyDB(base, file)
+        Files.warm(file)
+        let sqlite = try capacity(location: file, annotators: annotators, seconds: seconds)
+        Files.removeDB(file)
+        for (backend, c) in [("SQLite", sqlite), ("PostgreSQL", pg)] {
+            add("postgres", "capacity: \(annotators) annotators answering every 2-5 s, \(Int(seconds)) s, \(CapacityRun.pool) connections — \(backend)",
+                meow: "\(fmtRate(c.achieved, unit: "answers")) of \(fmtRate(c.offered, unit: "answers")) offered; answer+claim p50 \(fmtMs(c.latency.median)) p99 \(fmtMs(c.latency.p99)); busiest connection \(String(format: "%.0f%%", c.busiest * 100))",
+                reference: "serves ~\(fmtCount(c.estimatedAnnotators)) annotators at this pace (\(fmtRate(c.capacity, unit: "answers")) at saturation)",
+                target: "not saturated", c.saturated ? .miss : .pass)
+        }
+    }
+
+    /// Starts `procs` claim workers (`meow-bench worker claim`) on `db` and gathers their cycles
+    /// and claim latencies.
+    func claimWorkers(impl: String, db: String, procs: Int, window: Double, tag: String) throws -> (Int, [Double]) {
+        let startAt = wallSeconds() + 2.0
+        var children: [Spawned] = []
+        for w in 1...procs {
+            children.append(try spawn([selfExe, "worker", "claim", "--impl", impl, "--db", db, "--annotator", "w\(w)",
+                                       "--start-at", String(startAt), "--seconds", String(window),
+                                       "--latencies", data.tmp("lat-\(tag)-\(impl)-\(procs)-\(w)")],
+                                      stdout: data.tmp("worker-\(w).out"), stderr: data.tmp("worker-\(w).err")))
+        }
+        var cycles = 0
+        var claims: [Double] = []
+        for (w, c) in children.enumerated() {
+            let r = wait(c)
+            try r.check("claim worker \(impl) #\(w + 1)")
+            guard let field = r.stdout.split(separator: " ").first(where: { $0.hasPrefix("cycles=") }), let n = Int(field.dropFirst(7)) else {
+                throw BenchFailure("worker output: \(r.stdout)")
+            }
+            if r.stdout.contains("empty=1") { throw BenchFailure("worker ran out of items") }
+            cycles += n
+            claims += ClaimWorker.readDoubles(data.tmp("lat-\(tag)-\(impl)-\(procs)-\(w + 1).claim"))
+        }
+        if wallSeconds() < startAt + window { throw BenchFailure("workers finished before the window closed") }
+        return (cycles, claims)
+    }
+}
