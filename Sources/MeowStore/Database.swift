@@ -23,6 +23,9 @@ protocol SQLDatabase: AnyObject {
     var changes: Int { get }
     /// One write transaction at a time per workspace, retried within `lockWaitLimit`.
     func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T
+    /// A queue write (claim, answer, skip, release) that may run beside other queue writes
+    /// where the backend allows (PostgreSQL); SQLite has one writer, so it is `write`.
+    func writeConcurrent<T>(_ body: (WriteTransaction) throws -> T) throws -> T
     /// A consistent snapshot across several queries.
     func read<T>(_ body: () throws -> T) throws -> T
 }
@@ -113,6 +116,19 @@ extension SQLDatabase {
 
 /// The few expressions the two dialects spell differently.
 extension SQLDatabase {
+    /// The team's progress of the project row in scope (`project.answers_done`, plus the
+    /// per-connection counters a server keeps, see PostgresSchema's `meow_progress`).
+    var answersDone: String {
+        backend == .sqlite ? "project.answers_done"
+            : "(project.answers_done + coalesce((SELECT sum(g.done) FROM meow_progress g WHERE g.project_id = project.id), 0))"
+    }
+
+    /// Statements that set `project.answers_done` outright: on a server the per-connection
+    /// counters are folded away first (under the exclusive workspace lock, so none is moving).
+    func resetProgressCounters(project: Int64) throws {
+        if backend == .postgresql { try run("DELETE FROM meow_progress WHERE project_id = ?", .int(project)) }
+    }
+
     /// Where temporary tables live: `temp` in SQLite, `pg_temp` in PostgreSQL.
     var tempSchema: String { backend == .sqlite ? "temp" : "pg_temp" }
 

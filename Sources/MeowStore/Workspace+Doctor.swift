@@ -70,7 +70,7 @@ extension Workspace {
                   AND i.claim_count != (SELECT count(*) FROM claim c WHERE c.item_id = i.id)
                 """, .int(p.id)) ?? 0
             let totals = try db.row("""
-                SELECT answers_needed, answers_done,
+                SELECT answers_needed, \(db.answersDone) AS answers_done,
                        (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1) AS items_needed,
                        (SELECT coalesce(sum(CASE WHEN done_count < need THEN done_count ELSE need END), 0) FROM item WHERE project_id = ?1) AS items_done
                 FROM project WHERE id = ?1

@@ -90,6 +90,7 @@ extension Workspace {
                 try db.run("INSERT INTO frozen_record(set_id, item_id, external_id, record, record_hash, norm_hash, group_value) VALUES (?, ?, ?, ?, ?, ?, ?)",
                            .int(setID), .int(itemID), .text(ext), .text(json), .text(hash), .text(norm), .of(group))
             }
+            try db.resetProgressCounters(project: p.id)
             try db.run("""
                 UPDATE project SET answers_needed = (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1),
                                    answers_done = (SELECT coalesce(sum(CASE WHEN done_count < need THEN done_count ELSE need END), 0) FROM item WHERE project_id = ?1) WHERE id = ?1

@@ -42,6 +42,7 @@ extension Workspace {
                            .int(Int64(new.overlap)), .int(Int64(p.overlap)), .int(p.id))
                 // Items may have room again below annotators' cursors: search from the start.
                 try db.run("UPDATE queue_cursor SET qkey = 0 WHERE project_id = ?", .int(p.id))
+                try db.resetProgressCounters(project: p.id)
                 try db.run("""
                     UPDATE project SET answers_needed = (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1),
                                        answers_done = (SELECT coalesce(sum(CASE WHEN done_count < need THEN done_count ELSE need END), 0) FROM item WHERE project_id = ?1) WHERE id = ?1

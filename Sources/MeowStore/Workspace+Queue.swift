@@ -60,7 +60,7 @@ extension Workspace {
     }
 
     func claimNext(_ project: Project, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
-        try db.write { tx in try claimNext(project, annotator: annotator, lease: lease, now: now, in: tx) }
+        try db.writeConcurrent { tx in try claimNext(project, annotator: annotator, lease: lease, now: now, in: tx) }
     }
 
     /// The claim itself, inside the caller's write transaction.
@@ -107,7 +107,7 @@ extension Workspace {
     public func submitAndClaimNext(project name: String, annotator: String, item externalID: String, answer: Answer,
                                    lease: Double? = nil, now: Date = Date()) throws -> (outcome: SubmitOutcome, next: Result<ClaimedItem?, any Error>) {
         let current = try project(name)
-        return try db.write { tx in
+        return try db.writeConcurrent { tx in
             let outcome = try record(current, annotator: annotator, item: externalID, answer: answer, in: tx)
             try db.execute("SAVEPOINT claim_next")
             do {
@@ -192,7 +192,7 @@ extension Workspace {
     @discardableResult
     public func submit(project name: String, annotator: String, item externalID: String, answer: Answer) throws -> SubmitOutcome {
         let current = try project(name)
-        return try db.write { tx in try record(current, annotator: annotator, item: externalID, answer: answer, in: tx) }
+        return try db.writeConcurrent { tx in try record(current, annotator: annotator, item: externalID, answer: answer, in: tx) }
     }
 
     /// The answer itself, inside the caller's write transaction.
@@ -248,7 +248,7 @@ extension Workspace {
     /// Gives a held item back without answering; it goes to others and never back to this annotator.
     public func skip(project name: String, annotator: String, item externalID: String) throws {
         let project = try project(name)
-        try db.write { tx in
+        try db.writeConcurrent { tx in
             // A gold check is skipped like any item (no answer, nothing revealed): its claim goes.
             if try db.run("DELETE FROM gold_claim WHERE project_id = ? AND annotator = ? AND disguised = ?", .int(project.id), .text(annotator), .text(externalID)) > 0 {
                 return
@@ -262,7 +262,7 @@ extension Workspace {
     /// Gives a held item back to the queue, for anyone including this annotator.
     public func release(project name: String, annotator: String, item externalID: String) throws {
         let project = try project(name)
-        try db.write { tx in
+        try db.writeConcurrent { tx in
             let item = try heldItem(project: project, annotator: annotator, item: externalID)
             try releaseClaim(projectID: project.id, itemID: item.id, qkey: item.qkey, annotator: annotator, in: tx)
         }
@@ -277,7 +277,7 @@ extension Workspace {
     /// Releases every claim the annotator holds in the project (on quitting the screen).
     public func releaseAll(project name: String, annotator: String) throws {
         let project = try project(name)
-        try db.write { tx in try releaseClaims(projectID: project.id, annotator: annotator, in: tx) }
+        try db.writeConcurrent { tx in try releaseClaims(projectID: project.id, annotator: annotator, in: tx) }
     }
 
     /// Takes back the annotator's most recent answer: the annotation is deleted and the item is
@@ -285,7 +285,7 @@ extension Workspace {
     public func undoLast(project name: String, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem {
         let project = try project(name)
         let t = now.timeIntervalSince1970
-        return try db.write { tx in
+        return try db.writeConcurrent { tx in
             try checkAdmission(project, annotator, in: tx)
             try checkQualified(project, annotator)
             guard let last = try db.row("""

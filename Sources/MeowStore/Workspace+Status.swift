@@ -59,7 +59,9 @@ extension Workspace {
 
     func progress(_ p: Project, annotator: String, countMine: Bool = true) throws -> (mine: Int, teamDone: Int, teamTotal: Int) {
         let mine = countMine ? (try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0) : 0
-        let r = try db.row("SELECT answers_done, answers_needed FROM project WHERE id = ?", .int(p.id))!
+        guard let r = try db.row("SELECT \(db.answersDone) AS answers_done, answers_needed FROM project WHERE id = ?", .int(p.id)) else {
+            throw StoreError.unknownProject(p.name, known: try projectNames())
+        }
         return (Int(mine), Int(try r.int("answers_done")), Int(try r.int("answers_needed")))
     }
 }

@@ -214,7 +214,7 @@ struct QueueTests {
                 UNION ALL SELECT 'c' || item_id || annotator || expires_at FROM claim
                 UNION ALL SELECT 'q' || annotator || qkey FROM queue_cursor
                 UNION ALL SELECT 'i' || id || done_count || claim_count || need FROM item
-                UNION ALL SELECT 'p' || answers_done FROM project ORDER BY 1
+                UNION ALL SELECT 'p' || \(w.db.answersDone) FROM project ORDER BY 1
                 """).map { try $0.text($0.names[0]) }
         }
         #expect(try state(ws) == state(copy))

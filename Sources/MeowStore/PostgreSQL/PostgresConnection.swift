@@ -168,16 +168,39 @@ final class PostgresConnection: SQLDatabase {
 
     // MARK: Transactions
 
+    /// Everything but the queue: alone, with the workspace lock held exclusively (imports,
+    /// guideline updates, freezing, consensus, reviews), as SQLite's single writer.
     func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
-        try execute("BEGIN")
-        do {
-            try execute("SET LOCAL lock_timeout = '\(Int(lockWaitLimit * 1000))ms'")
+        try transaction(lock: "pg_advisory_xact_lock", body)
+    }
+
+    /// The queue (claims, answers, skips, releases): beside one another, with the workspace
+    /// lock held shared, so an annotator's answer never waits for another's commit; row locks
+    /// keep the rules (the claim locks the item it takes, and the counting triggers update
+    /// row by row). A deadlock between two of them is retried, whole, within `lockWaitLimit`.
+    func writeConcurrent<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        let start = Date()
+        var delay: UInt32 = 500
+        while true {
             do {
-                try execute("SELECT pg_advisory_xact_lock(\(Self.writeLock))")
+                return try transaction(lock: "pg_advisory_xact_lock_shared", body)
+            } catch let e as PostgresError where e.sqlstate == "40P01" || e.sqlstate == "40001" {
+                if Date().timeIntervalSince(start) > lockWaitLimit { throw StoreError.busy(path: location, seconds: lockWaitLimit) }
+                usleep(UInt32.random(in: delay / 2...delay))
+                delay = min(delay * 2, 20_000)
+            }
+        }
+    }
+
+    private func transaction<T>(lock: String, _ body: (WriteTransaction) throws -> T) throws -> T {
+        do {
+            // One round trip: begin, wait at most lockWaitLimit for the workspace lock, and
+            // let later statements wait on row locks as long as they need.
+            do {
+                try execute("BEGIN; SET LOCAL lock_timeout = '\(Int(lockWaitLimit * 1000))ms'; SELECT \(lock)(\(Self.writeLock)); SET LOCAL lock_timeout = 0")
             } catch let e as PostgresError where e.isBusy {
                 throw StoreError.busy(path: location, seconds: lockWaitLimit)
             }
-            try execute("SET LOCAL lock_timeout = 0")
             let result = try body(WriteTransaction())
             try execute("COMMIT")
             return result
