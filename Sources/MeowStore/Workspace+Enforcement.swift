@@ -128,16 +128,18 @@ extension Workspace {
     /// Checks, in order: paused by gold checks, acknowledgement of the current version (or, for
     /// an answer to an item served under an earlier version, of that version, which is `p`'s).
     /// Throws the reason an annotator may not work yet.
-    func checkAdmission(_ p: Project, _ annotator: String, in tx: WriteTransaction, servedUnderEarlierVersion: Bool = false) throws {
-        if let m = try db.row("SELECT state, pause_reason FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator)),
-           MemberState(rawValue: try m.text("state")) == .paused {
+    /// Returns whether the annotator is already a member (a claim then need not add them).
+    @discardableResult
+    func checkAdmission(_ p: Project, _ annotator: String, in tx: WriteTransaction, servedUnderEarlierVersion: Bool = false) throws -> Bool {
+        let m = try db.row("SELECT state, pause_reason FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator))
+        if let m, MemberState(rawValue: try m.text("state")) == .paused {
             throw StoreError.paused(annotator: annotator, reason: try m.text("pause_reason"))
         }
         if servedUnderEarlierVersion {
             if !(try hasAcknowledged(p, annotator: annotator)) {
                 throw StoreError.acknowledgementNeeded(annotator: annotator, project: p.name, version: p.guidelineVersion)
             }
-            return
+            return m != nil
         }
         // The newest version, read inside the caller's transaction: an update may have landed
         // between reading the project and taking the write lock.
@@ -146,6 +148,7 @@ extension Workspace {
             throw StoreError.acknowledgementNeeded(annotator: annotator, project: p.name, version: newest)
         }
         if newest != p.guidelineVersion { throw StoreError.guidelineChanged(project: p.name) }
+        return m != nil
     }
 
     /// The annotator's qualification state for the current guideline version.

@@ -68,10 +68,11 @@ extension Workspace {
         let t = now.timeIntervalSince1970
         let expires = t + (lease ?? project.leaseSeconds)
         try reapExpiredClaims(projectID: project.id, now: t, in: tx)
-        try checkAdmission(project, annotator, in: tx)
-        try ensureMember(project, annotator, in: tx)
+        // A member already: no insert (a write per claim, and a round trip on a server).
+        if !(try checkAdmission(project, annotator, in: tx)) { try ensureMember(project, annotator, in: tx) }
         if let q = try nextQualificationItem(project, annotator, in: tx) { return q }
-        if let g = try heldGoldCheck(project, annotator) { return g }
+        // Gold checks are held only while the guideline asks for them.
+        if project.guideline.enforcement.gold != nil, let g = try heldGoldCheck(project, annotator) { return g }
         // Already holding one: the same item again, with a fresh lease.
         if let held = try db.row("""
             SELECT i.id, i.external_id, i.text, i.metadata FROM claim c JOIN item i ON i.id = c.item_id
