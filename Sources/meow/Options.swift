@@ -5,7 +5,7 @@ import MeowStore
 
 /// Options every workspace command takes.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The workspace file (default: $MEOW_DB, else ./meow.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The workspace: a file (a path or sqlite:PATH) or a PostgreSQL database (postgresql://...); default $MEOW_DB, else ./meow.sqlite.", valueName: "location"))
     var db: String?
 
     @Flag(name: [.short, .long], help: "No informational messages or progress bars on standard error (warnings and errors are still shown).")
@@ -13,7 +13,7 @@ struct WorkspaceOptions: ParsableArguments {
 
     var path: String { db ?? ProcessInfo.processInfo.environment["MEOW_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "meow.sqlite" }
 
-    /// The workspace, through the store protocols only (SQLite today; the seam for PostgreSQL).
+    /// The workspace, through the store protocols only (a SQLite file or a PostgreSQL database).
     func open(create: Bool = false) throws -> any WorkspaceStore { try WorkspaceLocation.open(path, create: create) }
 
     /// Every workspace command parses these options, so this is where `--quiet` takes effect
