@@ -8,15 +8,15 @@ struct Demo: ParsableCommand {
         abstract: "Build a demo workspace from the shipped Samples/ and Guidelines/, then label.",
         discussion: "The demo workspace is kept (default ./meow-demo.sqlite): run it again to carry on where you left off.")
 
-    @Option(help: ArgumentHelp("The demo workspace file.", valueName: "path")) var db = "meow-demo.sqlite"
+    @Option(help: ArgumentHelp("The demo workspace: a file, or a PostgreSQL database (postgresql://...).", valueName: "location")) var db = "meow-demo.sqlite"
     @OptionGroup var user: AnnotatorOption
     @Flag(help: "Only build the workspace and print what is in it; do not open the labeling screen.") var noLabel = false
 
     func run() throws {
         let root = try DemoFiles.root()
-        let fresh = !FileManager.default.fileExists(atPath: db)
         let ws = try WorkspaceLocation.open(db, create: true)
         let projects = try ws.projectNames()
+        let fresh = projects.isEmpty
         if !projects.contains("reviews") {
             let (g, qualification, gold) = try GuidelineFile.loadWithGold(root + "/Guidelines/sentiment.md")
             try ws.createProject("reviews", guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
