@@ -13,14 +13,17 @@ extension Workspace {
 
         // Agreement per version from the ratings agreement itself reads (renames followed).
         var versions: [ProjectReport.VersionAgreement] = []
+        var onlyVersion: Ratings?
         for (version, _) in counts.answersPerVersion {
             let ratings = try agreementRatings(project: name, guidelineVersion: version)
             versions.append(.make(version: version, ratings: ratings))
+            if counts.answersPerVersion.count == 1 { onlyVersion = ratings }
         }
         // Spans have no label per answer to confuse; `meow agreement` measures them by overlap.
+        // With one version its ratings are all the answers: not read twice.
         let confusion = p.guideline.task == .spans || counts.answers == 0
             ? ProjectReport.Confusion(labels: [], counts: [], items: 0, pairs: 0)
-            : .make(try agreementRatings(project: name))
+            : .make(try onlyVersion ?? agreementRatings(project: name))
 
         let names = Set(counts.perAnnotator.keys).union(counts.gold.keys).union(counts.qualification.keys).sorted()
         let annotators = names.map { n in
