@@ -71,7 +71,7 @@ extension ProjectReport {
         guard !tested.isEmpty else { return h + Self.empty("No gold checks or qualification answers yet.") }
         h += "<table><tr><th>Annotator</th><th>Gold checks</th><th>Correct</th><th>Accuracy</th><th>Qualification</th></tr>\n"
         for a in tested {
-            let q = a.qualification.map { "\($0.state.replacingOccurrences(of: "_", with: " ")), round \($0.round): \($0.correct)/\($0.total)" } ?? "—"
+            let q = a.qualification.map { "\($0.state.replacingOccurrences(of: "_", with: " ")), round \($0.round)" + ($0.total > 0 ? ": \($0.correct)/\($0.total)" : "") } ?? "—"
             h += "<tr><td>\(esc(a.name))</td><td class=\"n\">\(a.goldChecks)</td><td class=\"n\">\(a.goldCorrect)</td><td class=\"n\">\(Self.percent(a.goldAccuracy))</td><td>\(esc(q))</td></tr>\n"
         }
         h += "</table>\n"
