@@ -68,6 +68,8 @@ public protocol DatasetStore: AnyObject {
                        nearDuplicateThreshold: Double?, expectedSetHash: String?, by user: String,
                        sink: (inout [UInt8]) throws -> Void) throws -> ExportReport
     func history(project: String, item: String) throws -> ItemHistory
+    /// Everything `meow report` shows: progress, throughput, gold, agreement, labels, consensus, frozen sets.
+    func projectReport(project: String, now: Date) throws -> ProjectReport
 }
 
 /// Keeping the workspace safe: `meow doctor` and `meow backup`.
@@ -135,6 +137,7 @@ extension DatasetStore {
     public func auditFrozenSet(project: String, set setName: String) throws -> FrozenSetAudit {
         try auditFrozenSet(project: project, set: setName, expected: nil)
     }
+    public func projectReport(project: String) throws -> ProjectReport { try projectReport(project: project, now: Date()) }
 }
 
 extension ProjectAdministration {

@@ -7,9 +7,7 @@ extension AgreementReport {
     public func html(title: String, ratings: Ratings) -> String {
         var h = """
         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>\(esc(title))</title>
-        <style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
-        td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-        h2{margin-top:2em}svg text{font:11px system-ui,sans-serif}.muted{color:#777}</style></head><body>
+        <style>\(HTMLText.baseStyle)</style></head><body>
         <h1>\(esc(title))</h1>
         <p>\(items) items with two or more annotations, \(annotators) annotators, \(annotations) annotations compared.</p>
         <h2>Coefficients</h2>
@@ -73,29 +71,8 @@ extension AgreementReport {
         return h
     }
 
-    /// A heat map as inline SVG; `cell` gives a shade in 0...1 (nil: no data) and a label.
     private func heatMap(rows: [String], cols: [String], cell: (Int, Int) -> (Double?, String)) -> String {
-        let size = 44, left = 120, top = 110
-        let w = left + cols.count * size + 10, hgt = top + rows.count * size + 10
-        var s = "<svg width=\"\(w)\" height=\"\(hgt)\" role=\"img\">"
-        for (c, name) in cols.enumerated() {
-            let x = left + c * size + size / 2
-            s += "<text x=\"\(x)\" y=\"\(top - 6)\" transform=\"rotate(-45 \(x) \(top - 6))\">\(esc(String(name.prefix(18))))</text>"
-        }
-        for (r, name) in rows.enumerated() {
-            let y = top + r * size
-            s += "<text x=\"\(left - 6)\" y=\"\(y + size / 2 + 4)\" text-anchor=\"end\">\(esc(String(name.prefix(18))))</text>"
-            for c in cols.indices {
-                let (v, label) = cell(r, c)
-                let fill: String
-                if let v { let t = max(0, min(1, v)); fill = "rgb(\(Int(255 - 200 * t)),\(Int(255 - 120 * t)),\(Int(255 - 40 * t)))" } else { fill = "#f4f4f4" }
-                s += "<rect x=\"\(left + c * size)\" y=\"\(y)\" width=\"\(size - 2)\" height=\"\(size - 2)\" fill=\"\(fill)\"/>"
-                if !label.isEmpty {
-                    s += "<text x=\"\(left + c * size + size / 2 - 1)\" y=\"\(y + size / 2 + 4)\" text-anchor=\"middle\">\(esc(label))</text>"
-                }
-            }
-        }
-        return s + "</svg>"
+        HTMLText.heatMap(rows: rows, cols: cols, cell: cell)
     }
 
     /// The coincidence matrix o_ck over pairable items, labels in code order (used ones only).
@@ -118,8 +95,5 @@ extension AgreementReport {
         return (used.map { r.labels[$0] }, used.map { c in used.map { o[c][$0] } })
     }
 
-    private func esc(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    private func esc(_ s: String) -> String { HTMLText.escape(s) }
 }
