@@ -143,6 +143,7 @@ public final class QueueScreenAdapter: LabelingBackend {
                 fields.append((name, "\(v)"))
             }
         }
-        return ScreenItem(id: item.id, text: item.text, fields: fields, kind: item.kind)
+        return ScreenItem(id: item.id, text: item.text, fields: fields, kind: item.kind,
+                          suggestion: item.suggestion.map { SuggestedAnswer(model: $0.model, value: $0.value, score: $0.score) })
     }
 }

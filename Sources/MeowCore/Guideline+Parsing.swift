@@ -28,7 +28,7 @@ public struct GuidelineError: Error, Sendable, CustomStringConvertible {
 extension Guideline {
     static let topKeys: Set<String> = ["name", "title", "task", "overlap", "show", "min_labels", "max_labels",
                                        "lease_minutes", "labels", "max_overlap", "unsure", "min_seconds", "qualification", "gold",
-                                       "spans", "scale", "review_spread"]
+                                       "spans", "scale", "review_spread", "order", "order_seed"]
     static let labelKeys: Set<String> = ["value", "hotkey", "definition", "examples", "counter_examples",
                                          "requires_comment", "excludes", "renamed_from", "number"]
     static let scaleKeys: Set<String> = ["value", "name", "definition", "examples", "counter_examples", "renamed_from"]
@@ -191,6 +191,12 @@ private struct Parser {
             if let v = n.int, v >= 0, v < max(range, 1) { g.reviewSpread = v }
             else { error("review_spread must be a whole number from 0 to \(max(range - 1, 0)) (the largest difference between two ratings of one item that still takes the median; \(range) is the whole scale)", at: n) }
         }
+        if let n = top["order"] {
+            let seed = top["order_seed"].flatMap { $0.int }.map { UInt64(max(0, $0)) } ?? 0
+            if let name = n.string, let order = QueueOrder(name: name, seed: seed) { g.order = order }
+            else { error("order must be one of \(QueueOrder.names.joined(separator: ", "))", at: n) }
+        }
+        if let n = top["order_seed"], n.int.map({ $0 < 0 }) ?? true { error("order_seed must be a whole number, 0 or more", at: n) }
         if let n = top["max_overlap"] {
             if let v = n.int, v >= overlap, v <= Guideline.maxOverlapLimit { g.maxOverlap = v }
             else { error("max_overlap must be a whole number between overlap (\(overlap)) and \(Guideline.maxOverlapLimit)", at: n) }

@@ -64,6 +64,9 @@ public struct Guideline: Sendable, Equatable {
     /// `rate` tasks: ratings of one item whose highest and lowest differ by more than this go
     /// to review instead of taking the median (`review_spread`, default 1).
     public var reviewSpread = 1
+    /// The order the queue serves items in (`order:`, with `order_seed:` for random), applied
+    /// when suggestions are loaded; import order when not set.
+    public var order: QueueOrder = .imported
     /// `rate` tasks: the scale points as numbers, ascending (the labels are their digits).
     public var scale: [Int] { task == .rate ? labels.compactMap { Int($0.value) } : [] }
     /// The Markdown body (everything after the front matter).

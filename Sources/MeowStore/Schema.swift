@@ -362,6 +362,29 @@ enum Schema {
         -- the answer comes.
         ALTER TABLE claim ADD COLUMN guideline_version INTEGER;
         """),
+        ("v7-model-suggestions", """
+        -- A model's suggested answer for an item (`meow suggest`): one current row per item and
+        -- model, replaced when that model's file is loaded again. `label` and `value` hold the
+        -- answer as an annotation's columns do; `score` is the model's confidence, when given.
+        CREATE TABLE suggestion (
+            id         INTEGER PRIMARY KEY,
+            project_id INTEGER NOT NULL REFERENCES project(id),
+            item_id    INTEGER NOT NULL REFERENCES item(id),
+            model      TEXT NOT NULL,
+            label      TEXT NOT NULL,
+            value      TEXT NOT NULL CHECK (json_valid(value)),
+            score      REAL,
+            loaded_at  TEXT NOT NULL,
+            loaded_by  TEXT NOT NULL,
+            UNIQUE (item_id, model)
+        ) STRICT;
+        CREATE INDEX suggestion_by_project ON suggestion(project_id, model);
+
+        -- Whether the annotator saw a suggestion when answering: the model's name (NULL: none
+        -- shown), and whether the answer is the suggestion (1) or overrides it (0).
+        ALTER TABLE annotation ADD COLUMN suggestion TEXT;
+        ALTER TABLE annotation ADD COLUMN accepted INTEGER CHECK (accepted IN (0, 1));
+        """),
     ]
 
     /// The triggers that protect frozen sets and the history: `meow doctor` reports any that

@@ -13,11 +13,11 @@ extension Workspace {
     /// copy's own triggers refuse answers and labels for items already frozen.
     static let migrationTables = [
         "project", "guideline_version", "member", "acknowledgement", "item", "gold_item", "gold_answer", "gold_claim",
-        "qualification", "queue_cursor", "skip", "claim", "annotation", "final_label", "annotator_estimate", "history",
+        "qualification", "queue_cursor", "skip", "claim", "annotation", "suggestion", "final_label", "annotator_estimate", "history",
         "frozen_set", "frozen_record",
     ]
     /// Tables whose `id` the copy keeps, so a PostgreSQL identity continues after the highest.
-    static let tablesWithIDs = ["project", "item", "gold_item", "gold_answer", "annotation", "history", "frozen_set"]
+    static let tablesWithIDs = ["project", "item", "gold_item", "gold_answer", "annotation", "suggestion", "history", "frozen_set"]
 
     /// Copies this workspace, whole, into `target`, which must be an empty workspace (no
     /// projects) at the same schema version: one read snapshot here, one write transaction

@@ -10,6 +10,8 @@ public struct ClaimedItem: Sendable, Equatable {
     public var metadata: String?
     public var expiresAt: Date
     public var kind: Kind = .item
+    /// A model's proposed answer, shown pre-selected (queue items only).
+    public var suggestion: Suggestion?
 }
 
 /// The queue's hot statements, in one place: the store runs them, and meow-bench's raw C-API
@@ -56,7 +58,7 @@ extension Workspace {
     /// when nothing is left for this annotator.
     public func claimNext(project name: String, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
         let project = try project(name)
-        return try claimNext(project, annotator: annotator, lease: lease, now: now)
+        return try withSuggestion(project, claimNext(project, annotator: annotator, lease: lease, now: now))
     }
 
     func claimNext(_ project: Project, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
@@ -112,7 +114,7 @@ extension Workspace {
             let outcome = try record(current, annotator: annotator, item: externalID, answer: answer, in: tx)
             try db.execute("SAVEPOINT claim_next")
             do {
-                let next = try claimNext(current, annotator: annotator, lease: lease, now: now, in: tx)
+                let next = try withSuggestion(current, claimNext(current, annotator: annotator, lease: lease, now: now, in: tx))
                 try db.execute("RELEASE claim_next")
                 return (outcome, .success(next))
             } catch {
@@ -216,6 +218,7 @@ extension Workspace {
                    .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
                    .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null,
                    answer.unsure && policy == .review ? .text("unsure") : .null)
+        try recordSuggestionShown(itemID: item.id, annotator: annotator, answer: value, in: tx)
         try extendOverlapIfDisputed(current, itemID: item.id, qkey: item.qkey, in: tx)
         return .recorded
     }
@@ -305,7 +308,8 @@ extension Workspace {
             let expires = t + (lease ?? project.leaseSeconds)
             try db.run(QueueSQL.insertClaim, .int(last.int("item_id")), .int(project.id), .text(annotator), .double(t), .double(expires),
                        .int(Int64(project.guidelineVersion)))
-            return ClaimedItem(id: try last.text("external_id"), text: try last.text("text"), metadata: try last.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
+            let again = ClaimedItem(id: try last.text("external_id"), text: try last.text("text"), metadata: try last.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
+            return try withSuggestion(project, again) ?? again
         }
     }
 }

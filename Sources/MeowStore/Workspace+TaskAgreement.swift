@@ -7,6 +7,12 @@ extension Workspace {
     /// (multi-label agreement splits its label sets).
     public func taskAgreement(project name: String, guidelineVersion: Int? = nil, annotators: [String]? = nil, ratings: Ratings) throws -> TaskAgreement {
         let p = try project(name)
+        var task = try taskSections(p, guidelineVersion: guidelineVersion, annotators: annotators, ratings: ratings)
+        task.model = try modelAgreement(p, guidelineVersion: guidelineVersion, annotators: annotators.map(Set.init))
+        return task
+    }
+
+    private func taskSections(_ p: Project, guidelineVersion: Int?, annotators: [String]?, ratings: Ratings) throws -> TaskAgreement {
         let guideline = try guidelineVersion.map { try project(p, atVersion: $0).guideline } ?? p.guideline
         switch guideline.task {
         case .classify, .rate:

@@ -30,6 +30,8 @@ public protocol LabelingStore: AnyObject {
     func qualificationStatus(project: String, annotator: String) throws -> QualificationResult?
     func recordTooFast(project: String, annotator: String) throws
     func role(of name: String, inProject: String) throws -> Role
+    /// The model suggestion an item shows, if any (`meow submit --accept-suggestion`).
+    func suggestion(project: String, item: String) throws -> Suggestion?
 }
 
 /// Projects, members and what goes in: `meow init`, `import`, `import-annotations`,
@@ -49,6 +51,9 @@ public protocol ProjectAdministration: AnyObject {
     func status(project: String, now: Date) throws -> ProjectStatus
     func annotationsPerVersion(project: String) throws -> [(version: Int, annotations: Int, changes: GuidelineChanges?)]
     func staleAnnotations(project: String) throws -> Int
+    /// `meow suggest`: a model's suggestions, then the queue in `order` (or the guideline's).
+    func loadSuggestions(project: String, rows: [SuggestionRow], file: String, order: QueueOrder?, by user: String) throws -> SuggestionLoad
+    func reorderQueue(project: String, order: QueueOrder, by user: String) throws -> Int
 }
 
 /// From answers to data: agreement, consensus, review, freezing, exports, history.

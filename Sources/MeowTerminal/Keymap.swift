@@ -92,6 +92,8 @@ public enum Keymap {
             let digits = g.labels.count > 1 ? "1-\(min(9, g.labels.count))" : "1"
             var line = [KeyBinding(hotkeys.isEmpty ? digits : "\(hotkeys) \(digits)", g.task == .multilabel ? "toggle" : "label", [], shownOnChips: true)]
             if g.task == .multilabel { line.append(KeyBinding("⏎", "submit", [(.enter, .submitSelection)])) }
+            // A single-label suggestion is pre-selected: ⏎ accepts it, a label key overrides it.
+            if g.task == .classify, state.item?.suggestion != nil { line.append(KeyBinding("⏎", "accept suggestion", [(.enter, .submitSelection)])) }
             return line + commandBindings
         }
     }

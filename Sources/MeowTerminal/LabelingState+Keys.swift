@@ -141,6 +141,7 @@ extension LabelingState {
             return [.loadNext]
         case .submitSelection:
             if guideline.task == .spans { return submit(.spans(spans), now: now) }
+            if guideline.task == .classify && selected.count != 1 { message = ("choose a label (Esc cleared the suggestion)", true); return [] }
             return submit(.labels(Array(selected)), now: now)
         case .clearDraft:
             // On the span screen Esc drops the selection only: marked spans go with x, one by one.
@@ -306,6 +307,14 @@ extension LabelingState {
             case .spans(let draft)?: spans = draft.sorted()
             case .labels(let draft)? where guideline.task == .multilabel: selected = Set(draft)
             default: break
+            }
+            // A suggestion starts pre-selected, so ⏎ accepts it; a draft (undo) wins over it.
+            if next?.draft == nil {
+                switch next?.suggestion?.value {
+                case .spans(let suggested)? where guideline.task == .spans: spans = suggested.sorted()
+                case .labels(let suggested)? where guideline.task == .classify || guideline.task == .multilabel: selected = Set(suggested)
+                default: break
+                }
             }
             tokens = guideline.task == .spans ? next.map { TextTokens($0.text) } : nil
             shownFirst = next.map { shuffleSides ? Self.sideShownFirst(annotator: annotator, item: $0.id) : .a } ?? .a

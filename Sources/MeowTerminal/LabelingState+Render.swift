@@ -111,6 +111,10 @@ extension LabelingState {
         case .classify, .multilabel:
             lines = TextLayout.wrap(TextLayout.sanitize(item.text), width: width - 4)
         }
+        if let s = item.suggestion {
+            lines.append([])
+            lines += TextLayout.wrap(TextLayout.sanitize(suggestionLine(s)).map { TextLayout.Run(text: $0.text, style: $0.style == .escaped ? .escaped : .accent) }, width: width - 4)
+        }
         if !item.context.isEmpty {
             lines.append([])
             for c in item.context {
@@ -118,6 +122,17 @@ extension LabelingState {
             }
         }
         return (lines, cursorLine)
+    }
+
+    /// What the screen says about a suggestion: whose, what, how sure, and how to take it.
+    func suggestionLine(_ s: SuggestedAnswer) -> String {
+        let score = s.score.map { String(format: " (score %.2f)", $0) } ?? ""
+        let what: String
+        switch s.value {
+        case .spans(let spans): what = "\(spans.count) span\(spans.count == 1 ? "" : "s"), marked"
+        default: what = s.value.labels.joined(separator: ", ") + " (selected)"
+        }
+        return "suggested by \(s.model)\(score): \(what) — ⏎ accepts, any other answer overrides"
     }
 
     /// The item text in runs styled per character: the cursor's token, the selection, and each

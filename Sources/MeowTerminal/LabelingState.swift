@@ -1,6 +1,14 @@
 import Foundation
 import MeowCore
 
+/// A model's proposed answer for the item on screen: pre-selected, and ⏎ accepts it.
+public struct SuggestedAnswer: Sendable, Equatable {
+    public var model: String
+    public var value: AnswerValue
+    public var score: Double?
+    public init(model: String, value: AnswerValue, score: Double? = nil) { self.model = model; self.value = value; self.score = score }
+}
+
 /// An item on the labeling screen.
 public struct ScreenItem: Sendable, Equatable {
     public var id: String
@@ -15,11 +23,14 @@ public struct ScreenItem: Sendable, Equatable {
     /// An answer the screen starts from: on the review screen the consensus spans so far, after
     /// undo the answer taken back (spans or multi-label choices to correct, not redo).
     public var draft: AnswerValue?
-    public init(id: String, text: String, fields: [(name: String, value: String)] = [], kind: ItemKind = .item, context: [String] = [], draft: AnswerValue? = nil) {
-        self.id = id; self.text = text; self.fields = fields; self.kind = kind; self.context = context; self.draft = draft
+    /// A model's suggestion, pre-selected when there is no draft.
+    public var suggestion: SuggestedAnswer?
+    public init(id: String, text: String, fields: [(name: String, value: String)] = [], kind: ItemKind = .item, context: [String] = [],
+                draft: AnswerValue? = nil, suggestion: SuggestedAnswer? = nil) {
+        self.id = id; self.text = text; self.fields = fields; self.kind = kind; self.context = context; self.draft = draft; self.suggestion = suggestion
     }
     public static func == (a: ScreenItem, b: ScreenItem) -> Bool {
-        a.id == b.id && a.text == b.text && a.kind == b.kind && a.context == b.context && a.draft == b.draft && a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value)
+        a.id == b.id && a.text == b.text && a.kind == b.kind && a.context == b.context && a.draft == b.draft && a.suggestion == b.suggestion && a.fields.map(\.name) == b.fields.map(\.name) && a.fields.map(\.value) == b.fields.map(\.value)
     }
 }
 

@@ -12,7 +12,8 @@ struct Label: ParsableCommand {
         discussion: """
         Keys: the guideline's hotkeys or 1-9 answer (multi-label tasks: toggle, then Enter); u undo; s skip;
         f flag as unsure (with an optional note); c comment; ? guideline; q quit. Every answer is saved before the
-        next item shows.
+        next item shows. A model suggestion (meow suggest) starts pre-selected: Enter accepts it, any other answer
+        overrides it.
         Spans tasks: ←→ move over tokens, [ ] or shift+←→ select, a label key marks, x removes the span under the
         cursor, Enter submits. Rate tasks: the scale point's digit. Compare tasks: a (A better), b, t (tie), x (both bad).
         """)

@@ -11,7 +11,7 @@ struct Meow: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Demo.self, Init.self, Import.self, ImportAnnotations.self,
-            Label.self, Next.self, Submit.self, Skip.self, Release.self, Status.self, Export.self, Agreement.self, Report.self,
+            Label.self, Next.self, Submit.self, Suggest.self, Skip.self, Release.self, Status.self, Export.self, Agreement.self, Report.self,
             Ack.self, Qualification.self, Annotators.self,
             ConsensusCommand.self, Review.self, Freeze.self, Verify.self, Baselines.self, Evaluate.self,
             GuidelineCommand.self, History.self, Backup.self, Doctor.self, Migrate.self, Man.self,

@@ -57,12 +57,17 @@ struct Next: ParsableCommand {
                 if let pair {
                     s += ",\"prompt\":" + (pair.prompt.map(JSONText.quoted) ?? "null") + ",\"a\":" + JSONText.quoted(pair.a) + ",\"b\":" + JSONText.quoted(pair.b)
                 }
+                if let sug = item.suggestion { s += ",\"suggestion\":" + suggestionJSON(sug) }
                 if let m = item.metadata, m.count > 2 { s += "," + m.dropFirst().dropLast() }
                 try Console.outRaw(JSONText.escapingC1(Array((s + "}\n").utf8)))
             } else {
                 if case .qualification(let i, let n) = item.kind { out("qualification \(i)/\(n): label it as the guideline says; your answers are scored") }
                 out("item: \(TerminalText.safeInline(item.id))")
                 if let m = item.metadata { out("metadata: \(m)") }
+                if let sug = item.suggestion {
+                    let score = sug.score.map { String(format: " (score %.2f)", $0) } ?? ""
+                    out("suggestion by \(TerminalText.safeInline(sug.model))\(score): \(TerminalText.safeInline(sug.value.labelColumn)) (meow submit --accept-suggestion takes it)")
+                }
                 if let pair {
                     if let prompt = pair.prompt { out("prompt: " + prompt) }
                     out("a: " + pair.a)
@@ -76,5 +81,12 @@ struct Next: ParsableCommand {
             try? ws.release(project: project, annotator: annotator, item: item.id)
             throw error
         }
+    }
+
+    /// `{"model", "score", "label"` (the label column) and the answer's own fields (`labels` or
+    /// `spans`) `}`.
+    static func suggestionJSON(_ s: Suggestion) -> String {
+        "{\"model\":" + JSONText.quoted(s.model) + ",\"score\":" + (s.score.map { "\($0)" } ?? "null")
+            + ",\"label\":" + JSONText.quoted(s.value.labelColumn) + "," + s.value.json.dropFirst()
     }
 }

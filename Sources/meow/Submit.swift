@@ -19,6 +19,7 @@ struct Submit: ParsableCommand {
     @Option(help: "A label (repeat for multi-label tasks).") var label: [String] = []
     @Option(help: ArgumentHelp("A span START:END:LABEL (repeat).", valueName: "start:end:label")) var span: [String] = []
     @Flag(help: "An answer with no spans (nothing in the text to mark).") var noSpans = false
+    @Flag(help: "Answer with the model suggestion the item shows (as `meow next` printed it); recorded as accepted.") var acceptSuggestion = false
     @Option(help: "A rating on the guideline's scale.") var rating: Int?
     @Option(help: ArgumentHelp("The better candidate: a, b, tie or both-bad.", valueName: "choice")) var choice: String?
     @Flag(help: "Then claim the next item and print it, as `meow next` does (one transaction; exit 3: nothing left, 4: the rules stand in the way).") var next = false
@@ -30,9 +31,11 @@ struct Submit: ParsableCommand {
 
     /// The one kind of answer given, as the store takes it.
     func answerValue() throws -> AnswerValue {
-        let given = [!label.isEmpty, !span.isEmpty || noSpans, rating != nil, choice != nil].filter { $0 }.count
-        if given == 0 { throw ValidationError("give an answer: --label, --span (or --no-spans), --rating or --choice") }
-        if given > 1 { throw ValidationError("give one kind of answer: --label, --span/--no-spans, --rating or --choice") }
+        let given = [!label.isEmpty, !span.isEmpty || noSpans, rating != nil, choice != nil, acceptSuggestion].filter { $0 }.count
+        if given == 0 { throw ValidationError("give an answer: --label, --span (or --no-spans), --rating, --choice or --accept-suggestion") }
+        if given > 1 { throw ValidationError("give one kind of answer: --label, --span/--no-spans, --rating, --choice or --accept-suggestion") }
+        // Filled in from the store in run().
+        if acceptSuggestion { return .labels([]) }
         if noSpans && !span.isEmpty { throw ValidationError("--no-spans and --span contradict each other") }
         if let rating { return .rating(rating) }
         if let choice {
@@ -57,7 +60,14 @@ struct Submit: ParsableCommand {
 
     func run() throws {
         let ws = try workspace.open()
-        let answer = Answer(value: try answerValue(), comment: comment, unsure: unsure || unsureNote != nil, unsureNote: unsureNote)
+        var value = try answerValue()
+        if acceptSuggestion {
+            guard let s = try ws.suggestion(project: project, item: item) else {
+                throw UserFacingError("item \(TerminalText.safeInline(item)) has no model suggestion to accept; give the answer with --label, --span, …")
+            }
+            value = s.value
+        }
+        let answer = Answer(value: value, comment: comment, unsure: unsure || unsureNote != nil, unsureNote: unsureNote)
         if next {
             let (outcome, claimed) = try ws.submitAndClaimNext(project: project, annotator: user.annotator, item: item, answer: answer, lease: nil, now: Date())
             report(outcome, toStandardError: json)  // stdout stays one JSON object

@@ -96,6 +96,23 @@ struct TmuxLabelTests {
         #expect(try sqlite(dir.path + "/meow.sqlite", "SELECT count(*) FROM claim") == "0")
     }
 
+    @Test func aSuggestionIsShownAndAcceptedWithOneKeyAndRecorded() throws {
+        _ = try dir.write("s.jsonl", #"{"item":"i1","model":"bert","label":"neg","score":0.62}"# + "\n" + #"{"item":"i2","model":"bert","label":"neg"}"#)
+        #expect(try Meow.run(["suggest", "p", "s.jsonl"], in: dir.path).status == 0)
+        let t = try Tmux(command: command)
+        try t.waitFor("suggested by bert (score 0.62): neg (selected)")
+        try t.waitFor("accept suggestion")
+        try t.send("Enter"); try t.waitFor("item i2")     // accepted with one key
+        try t.send("p"); try t.waitFor("item i3")         // overridden
+        try t.send("q")
+        try t.waitFor("[exit 0]")
+        let rows = try sqlite(dir.path + "/meow.sqlite", """
+            SELECT i.external_id || '=' || a.label || '/' || coalesce(a.suggestion, '-') || '/' || coalesce(a.accepted, '-')
+            FROM annotation a JOIN item i ON i.id = a.item_id ORDER BY i.id
+            """)
+        #expect(rows == "i1=neg/bert/1\ni2=pos/bert/0")
+    }
+
     @Test func resizeRedrawsAndATooSmallWindowSaysSo() throws {
         let t = try Tmux(command: command)
         try t.waitFor("item i1")

@@ -14,6 +14,8 @@ public struct TaskAgreement: Sendable {
     public var spans: SpanAgreement?
     public var positionBias: PositionBias?
     public var multiLabel: MultiLabelAgreement?
+    /// Model suggestions against people, when the project has suggestions (`model_agreement`).
+    public var model: ModelAgreement?
 
     public init(spans: SpanAgreement? = nil, positionBias: PositionBias? = nil, multiLabel: MultiLabelAgreement? = nil) {
         self.spans = spans; self.positionBias = positionBias; self.multiLabel = multiLabel
@@ -78,6 +80,7 @@ public struct TaskAgreement: Sendable {
             }
             try o.encodeOrNull(m.meanAlpha, forKey: Key("mean_alpha"))
         }
+        if let model { try top.encode(model, forKey: Key("model_agreement")) }
     }
 
     /// The sections for a person, to print after the report's text.
@@ -122,6 +125,7 @@ public struct TaskAgreement: Sendable {
             for row in m.perLabel { out.append("  \(row.label): \(n(row.alpha)) (\(row.answers) answers hold it)") }
             out.append("  mean over defined labels: \(n(m.meanAlpha))")
         }
+        if let model { out.append(model.text()) }
         return out.joined(separator: "\n")
     }
 }

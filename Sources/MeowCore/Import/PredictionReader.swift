@@ -49,7 +49,7 @@ public enum PredictionReader {
     }
 
     /// JSONL when the first non-blank character is `{`, else CSV.
-    private static func sniff(_ path: String) throws -> LongFormat {
+    static func sniff(_ path: String) throws -> LongFormat {
         let reader = try LineReader(path: path)
         while let first = try reader.next({ bytes -> UInt8? in bytes.first { $0 != 0x20 && $0 != 0x09 } }) {
             if let first { return first == UInt8(ascii: "{") ? .jsonl : .csv }
