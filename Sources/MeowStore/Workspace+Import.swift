@@ -23,6 +23,10 @@ extension Workspace {
         if (project.guideline.task == .compare) != reader.pairs {
             throw ImportError(file: reader.path, line: nil, message: "project '\(name)' is a \(project.guideline.task.rawValue) project; read the file \(reader.pairs ? "as text items" : "as compare items (fields a, b, prompt)")")
         }
+        // PostgreSQL: a round trip per row would take minutes at 1M items; stream through COPY.
+        if db.backend == .postgresql {
+            return try importItemsByCopy(project: project, reader: reader, skipInvalid: skipInvalid, progress: progress)
+        }
         var summary = ImportSummary()
         // A bigger page cache (32 MiB) for the one big transaction: random-keyed index inserts
         // (the text hash) otherwise spill dirty pages to the WAL again and again (with the 2 MiB

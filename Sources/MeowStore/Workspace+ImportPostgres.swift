@@ -1,0 +1,191 @@
+import Foundation
+import MeowCore
+
+/// `importItems` on PostgreSQL. Row by row, each item is a network round trip (1M items take
+/// minutes); here the parsed items stream through COPY into a staging table and the rules the
+/// row-by-row path applies one line at a time are applied to the whole file in a few
+/// statements, in the same transaction:
+///
+/// - A staged row is *contested* when its id or text is already in the project or appears on
+///   another line of the file. Uncontested rows (all of them in a fresh import) are inserted
+///   without any per-row conflict handling: `ON CONFLICT` costs twice the index work.
+/// - Contested rows are replayed in line order into a scratch table with the same two unique
+///   keys as `item`, seeded with the project's rows they collide with: `ON CONFLICT DO NOTHING`
+///   there keeps exactly the rows the row-by-row path would have inserted (the first
+///   occurrence in file order wins). The others are classified as that path classifies them:
+///   the id taken (by the project or an earlier line) with the same text, already present;
+///   with another text, invalid; the id free, a duplicate text.
+/// - Then one `INSERT INTO item ... SELECT ... ORDER BY line` of the rows kept.
+extension Workspace {
+    func importItemsByCopy(project: Project, reader: ItemReader, skipInvalid: Bool,
+                           progress: ((Int) -> Void)?) throws -> ImportSummary {
+        guard let pg = db as? PostgresConnection else {
+            throw PostgresError(message: "the COPY import needs a PostgreSQL workspace")
+        }
+        var summary = ImportSummary()
+        try writeJoiningOpen { _ in
+            defer { try? pg.execute(StagingSQL.drop) }
+            try pg.execute(StagingSQL.drop + StagingSQL.create)
+            // As the row-by-row path: the queue sequence continues from the highest item id.
+            var seq = (try db.scalarInt("SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
+            var parseSkips: [ImportError] = []
+            var stopped: Error?
+            var lastProgress = 0
+            let staged = try pg.copyIn(sql: StagingSQL.copy) { rows in
+                while true {
+                    let item: ImportedItem
+                    do {
+                        guard let next = try reader.next() else { break }
+                        item = next
+                    } catch let e as ImportError where skipInvalid && e.line != nil {
+                        summary.read += 1
+                        parseSkips.append(e)
+                        continue
+                    } catch {
+                        // Thrown after the lines before it are judged: an earlier line may
+                        // fail first, as it would row by row.
+                        stopped = error
+                        break
+                    }
+                    summary.read += 1
+                    let hash = ItemIdentity.textHash(item.text)
+                    try rows.beginRow(fields: 7)
+                    rows.int64(Int64(item.line))
+                    rows.text(item.id ?? ItemIdentity.id(forHash: hash))
+                    rows.text(item.text)
+                    rows.bytes(hash)
+                    if let m = item.metadata { rows.text(m) } else { rows.null() }
+                    rows.int64(Int64(item.priority))
+                    rows.int64(QueueKey.make(priority: item.priority, seq: seq))
+                    seq += 1
+                    if let progress, reader.bytesRead - lastProgress > 4 << 20 {
+                        lastProgress = reader.bytesRead
+                        progress(reader.bytesRead)
+                    }
+                }
+            }
+            var invalid: [ImportError] = []
+            let contested = staged > 0 ? try resolveContested(pg, project: project) : false
+            if contested {
+                let counts = try pg.rows("SELECT kind, count(*) AS n FROM pg_temp.meow_import_blocked GROUP BY kind")
+                for row in counts {
+                    let n = Int(try row.int("n"))
+                    switch try row.int("kind") {
+                    case BlockedKind.duplicateText: summary.duplicateText = n
+                    case BlockedKind.alreadyPresent: summary.alreadyPresent = n
+                    default: break
+                    }
+                }
+                let limit = skipInvalid ? "" : " LIMIT 1"
+                for row in try pg.rows("SELECT line, external_id FROM pg_temp.meow_import_blocked WHERE kind = ? ORDER BY line" + limit, .int(BlockedKind.invalid)) {
+                    invalid.append(ImportError(file: reader.path, line: Int(try row.int("line")),
+                                               message: "id '\(try row.text("external_id"))' is already in the project with a different text"))
+                }
+            }
+            if !skipInvalid, let first = invalid.first { throw first }
+            if let stopped { throw stopped }
+            // The two kinds of skipped lines, in file order as the row-by-row path reports them.
+            summary.skipped = (parseSkips + invalid).enumerated()
+                .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
+            guard staged > 0 else { return }
+            let inserted = try pg.row(contested ? StagingSQL.insertKept : StagingSQL.insertAll, .int(project.id), .int(Int64(project.overlap)))
+            summary.inserted = Int(try inserted?.int("n") ?? 0)
+            try db.run("UPDATE project SET answers_needed = answers_needed + ? WHERE id = ?", .int(Int64(summary.inserted * project.overlap)), .int(project.id))
+            // Higher-priority items sort before annotators' cursors: move the cursors back.
+            if let lowest = try inserted?.optionalInt("lowest") {
+                try db.run("UPDATE queue_cursor SET qkey = ?2 WHERE project_id = ?1 AND qkey > ?2", .int(project.id), .int(lowest))
+            }
+        }
+        return summary
+    }
+
+    /// Finds the staged rows that share an id or a text with the project or with another line,
+    /// and decides them (`meow_import_blocked`: the rows not inserted, with why). False when
+    /// there are none, the common case of new items.
+    private func resolveContested(_ pg: PostgresConnection, project: Project) throws -> Bool {
+        let p = SQLValue.int(project.id)
+        try pg.run("""
+            CREATE TEMP TABLE meow_import_contested ON COMMIT DROP AS
+            SELECT s.line FROM pg_temp.meow_import_items s
+             WHERE EXISTS (SELECT 1 FROM item i WHERE i.project_id = ?1 AND i.external_id = s.external_id)
+            UNION SELECT s.line FROM pg_temp.meow_import_items s
+             WHERE EXISTS (SELECT 1 FROM item i WHERE i.project_id = ?1 AND i.text_hash = s.text_hash)
+            UNION SELECT line FROM pg_temp.meow_import_items WHERE external_id IN
+                (SELECT external_id FROM pg_temp.meow_import_items GROUP BY external_id HAVING count(*) > 1)
+            UNION SELECT line FROM pg_temp.meow_import_items WHERE text_hash IN
+                (SELECT text_hash FROM pg_temp.meow_import_items GROUP BY text_hash HAVING count(*) > 1)
+            """, p)
+        guard pg.changes > 0 else { return false }
+        try pg.execute("""
+            CREATE TEMP TABLE meow_import_seen (
+                external_id text NOT NULL UNIQUE, text_hash bytea NOT NULL UNIQUE, line bigint
+            ) ON COMMIT DROP;
+            CREATE TEMP VIEW meow_import_contested_rows AS
+                SELECT s.* FROM pg_temp.meow_import_items s JOIN pg_temp.meow_import_contested c USING (line);
+            """)
+        // The project's rows these collide with (line NULL: already there), then the contested
+        // lines in file order: a line whose id or text is taken by then is held back.
+        try pg.run("""
+            INSERT INTO pg_temp.meow_import_seen(external_id, text_hash, line)
+            SELECT i.external_id, i.text_hash, NULL::bigint FROM item i
+             WHERE i.project_id = ?1 AND i.external_id IN (SELECT external_id FROM pg_temp.meow_import_contested_rows)
+            UNION SELECT i.external_id, i.text_hash, NULL::bigint FROM item i
+             WHERE i.project_id = ?1 AND i.text_hash IN (SELECT text_hash FROM pg_temp.meow_import_contested_rows)
+            """, p)
+        try pg.execute("""
+            INSERT INTO pg_temp.meow_import_seen(external_id, text_hash, line)
+            SELECT external_id, text_hash, line FROM pg_temp.meow_import_contested_rows ORDER BY line
+            ON CONFLICT DO NOTHING;
+            CREATE INDEX ON pg_temp.meow_import_seen(line);
+            """)
+        // A held-back line finds its id where the row-by-row lookup would have: in the project
+        // or on an earlier line that was kept.
+        try pg.execute("""
+            CREATE TEMP TABLE meow_import_blocked ON COMMIT DROP AS
+            SELECT b.line, b.external_id,
+                   CASE WHEN m.external_id IS NULL THEN \(BlockedKind.duplicateText)
+                        WHEN m.text_hash = b.text_hash THEN \(BlockedKind.alreadyPresent)
+                        ELSE \(BlockedKind.invalid) END AS kind
+              FROM pg_temp.meow_import_contested_rows b
+              LEFT JOIN pg_temp.meow_import_seen m ON m.external_id = b.external_id AND (m.line IS NULL OR m.line < b.line)
+             WHERE NOT EXISTS (SELECT 1 FROM pg_temp.meow_import_seen w WHERE w.line = b.line);
+            CREATE INDEX ON pg_temp.meow_import_blocked(line);
+            """)
+        return true
+    }
+}
+
+/// Why a staged line was not inserted.
+private enum BlockedKind {
+    static let duplicateText: Int64 = 0, alreadyPresent: Int64 = 1, invalid: Int64 = 2
+}
+
+/// The staging table and the statements around it. Temporary tables are the session's own,
+/// unlogged, and dropped at commit (or with the rollback of a failed import).
+private enum StagingSQL {
+    static let drop = """
+        DROP VIEW IF EXISTS pg_temp.meow_import_contested_rows;
+        DROP TABLE IF EXISTS pg_temp.meow_import_items, pg_temp.meow_import_contested,
+            pg_temp.meow_import_seen, pg_temp.meow_import_blocked;
+        """
+    static let create = """
+        CREATE TEMP TABLE meow_import_items (
+            line bigint NOT NULL, external_id text NOT NULL, text text NOT NULL, text_hash bytea NOT NULL,
+            metadata text, priority bigint NOT NULL, qkey bigint NOT NULL
+        ) ON COMMIT DROP;
+        """
+    static let copy = "COPY pg_temp.meow_import_items(line, external_id, text, text_hash, metadata, priority, qkey) FROM STDIN (FORMAT binary)"
+    /// Item ids follow file order, as row by row.
+    private static func insert(_ filter: String) -> String {
+        """
+        WITH ins AS (
+            INSERT INTO item(project_id, external_id, text, text_hash, metadata, priority, qkey, need)
+            SELECT ?1, s.external_id, s.text, s.text_hash, s.metadata, s.priority, s.qkey, ?2
+              FROM pg_temp.meow_import_items s \(filter) ORDER BY s.line
+            RETURNING qkey)
+        SELECT count(*) AS n, min(qkey) AS lowest FROM ins
+        """
+    }
+    static let insertAll = insert("")
+    static let insertKept = insert("WHERE NOT EXISTS (SELECT 1 FROM pg_temp.meow_import_blocked b WHERE b.line = s.line)")
+}
