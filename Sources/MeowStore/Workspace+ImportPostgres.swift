@@ -88,7 +88,19 @@ extension Workspace {
             summary.skipped = (parseSkips + invalid).enumerated()
                 .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
             guard staged > 0 else { return }
+            // A bulk load (issue 16.1): the text-hash key takes each row at a random place, so
+            // for a load at least as big as the table it is dropped and built again after, by
+            // one sort, in this transaction (a failure rolls both back).
+            let rebuild = try staged >= bulkImportFrom && Int64(staged) >= (pg.scalarInt("SELECT count(*) FROM item") ?? 0)
+            let textKey = rebuild ? try pg.row("""
+                SELECT conname::text AS name FROM pg_constraint
+                WHERE conrelid = 'item'::regclass AND contype = 'u' AND pg_get_constraintdef(oid) = 'UNIQUE (project_id, text_hash)'
+                """)?.text("name") : nil
+            if let textKey { try pg.execute("ALTER TABLE item DROP CONSTRAINT \"\(textKey)\"") }
             let inserted = try pg.row(contested ? StagingSQL.insertKept : StagingSQL.insertAll, .int(project.id), .int(Int64(project.overlap)))
+            if let textKey {
+                try pg.execute("SET LOCAL maintenance_work_mem = '256MB'; ALTER TABLE item ADD CONSTRAINT \"\(textKey)\" UNIQUE (project_id, text_hash)")
+            }
             summary.inserted = Int(try inserted?.int("n") ?? 0)
             try db.run("UPDATE project SET answers_needed = answers_needed + ? WHERE id = ?", .int(Int64(summary.inserted * project.overlap)), .int(project.id))
             // Higher-priority items sort before annotators' cursors: move the cursors back.

@@ -16,6 +16,9 @@ public final class Workspace {
     var parallelAgreementFrom: Int64 = 200_000
     /// How many agreement reads were done in two halves (tests check the path ran).
     var agreementReadsInHalves = 0
+    /// From how many staged rows a PostgreSQL import rebuilds the text-hash key after loading
+    /// instead of maintaining it row by row (tests lower it to run that path on small files).
+    var bulkImportFrom = 100_000
     /// The write transaction `importItemsAndAnnotations` holds open around both imports.
     var openImport: WriteTransaction?
 

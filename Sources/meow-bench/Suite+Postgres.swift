@@ -99,6 +99,8 @@ extension Suite {
                 ratio: String(format: "%.0f%%", share * 100), target: "≥ 60% of ref", share >= 0.6 ? .pass : .miss)
         }
 
+        try postgresImportRow(server: server, admin: admin)
+
         // Capacity: many annotators with human think time, on both backends.
         let annotators = o.quick ? 300 : 1000
         let seconds = o.quick ? 10.0 : 30.0
@@ -116,6 +118,38 @@ extension Suite {
                 reference: "serves ~\(fmtCount(c.estimatedAnnotators)) annotators at this pace (\(fmtRate(c.capacity, unit: "answers")) at saturation)",
                 target: "not saturated", c.saturated ? .miss : .pass)
         }
+    }
+
+    /// `meow import` of the large JSONL file into a new PostgreSQL workspace, against `psql
+    /// \\copy` of the same rows (the CSV) into a plain table on the same server.
+    func postgresImportRow(server: BenchPostgres, admin: RawPG) throws {
+        let jsonl = try data.itemsJSONL(large), csv = try data.itemsCSV(large)
+        Files.warm(jsonl); Files.warm(csv)
+        var meowRuns: [ProcResult] = [], refRuns: [ProcResult] = []
+        for _ in 0..<reps {
+            try admin.exec("DROP DATABASE IF EXISTS meow_bench_import WITH (FORCE)")
+            let url = server.database("meow_bench_import")
+            try runProcess([meow, "init", BenchData.project, "--guideline", data.guidelinePath, "--db", url],
+                           stdout: data.tmp("init.out"), stderr: data.tmp("init.err")).check("meow init (PostgreSQL)")
+            try admin.exec("CHECKPOINT")
+            let r = try runProcess([meow, "import", BenchData.project, jsonl, "--db", url], stdout: data.tmp("import.out"), stderr: data.tmp("import.err"))
+            try r.check("meow import (PostgreSQL)")
+            guard r.stdout.hasPrefix("imported \(large) items") else { throw BenchFailure("meow import (PostgreSQL): \(r.stdout)") }
+            meowRuns.append(r)
+            try admin.exec("DROP TABLE IF EXISTS bench_plain; CREATE TABLE bench_plain(id text, text text, stars bigint); CHECKPOINT")
+            let ref = try runProcess(["psql", server.url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", "\\copy bench_plain FROM '\(csv)' CSV HEADER"],
+                                     stdout: data.tmp("psql.out"), stderr: data.tmp("psql.err"))
+            try ref.check("psql \\copy")
+            guard Int(try admin.exec("SELECT count(*) FROM bench_plain") ?? "") == large else { throw BenchFailure("psql \\copy loaded the wrong count") }
+            refRuns.append(ref)
+        }
+        try admin.exec("DROP TABLE IF EXISTS bench_plain")
+        try admin.exec("DROP DATABASE IF EXISTS meow_bench_import WITH (FORCE)")
+        let m = median(meowRuns.map(\.seconds)), r = median(refRuns.map(\.seconds))
+        add("postgres", "PostgreSQL import \(fmtCount(large)) JSONL items, `meow import` process (n=\(reps))",
+            meow: "\(fmtDuration(m)) (\(fmtRate(Double(large) / m, unit: "items"))), RSS \(fmtMB(meowRuns.map(\.maxRSSKB).max() ?? 0))",
+            reference: "psql `\\copy` CSV into a plain table: \(fmtDuration(r))",
+            ratio: fmtRatio(m / r), target: "≤ 2x ref", m / r <= 2 ? .pass : .miss)
     }
 
     /// Starts `procs` claim workers (`meow-bench worker claim`) on `db` and gathers their cycles

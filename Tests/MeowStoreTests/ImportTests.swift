@@ -52,6 +52,25 @@ struct ImportTests {
         String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
     }
 
+    /// A load at least as big as the table (issue 16.1) rebuilds the text key after loading
+    /// on PostgreSQL: the same verdicts line for line, the key back in place and still enforced.
+    @Test(arguments: TestBackend.available) static func aBulkLoadRebuildsTheTextKeyAndDecidesTheSame(_ b: TestBackend) throws { try Self(b).aBulkLoadRebuildsTheTextKeyAndDecidesTheSame() }
+    func aBulkLoadRebuildsTheTextKeyAndDecidesTheSame() throws {
+        ws.bulkImportFrom = 1
+        let s = try importLines("bulk.jsonl", [
+            #"{"id":"c","text":"delta"}"#, #"{"id":"d","text":"alpha"}"#, #"{"id":"e","text":"epsilon"}"#,
+            #"{"id":"f","text":"epsilon"}"#, #"{"id":"a","text":"alpha"}"#, #"{"id":"g","text":"zeta"}"#,
+        ])
+        #expect(s.inserted == 3 && s.duplicateText == 2 && s.alreadyPresent == 1, "\(s)")
+        if backend == .postgresql {
+            #expect(try ws.db.scalarInt("SELECT count(*) FROM pg_constraint WHERE conrelid = 'item'::regclass AND contype = 'u' AND pg_get_constraintdef(oid) = 'UNIQUE (project_id, text_hash)'") == 1)
+        }
+        // The key holds: the same text under a new id is refused by the database itself.
+        #expect(throws: (any Error).self) {
+            try ws.db.run("INSERT INTO item(project_id, external_id, text, text_hash, priority, qkey, need) SELECT project_id, 'x', text, text_hash, 0, 0, 1 FROM item WHERE external_id = 'c'")
+        }
+    }
+
     @Test(arguments: TestBackend.available) static func countsNewReimportedAndDuplicateLines(_ b: TestBackend) throws { try Self(b).countsNewReimportedAndDuplicateLines() }
 
     func countsNewReimportedAndDuplicateLines() throws {
