@@ -128,10 +128,10 @@ extension Guideline {
         if given.count > maxLabels { throw .tooManyLabels(given: given.count, max: maxLabels) }
         if given.count < minLabels { throw .tooFewLabels(given: given.count, min: minLabels) }
         for l in given {
-            for ex in label(l)!.excludes where seen.contains(ex) { throw .excluded(l, ex) }
+            for ex in label(l)?.excludes ?? [] where seen.contains(ex) { throw .excluded(l, ex) }
         }
         let hasComment = !(comment ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-        for l in given where label(l)!.requiresComment && !hasComment { throw .commentRequired(l) }
+        for l in given where label(l)?.requiresComment == true && !hasComment { throw .commentRequired(l) }
         return labels.map(\.value).filter(seen.contains)
     }
 }

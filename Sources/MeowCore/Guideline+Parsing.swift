@@ -331,7 +331,7 @@ private struct Parser {
             }
             let excludes = strings(m, "excludes")
             if !excludes.isEmpty, task != .multilabel, let n = m["excludes"] { error("excludes applies to multilabel tasks only", at: n) }
-            for ex in excludes { excludeNodes.append((value, ex, m["excludes"]!)) }
+            if let node = m["excludes"] { for ex in excludes { excludeNodes.append((value, ex, node)) } }
             var number: Double?
             if let n = m["number"] {
                 if task != .classify { error("number applies to classify tasks only", at: n) }

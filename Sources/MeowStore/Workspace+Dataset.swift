@@ -107,7 +107,9 @@ extension Workspace {
         }
         var testIDs = Set<Int64>()
         if let testSet {
-            let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(testSet.name))!
+            guard let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(testSet.name)) else {
+                throw StoreError.unknownFrozenSet(testSet.name, known: try frozenSetNames(p))
+            }
             for r in try db.rows("SELECT item_id FROM frozen_record WHERE set_id = ?", .int(setID)) { testIDs.insert(try r.int("item_id")) }
         }
         return FrozenSide(rule: LeakageRule(frozenItems: frozenItems, testItems: testIDs, frozenTexts: frozenNorms, frozenGroups: groupRules.map(\.values)),
@@ -117,7 +119,9 @@ extension Workspace {
 
     /// The frozen records of the test set, as stored (JSONL: byte for byte).
     func writeTestRecords(_ p: Project, set: FrozenSet, to out: inout ExportBuffer, report: inout ExportReport) throws {
-        let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(set.name))!
+        guard let setID = try db.scalarInt("SELECT id FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(set.name)) else {
+            throw StoreError.unknownFrozenSet(set.name, known: try frozenSetNames(p))
+        }
         for r in try db.rows("SELECT external_id, record, item_id FROM frozen_record WHERE set_id = ? ORDER BY external_id", .int(setID)) {
             report.items += 1
             if out.format == .jsonl {

@@ -131,24 +131,34 @@ extension Workspace {
     /// Returns whether the annotator is already a member (a claim then need not add them).
     @discardableResult
     func checkAdmission(_ p: Project, _ annotator: String, in tx: WriteTransaction, servedUnderEarlierVersion: Bool = false) throws -> Bool {
-        let m = try db.row("SELECT state, pause_reason FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(annotator))
-        if let m, MemberState(rawValue: try m.text("state")) == .paused {
-            throw StoreError.paused(annotator: annotator, reason: try m.text("pause_reason"))
+        // One statement (one round trip on a server): the member's state, the newest version
+        // (read inside the caller's transaction: an update may have landed between reading the
+        // project and taking the write lock), and which of the two versions they acknowledged.
+        guard let r = try db.row("""
+            SELECT m.state, m.pause_reason, n.newest,
+                   CASE WHEN EXISTS (SELECT 1 FROM acknowledgement a WHERE a.project_id = ?1 AND a.annotator = ?2 AND a.guideline_version = n.newest) THEN 1 ELSE 0 END AS acked_newest,
+                   CASE WHEN EXISTS (SELECT 1 FROM acknowledgement a WHERE a.project_id = ?1 AND a.annotator = ?2 AND a.guideline_version = ?3) THEN 1 ELSE 0 END AS acked_current
+            FROM (SELECT coalesce(max(version), ?3) AS newest FROM guideline_version WHERE project_id = ?1) n
+            LEFT JOIN member m ON m.project_id = ?1 AND m.name = ?2
+            """, .int(p.id), .text(annotator), .int(Int64(p.guidelineVersion))) else {
+            throw StoreError.unknownProject(p.name, known: try projectNames())
+        }
+        let known = try r.string("state") != nil
+        if MemberState(rawValue: try r.string("state") ?? "") == .paused {
+            throw StoreError.paused(annotator: annotator, reason: try r.string("pause_reason") ?? "")
         }
         if servedUnderEarlierVersion {
-            if !(try hasAcknowledged(p, annotator: annotator)) {
+            if try r.int("acked_current") == 0 {
                 throw StoreError.acknowledgementNeeded(annotator: annotator, project: p.name, version: p.guidelineVersion)
             }
-            return m != nil
+            return known
         }
-        // The newest version, read inside the caller's transaction: an update may have landed
-        // between reading the project and taking the write lock.
-        let newest = Int(try db.scalarInt("SELECT max(version) FROM guideline_version WHERE project_id = ?", .int(p.id)) ?? Int64(p.guidelineVersion))
-        if !(try hasAcknowledged(p, annotator: annotator, version: newest)) {
+        let newest = Int(try r.int("newest"))
+        if try r.int("acked_newest") == 0 {
             throw StoreError.acknowledgementNeeded(annotator: annotator, project: p.name, version: newest)
         }
         if newest != p.guidelineVersion { throw StoreError.guidelineChanged(project: p.name) }
-        return m != nil
+        return known
     }
 
     /// The annotator's qualification state for the current guideline version.
@@ -289,7 +299,7 @@ extension Workspace {
         let digits = sample.dropFirst(prefix.count)
         guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return fallback }
         // Digits derived from the hash; step on while a real item has that id.
-        var n = UInt64(hash.prefix(15), radix: 16)!
+        var n = UInt64(hash.prefix(15), radix: 16) ?? 0
         let modulus = (0..<digits.count).reduce(UInt64(1)) { a, _ in a * 10 }
         for _ in 0..<50 {
             let body = String(n % modulus)

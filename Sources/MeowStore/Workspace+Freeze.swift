@@ -61,7 +61,7 @@ extension Workspace {
             var builder = RatingsBuilder()
             var records: [(Int64, String, String, String, String, String?)] = []
             for id in picked {
-                let r = byID[id]!
+                guard let r = byID[id] else { continue }
                 let itemID = try r.int("id")
                 let answers = try db.rows("SELECT annotator, label, comment, guideline_version FROM annotation WHERE item_id = ? ORDER BY annotator", .int(itemID))
                 for a in answers { builder.append(item: id, annotator: try a.text("annotator"), label: try a.text("label")) }

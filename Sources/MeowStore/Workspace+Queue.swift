@@ -155,15 +155,17 @@ extension Workspace {
     }
 
     private func heldItem(project: Project, annotator: String, item externalID: String) throws -> (id: Int64, qkey: Int64) {
-        guard let item = try db.row("SELECT id, qkey FROM item WHERE project_id = ? AND external_id = ?", .int(project.id), .text(externalID)) else {
+        // One statement: the item, whether it is answered already, whether it is held.
+        guard let item = try db.row("""
+            SELECT i.id, i.qkey,
+                   CASE WHEN EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.annotator = ?3) THEN 1 ELSE 0 END AS answered,
+                   CASE WHEN EXISTS (SELECT 1 FROM claim c WHERE c.item_id = i.id AND c.annotator = ?3) THEN 1 ELSE 0 END AS held
+            FROM item i WHERE i.project_id = ?1 AND i.external_id = ?2
+            """, .int(project.id), .text(externalID), .text(annotator)) else {
             throw StoreError.unknownItem(project: project.name, item: externalID)
         }
-        if try db.scalarInt("SELECT 1 FROM annotation WHERE item_id = ? AND annotator = ?", .int(item.int("id")), .text(annotator)) != nil {
-            throw StoreError.alreadyLabeled(item: externalID, annotator: annotator)
-        }
-        guard try db.scalarInt("SELECT 1 FROM claim WHERE item_id = ? AND annotator = ?", .int(item.int("id")), .text(annotator)) != nil else {
-            throw StoreError.notClaimed(item: externalID, annotator: annotator)
-        }
+        if try item.int("answered") != 0 { throw StoreError.alreadyLabeled(item: externalID, annotator: annotator) }
+        guard try item.int("held") != 0 else { throw StoreError.notClaimed(item: externalID, annotator: annotator) }
         return (try item.int("id"), try item.int("qkey"))
     }
 

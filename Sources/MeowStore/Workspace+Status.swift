@@ -31,7 +31,7 @@ extension Workspace {
                        coalesce(sum(CASE WHEN done_count >= need THEN 1 ELSE 0 END), 0) AS completed,
                        coalesce(sum(CASE WHEN done_count < need AND (done_count > 0 OR EXISTS (SELECT 1 FROM claim c WHERE c.item_id = item.id AND c.expires_at > ?2)) THEN 1 ELSE 0 END), 0) AS in_progress
                 FROM item WHERE project_id = ?1
-                """, .int(p.id), .double(t))!
+                """, .int(p.id), .double(t)) ?? Row(values: [.int(0), .int(0), .int(0)], names: ["items", "completed", "in_progress"])
             var counts: [String: ProjectStatus.AnnotatorCount] = [:]
             func entry(_ a: String) -> ProjectStatus.AnnotatorCount { counts[a] ?? .init(annotator: a, annotations: 0, skipped: 0, holding: 0) }
             for r in try db.rows("SELECT annotator, count(*) AS n FROM annotation WHERE project_id = ? GROUP BY annotator", .int(p.id)) {

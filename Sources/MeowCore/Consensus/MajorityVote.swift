@@ -38,7 +38,7 @@ public func majorityVote(_ votes: [(item: String, label: String)]) -> [Consensus
         byItem[v.item, default: [:]][v.label, default: 0] += 1
     }
     return order.sorted().map { item in
-        let counts = byItem[item]!
+        let counts = byItem[item, default: [:]]
         let total = counts.values.reduce(0, +)
         let top = counts.values.max() ?? 0
         let leaders = counts.filter { $0.value == top }.map(\.key).sorted()

@@ -50,7 +50,7 @@ public struct FrozenRecord: Sendable, Equatable {
 /// by item, so that any changed, missing or added record changes it.
 public func frozenSetHash(_ recordHashes: [String: String]) -> String {
     var h = SHA256()
-    for item in recordHashes.keys.sorted() { h.update(item + "\t" + recordHashes[item]! + "\n") }
+    for item in recordHashes.keys.sorted() { h.update(item + "\t" + recordHashes[item, default: ""] + "\n") }
     return h.finalize().hexString
 }
 

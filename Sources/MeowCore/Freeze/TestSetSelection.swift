@@ -67,7 +67,7 @@ public func selectTestSet(_ all: [FreezeCandidate], rule: FreezeRule) throws(Fre
         for c in candidates {
             if let g = c.group { byGroup[g, default: []].append(c) } else { singles.append([c]) }
         }
-        units = byGroup.keys.sorted().map { byGroup[$0]! } + singles
+        units = byGroup.keys.sorted().compactMap { byGroup[$0] } + singles
     } else {
         units = candidates.map { [$0] }
     }
@@ -82,18 +82,18 @@ public func selectTestSet(_ all: [FreezeCandidate], rule: FreezeRule) throws(Fre
         var quota: [String: Int] = [:]
         var remainders: [(String, Double)] = []
         for l in labels {
-            let exact = Double(wanted) * Double(counts[l]!) / Double(candidates.count)
+            let exact = Double(wanted) * Double(counts[l, default: 0]) / Double(candidates.count)
             quota[l] = Int(exact.rounded(.down))
             remainders.append((l, exact - exact.rounded(.down)))
         }
         var left = wanted - quota.values.reduce(0, +)
-        for (l, _) in remainders.sorted(by: { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }) where left > 0 { quota[l]! += 1; left -= 1 }
+        for (l, _) in remainders.sorted(by: { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }) where left > 0 { quota[l, default: 0] += 1; left -= 1 }
         // Take units in shuffled order while they fit the quotas of their labels.
         for unit in units where picked.count < wanted {
             var need: [String: Int] = [:]
             for c in unit { need[c.label, default: 0] += 1 }
             if need.allSatisfy({ quota[$0.key, default: 0] >= $0.value }) {
-                for (l, n) in need { quota[l]! -= n }
+                for (l, n) in need { quota[l, default: 0] -= n }
                 picked += unit.map(\.item)
             }
         }

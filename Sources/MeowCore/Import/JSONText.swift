@@ -47,7 +47,7 @@ public enum JSONText {
                 out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, 0x37, UInt8(ascii: "f")])
             case 0xE2 where i + 1 < n && JSONText.bidiTail(bytes[i], bytes[i + 1]) != nil,
                  0xD8 where i < n && bytes[i] == 0x9C:
-                let v = b == 0xD8 ? 0x061C : JSONText.bidiTail(bytes[i], bytes[i + 1])!
+                let v = b == 0xD8 ? 0x061C : JSONText.bidiTail(bytes[i], bytes[i + 1]) ?? 0xFFFD
                 i += b == 0xD8 ? 1 : 2
                 out.append(contentsOf: JSONText.unicodeEscape(UInt32(v)))
             case 0xC2 where i < n && bytes[i] >= 0x80 && bytes[i] <= 0x9F:

@@ -457,10 +457,11 @@ struct LongFormatParser<Sink: LongFormatSink> {
         }
         var found: [String: Int] = [:]
         for (k, name) in names.enumerated() where found[name] == nil { found[name] = k }
-        for required in ["item", "annotator", "label"] where found[required] == nil {
+        guard let item = found["item"], let annotator = found["annotator"], let label = found["label"] else {
+            let required = ["item", "annotator", "label"].first { found[$0] == nil } ?? "item"
             throw error("missing column \"\(required)\" in the header (expected item,annotator,label; found \(names.joined(separator: ",")))", line: line)
         }
-        columns = (found["item"]!, found["annotator"]!, found["label"]!)
+        columns = (item, annotator, label)
     }
 
     /// Reads the record starting at `s` into `scratch` (unescaped bytes) and
