@@ -372,7 +372,8 @@ extension Workspace {
     /// Routes a submit for an item that is not a queue item: a held gold check or a
     /// qualification item. Returns nil when `externalID` is neither.
     func submitGold(_ p: Project, _ annotator: String, _ externalID: String, given: String, seconds: Double?, in tx: WriteTransaction) throws -> SubmitOutcome? {
-        if let g = try db.row("SELECT c.gold_id, g.label FROM gold_claim c JOIN gold_item g ON g.id = c.gold_id WHERE c.project_id = ? AND c.annotator = ? AND c.disguised = ?",
+        // Checks are held only under a guideline (the one the item was served under) that asks for them.
+        if p.guideline.enforcement.gold != nil, let g = try db.row("SELECT c.gold_id, g.label FROM gold_claim c JOIN gold_item g ON g.id = c.gold_id WHERE c.project_id = ? AND c.annotator = ? AND c.disguised = ?",
                               .int(p.id), .text(annotator), .text(externalID)) {
             try recordGoldCheck(p, annotator, goldID: g.int("gold_id"), expected: g.text("label"), given: given, seconds: seconds, in: tx)
             return .recorded
