@@ -119,15 +119,23 @@ enum ClaimWorker {
         let project = try ws.project(BenchData.project)
         // Annotators acknowledge the guideline version once before their first claim.
         try ws.acknowledge(project: BenchData.project, annotator: o.annotator)
-        var n = 0
         var labelIndex = Int(o.annotator.utf8.last ?? 0) % BenchData.labels.count
-        func cycle(record: Bool) throws -> Bool {
-            let t0 = nowNs()
-            guard let item = try ws.claimNext(project: project.name, annotator: o.annotator) else { return false }
-            let t1 = nowNs()
+        return try measure(o, &claims, &submits, claim: { try ws.claimNext(project: project.name, annotator: o.annotator) }, submit: { item in
             labelIndex = (labelIndex + 1) % BenchData.labels.count
             try ws.submit(project: BenchData.project, annotator: o.annotator, item: item.id,
                           answer: Answer(labels: [BenchData.labels[labelIndex]]))
+        })
+    }
+
+    /// Warm-up cycles, then claim + submit cycles until the window closes, each half timed:
+    /// (cycles in the window, whether the queue ran out).
+    static func measure<Item>(_ o: ClaimWorkerOptions, _ claims: inout [Double], _ submits: inout [Double],
+                              claim: () throws -> Item?, submit: (Item) throws -> Void) throws -> (Int, Bool) {
+        func cycle(record: Bool) throws -> Bool {
+            let t0 = nowNs()
+            guard let item = try claim() else { return false }
+            let t1 = nowNs()
+            try submit(item)
             let t2 = nowNs()
             if record {
                 claims.append(Double(t1 - t0) / 1e9)
@@ -138,6 +146,7 @@ enum ClaimWorker {
         for _ in 0..<warmupCycles { _ = try cycle(record: false) }
         sleepUntilWall(o.startAt)
         let end = o.startAt + o.seconds
+        var n = 0
         while wallSeconds() < end {
             guard try cycle(record: true) else { return (n, true) }
             n += 1
@@ -255,26 +264,6 @@ enum ClaimWorker {
             try commit()
         }
 
-        func cycle(record: Bool) throws -> Bool {
-            let t0 = nowNs()
-            guard let id = try claim() else { return false }
-            let t1 = nowNs()
-            try submit(id)
-            let t2 = nowNs()
-            if record {
-                claims.append(Double(t1 - t0) / 1e9)
-                submits.append(Double(t2 - t1) / 1e9)
-            }
-            return true
-        }
-        for _ in 0..<warmupCycles { _ = try cycle(record: false) }
-        sleepUntilWall(o.startAt)
-        let end = o.startAt + o.seconds
-        var n = 0
-        while wallSeconds() < end {
-            guard try cycle(record: true) else { return (n, true) }
-            n += 1
-        }
-        return (n, false)
+        return try measure(o, &claims, &submits, claim: claim, submit: submit)
     }
 }

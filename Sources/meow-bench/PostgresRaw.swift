@@ -108,27 +108,7 @@ extension ClaimWorker {
                                       ISO8601Bench.now(), nil, nil])
             try db.exec("COMMIT")
         }
-        func cycle(record: Bool) throws -> Bool {
-            let t0 = nowNs()
-            guard let id = try claim() else { return false }
-            let t1 = nowNs()
-            try submit(id)
-            let t2 = nowNs()
-            if record {
-                claims.append(Double(t1 - t0) / 1e9)
-                submits.append(Double(t2 - t1) / 1e9)
-            }
-            return true
-        }
-        for _ in 0..<warmupCycles { _ = try cycle(record: false) }
-        sleepUntilWall(o.startAt)
-        let end = o.startAt + o.seconds
-        var n = 0
-        while wallSeconds() < end {
-            guard try cycle(record: true) else { return (n, true) }
-            n += 1
-        }
-        return (n, false)
+        return try measure(o, &claims, &submits, claim: claim, submit: submit)
     }
 
     /// `?` and `?N` placeholders as PostgreSQL's `$N`.

@@ -117,3 +117,46 @@ func ack(_ who: String, project: String = "p", in dir: String) throws {
     let r = try Meow.run(["ack", project, "--as", who], in: dir)
     #expect(r.status == 0, "\(r.stderr)")
 }
+
+/// `count` annotators at once (w0, w1, ...), each a shell loop of `meow next` / `meow submit`
+/// on project `p` until the queue ends (exit 3), in `dir`, on the workspace `db` (nil: the
+/// folder's meow.sqlite). Returns each worker's answer count, exit status and stderr.
+func runAnnotatorLoops(_ count: Int, in dir: TempDir, db: String? = nil) throws -> [(answers: Int, status: Int32, stderr: String)] {
+    let script = """
+    set -u
+    n=0
+    while true; do
+      out=$("$MEOW" next p --as "$WHO" --json); rc=$?
+      if [ $rc -eq 3 ]; then break; fi
+      if [ $rc -ne 0 ]; then echo "next failed rc=$rc" >&2; exit 1; fi
+      id=${out#*\\"item\\":\\"}; id=${id%%\\"*}
+      "$MEOW" submit p --as "$WHO" --item "$id" --label pos >/dev/null || { echo "submit failed for $id" >&2; exit 1; }
+      n=$((n+1))
+    done
+    echo $n
+    """
+    _ = try dir.write("worker.sh", script)
+    var workers: [(Process, Pipe, Pipe)] = []
+    for w in 0..<count {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [dir.path + "/worker.sh"]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+        var env = ProcessInfo.processInfo.environment
+        env["MEOW"] = Meow.binary
+        env["WHO"] = "w\(w)"
+        env["MEOW_DB"] = db
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        workers.append((p, out, err))
+    }
+    return workers.map { p, out, err in
+        let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (Int(o.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, p.terminationStatus, e)
+    }
+}

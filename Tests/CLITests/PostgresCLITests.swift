@@ -156,44 +156,10 @@ struct PostgresCLITests {
         _ = try dir.write("items.txt", (1...240).map { "item number \($0)" }.joined(separator: "\n"))
         #expect(try Meow.run(["import", "p", "items.txt"], in: dir.path, env: env).stdout.contains("imported 240 items"))
         for w in 0..<32 { #expect(try Meow.run(["ack", "p", "--as", "w\(w)"], in: dir.path, env: env).status == 0) }
-        let script = """
-        set -u
-        n=0
-        while true; do
-          out=$("$MEOW" next p --as "$WHO" --json); rc=$?
-          if [ $rc -eq 3 ]; then break; fi
-          if [ $rc -ne 0 ]; then echo "next failed rc=$rc" >&2; exit 1; fi
-          id=${out#*\\"item\\":\\"}; id=${id%%\\"*}
-          "$MEOW" submit p --as "$WHO" --item "$id" --label pos >/dev/null || { echo "submit failed for $id" >&2; exit 1; }
-          n=$((n+1))
-        done
-        echo $n
-        """
-        _ = try dir.write("worker.sh", script)
-        var workers: [(Process, Pipe, Pipe)] = []
-        for w in 0..<32 {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/bash")
-            p.arguments = [dir.path + "/worker.sh"]
-            p.currentDirectoryURL = URL(fileURLWithPath: dir.path)
-            var e = ProcessInfo.processInfo.environment
-            e["MEOW"] = Meow.binary
-            e["WHO"] = "w\(w)"
-            e["MEOW_DB"] = url
-            p.environment = e
-            let out = Pipe(), err = Pipe()
-            p.standardOutput = out
-            p.standardError = err
-            try p.run()
-            workers.append((p, out, err))
-        }
         var total = 0
-        for (p, out, err) in workers {
-            let o = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0 && !e.contains("Error"), "worker failed: \(e)")
-            total += Int(o.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        for w in try runAnnotatorLoops(32, in: dir, db: url) {
+            #expect(w.status == 0 && !w.stderr.contains("Error"), "worker failed: \(w.stderr)")
+            total += w.answers
         }
         #expect(total == 720)
         #expect(try psql(url, "SELECT count(*) FROM annotation").out == "720")
