@@ -44,7 +44,11 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .noWorkspace(let p): return "no workspace at \(p) (create one with `meow init PROJECT --guideline FILE`, or pass --db)"
         case .notSQLite(let p): return "\(p) is not a SQLite database"
-        case .foreignDatabase(let p): return "\(p) is a SQLite database but not a meow workspace (it has other tables); refusing to touch it"
+        case .foreignDatabase(let p):
+            if WorkspaceLocation.isServer(p) {
+                return "\(p) is a PostgreSQL database (or schema) with other tables, not a meow workspace; refusing to touch it (choose another database, or a schema of its own with ?options=-csearch_path%3DNAME)"
+            }
+            return "\(p) is a SQLite database but not a meow workspace (it has other tables); refusing to touch it"
         case .emptyFile(let p): return "\(p) is an empty file, not a meow workspace; left as it is (create a workspace with `meow init PROJECT --guideline FILE --db \(p)`)"
         case .backupRefused(let p, let r): return "cannot back up to \(p): \(r)"
         case .diskFull(let p): return "the disk holding \(p) is full: nothing of this command was written (free some space and run it again)"

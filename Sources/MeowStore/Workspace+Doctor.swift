@@ -35,6 +35,16 @@ extension Workspace {
                 SELECT t.tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                 WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND c.relnamespace = current_schema()::regnamespace
                 """).map { try $0.text("name") })
+            let noTruncate = PostgresSchema.truncateTriggers.filter { !present.contains($0) }
+            if !noTruncate.isEmpty { r.problems.append("protection against TRUNCATE missing: \(noTruncate.joined(separator: ", "))") }
+            // A trigger is only as good as the function it calls.
+            let bodies = Dictionary(try db.rows("""
+                SELECT p.proname::text AS name, p.prosrc AS body FROM pg_proc p
+                WHERE p.pronamespace = current_schema()::regnamespace AND p.proname LIKE 'meow_refuse%'
+                """).map { (try $0.text("name"), try $0.text("body")) }, uniquingKeysWith: { a, _ in a })
+            let replaced = PostgresSchema.functions.keys.sorted().filter { bodies[$0] != PostgresSchema.functions[$0] }
+            if replaced.isEmpty { r.checks.append("protection functions: all \(PostgresSchema.functions.count) as meow wrote them") }
+            else { r.problems.append("protection functions changed or missing (frozen data and history are unguarded): \(replaced.joined(separator: ", "))") }
         }
         let missing = Schema.protectionTriggers.filter { !present.contains($0) }
         if missing.isEmpty { r.checks.append("protection triggers: all \(Schema.protectionTriggers.count) present") }

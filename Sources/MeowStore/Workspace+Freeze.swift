@@ -191,7 +191,12 @@ extension Workspace {
     /// (see `FrozenSetAudit`); `expected` is a set hash recorded outside the workspace.
     public func auditFrozenSet(project name: String, set setName: String, expected: String? = nil) throws -> FrozenSetAudit {
         let p = try project(name)
-        return try db.read {
+        return try db.read { try auditFrozenSet(p, set: setName, expected: expected) }
+    }
+
+    /// The audit inside the caller's transaction (a migration checks its copy before commit).
+    func auditFrozenSet(_ p: Project, set setName: String, expected: String? = nil) throws -> FrozenSetAudit {
+        do {
             guard let s = try db.row("SELECT id, set_hash, manifest FROM frozen_set WHERE project_id = ? AND name = ?", .int(p.id), .text(setName)) else {
                 throw StoreError.unknownFrozenSet(setName, known: try frozenSetNames(p))
             }

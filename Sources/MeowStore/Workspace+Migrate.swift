@@ -30,12 +30,14 @@ extension Workspace {
         guard schemaVersion == target.schemaVersion else {
             throw StoreError.cannotOpen(path: target.path, reason: "its schema is version \(target.schemaVersion), this workspace's \(schemaVersion)")
         }
-        if try !target.projectNames().isEmpty {
-            throw StoreError.cannotOpen(path: target.path, reason: "it already holds projects; migrate copies into an empty workspace only")
-        }
         var report = MigrationReport()
         try db.read {
             try target.db.write { _ in
+                // Inside the target's write lock: a second migrate into the same place waits
+                // here, then finds the projects the first one copied.
+                if try !target.projectNames().isEmpty {
+                    throw StoreError.cannotOpen(path: target.path, reason: "it already holds projects; migrate copies into an empty workspace only")
+                }
                 for table in Self.migrationTables {
                     report.rows.append((table, try copyTable(table, to: target.db)))
                 }
@@ -44,18 +46,19 @@ extension Workspace {
                         try target.db.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), coalesce((SELECT max(id) FROM \(table)), 0) + 1, false)")
                     }
                 }
+                // Audited before the commit: a copy whose frozen sets fail leaves nothing.
+                target.projectCache.removeAll()
+                for name in try target.projectNames() {
+                    let p = try target.project(name)
+                    for set in try target.frozenSetNames(p) {
+                        let audit = try target.auditFrozenSet(p, set: set)
+                        guard audit.ok else { throw StoreError.frozenSetAltered(set, problems: audit.problems.map { "on the copy: " + $0 }) }
+                        report.frozenSets.append((name, set, audit.recomputedSetHash))
+                    }
+                }
             }
         }
         target.projectCache.removeAll()
-        for name in try target.projectNames() {
-            for set in try target.frozenSetNames(try target.project(name)) {
-                let audit = try target.auditFrozenSet(project: name, set: set)
-                guard audit.ok else {
-                    throw StoreError.frozenSetAltered(set, problems: ["on the copy: "] + audit.problems)
-                }
-                report.frozenSets.append((name, set, audit.recomputedSetHash))
-            }
-        }
         return report
     }
 
@@ -132,17 +135,17 @@ extension WorkspaceLocation {
     /// transaction rolls back (its empty schema stays, ready for another try).
     public static func migrate(from source: String, to destination: String) throws -> MigrationReport {
         let from = try open(source) as? Workspace
-        guard let from else { throw StoreError.cannotOpen(path: source, reason: "not a workspace this meow can copy") }
+        guard let from else { throw StoreError.cannotOpen(path: display(source), reason: "not a workspace this meow can copy") }
         let newFile = !isServer(destination)
         if newFile, FileManager.default.fileExists(atPath: filePath(destination)) {
             throw StoreError.cannotOpen(path: filePath(destination), reason: "it already exists; migrate writes a new workspace file (choose a new name)")
         }
         if source == destination || (!newFile && from.path == PostgresConnection.redacted(destination)) || (newFile && from.path == filePath(destination)) {
-            throw StoreError.cannotOpen(path: destination, reason: "it is the workspace being copied")
+            throw StoreError.cannotOpen(path: display(destination), reason: "it is the workspace being copied")
         }
         do {
             let to = try open(destination, create: true) as? Workspace
-            guard let to else { throw StoreError.cannotOpen(path: destination, reason: "not a workspace this meow can write") }
+            guard let to else { throw StoreError.cannotOpen(path: display(destination), reason: "not a workspace this meow can write") }
             return try from.copyEverything(to: to)
         } catch {
             if newFile {

@@ -98,6 +98,11 @@ public enum WorkspaceLocation {
         return try Workspace(path: filePath(location), create: create)
     }
 
+    /// A location as messages show it: a server URL without its password.
+    public static func display(_ location: String) -> String {
+        isServer(location) ? PostgresConnection.redacted(location) : location
+    }
+
     public static func isServer(_ location: String) -> Bool {
         location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
     }

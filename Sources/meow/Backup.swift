@@ -15,6 +15,6 @@ struct Backup: ParsableCommand {
         let ws = try workspace.open()
         let start = Date()
         let bytes = try ws.backup(to: out)
-        Console.out("backed up \(workspace.path) to \(out) (\(bytes / 1024) KiB, integrity ok) in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
+        Console.out("backed up \(WorkspaceLocation.display(workspace.path)) to \(out) (\(bytes / 1024) KiB, integrity ok) in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
     }
 }

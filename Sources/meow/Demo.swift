@@ -39,8 +39,8 @@ struct Demo: ParsableCommand {
             let a = try ws.importAnnotations(project: extra.name, path: root + "/Samples/" + extra.answers, format: .jsonl, by: try LoginUser.name)
             out("demo: project '\(extra.name)' (\(g.title); \(g.task.rawValue)) with \(s.inserted) \(extra.what), \(a.inserted) answers from 3 annotators")
         }
-        out(fresh ? "demo: workspace created at \(db)" : "demo: carrying on in \(db)")
-        try DemoWalkthrough.run(workspace: ws, db: db, annotator: user.annotator, interactive: !noLabel)
+        out(fresh ? "demo: workspace created at \(WorkspaceLocation.display(db))" : "demo: carrying on in \(WorkspaceLocation.display(db))")
+        try DemoWalkthrough.run(workspace: ws, db: WorkspaceLocation.display(db), annotator: user.annotator, interactive: !noLabel)
     }
 }
 

@@ -19,7 +19,7 @@ struct Doctor: ParsableCommand {
             for c in r.checks { out("ok       \(c)") }
             for n in r.notes { out("note     \(n)") }
             for p in r.problems { out("PROBLEM  \(p)") }
-            out(r.ok ? "\(workspace.path): healthy" : "\(workspace.path): \(r.problems.count) problems")
+            out(r.ok ? "\(WorkspaceLocation.display(workspace.path)): healthy" : "\(WorkspaceLocation.display(workspace.path)): \(r.problems.count) problems")
         }
         if !r.ok { throw ExitCode(1) }
     }

@@ -20,7 +20,7 @@ struct Init: ParsableCommand {
         let (g, qualification, gold) = try GuidelineFile.loadWithGold(guideline)
         let ws = try workspace.open(create: true)
         let p = try ws.createProject(project, guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
-        out("created project \(p.name) in \(workspace.path): \(g.task.rawValue), \(g.answerOptions), overlap \(g.overlap), guideline v1 \(g.contentHash.prefix(12)); admin: \(try LoginUser.name)")
+        out("created project \(p.name) in \(WorkspaceLocation.display(workspace.path)): \(g.task.rawValue), \(g.answerOptions), overlap \(g.overlap), guideline v1 \(g.contentHash.prefix(12)); admin: \(try LoginUser.name)")
         if let q = g.enforcement.qualification, !qualification.isEmpty {
             let rounds = q.roundSize.map { $0 < qualification.count ? ", \($0) per round" : "" } ?? ""
             out("  qualification: \(qualification.count) items\(rounds), pass mark \(Int((q.passMark * 100).rounded()))%")

@@ -35,7 +35,7 @@ struct Migrate: ParsableCommand {
         let answers = report.rows.first { $0.table == "annotation" }?.rows ?? 0
         let items = report.rows.first { $0.table == "item" }?.rows ?? 0
         let projects = report.rows.first { $0.table == "project" }?.rows ?? 0
-        Console.out("copied \(TerminalText.safeInline(from)) to \(TerminalText.safeInline(to)): \(projects) projects, \(items) items, \(answers) answers, \(report.total) rows in all, in \(String(format: "%.2f", seconds)) s")
+        Console.out("copied \(TerminalText.safeInline(WorkspaceLocation.display(from))) to \(TerminalText.safeInline(WorkspaceLocation.display(to))): \(projects) projects, \(items) items, \(answers) answers, \(report.total) rows in all, in \(String(format: "%.2f", seconds)) s")
         for set in report.frozenSets {
             Console.out("  frozen set '\(TerminalText.safeInline(set.set))' of \(TerminalText.safeInline(set.project)) verified on the copy (set SHA-256 \(set.hash))")
         }

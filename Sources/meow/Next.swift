@@ -58,7 +58,7 @@ struct Next: ParsableCommand {
                     s += ",\"prompt\":" + (pair.prompt.map(JSONText.quoted) ?? "null") + ",\"a\":" + JSONText.quoted(pair.a) + ",\"b\":" + JSONText.quoted(pair.b)
                 }
                 if let sug = item.suggestion { s += ",\"suggestion\":" + suggestionJSON(sug) }
-                if let m = item.metadata, m.count > 2 { s += "," + m.dropFirst().dropLast() }
+                if let m = Self.metadataFields(item.metadata) { s += "," + m }
                 try Console.outRaw(JSONText.escapingC1(Array((s + "}\n").utf8)))
             } else {
                 if case .qualification(let i, let n) = item.kind { out("qualification \(i)/\(n): label it as the guideline says; your answers are scored") }
@@ -88,5 +88,22 @@ struct Next: ParsableCommand {
     static func suggestionJSON(_ s: Suggestion) -> String {
         "{\"model\":" + JSONText.quoted(s.model) + ",\"score\":" + (s.score.map { "\($0)" } ?? "null")
             + ",\"label\":" + JSONText.quoted(s.value.labelColumn) + "," + s.value.json.dropFirst()
+    }
+}
+
+extension Next {
+    /// The keys `next --json` itself writes: an item's metadata never overrides them.
+    static let ownKeys: Set<String> = ["item", "text", "qualification", "prompt", "a", "b", "suggestion"]
+
+    /// The item's metadata fields for the JSON object, without any key meow writes itself (a
+    /// duplicate key would let the data overrule the item id or the suggestion).
+    static func metadataFields(_ metadata: String?) -> String? {
+        guard let m = metadata, m.count > 2 else { return nil }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(m.utf8)) as? [String: Any] else { return nil }
+        if Set(object.keys).isDisjoint(with: ownKeys) { return String(m.dropFirst().dropLast()) }
+        let kept = object.filter { !ownKeys.contains($0.key) }
+        guard !kept.isEmpty, let data = try? JSONSerialization.data(withJSONObject: kept, options: [.sortedKeys, .withoutEscapingSlashes]) else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        return String(text.dropFirst().dropLast())
     }
 }

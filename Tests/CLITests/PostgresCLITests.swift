@@ -78,7 +78,8 @@ struct PostgresCLITests {
         #expect(try Meow.run(["freeze", "p", "--name", "t1", "--size", "4"], in: dir.path, env: env).status == 0)
         for sql in ["UPDATE frozen_record SET record = 'x'", "DELETE FROM frozen_set",
                     "UPDATE item SET text = 'changed' WHERE id IN (SELECT item_id FROM frozen_record)",
-                    "UPDATE annotation SET label = 'neg' WHERE item_id IN (SELECT item_id FROM frozen_record)"] {
+                    "UPDATE annotation SET label = 'neg' WHERE item_id IN (SELECT item_id FROM frozen_record)",
+                    "TRUNCATE frozen_record", "TRUNCATE annotation CASCADE", "TRUNCATE item CASCADE", "TRUNCATE final_label"] {
             let r = try psql(url, sql)
             #expect(r.status != 0, "\(sql) was allowed")
             #expect(r.err.contains("frozen"), "\(sql): \(r.err)")
@@ -88,6 +89,11 @@ struct PostgresCLITests {
         #expect(v.status == 0 && v.stdout.contains("all 4 records"), "\(v.stdout) \(v.stderr)")
         let doctor = try Meow.run(["doctor"], in: dir.path, env: env)
         #expect(doctor.status == 0 && doctor.stdout.contains("protection triggers: all 15 present"), "\(doctor.stdout)")
+        #expect(try psql(url, "TRUNCATE history").err.contains("append-only"))
+        // A protection function replaced by one that does nothing is a problem doctor names.
+        #expect(try psql(url, "CREATE OR REPLACE FUNCTION meow_refuse_frozen() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$").status == 0)
+        let tampered = try Meow.run(["doctor"], in: dir.path, env: env)
+        #expect(tampered.status != 0 && tampered.stdout.contains("meow_refuse_frozen"), "\(tampered.stdout)")
     }
 
     /// What a user sees when the server is not there, the database is missing, or it belongs

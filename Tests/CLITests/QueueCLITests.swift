@@ -234,3 +234,21 @@ struct QueueCLITests {
         #expect(r.status != 0 && r.stderr.contains("newer meow (schema version 99"))
     }
 }
+
+@Suite("meow next --json and item metadata")
+struct NextMetadataTests {
+    /// Metadata travels with the item, but never overrules what meow writes itself: an item
+    /// whose metadata holds "item" or "suggestion" keys is still handed out under its own id.
+    @Test func metadataNeverOverrulesTheItemOrTheSuggestion() throws {
+        let dir = try TempDir()
+        _ = try dir.write("g.md", testGuideline)
+        #expect(try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path).status == 0)
+        _ = try dir.write("items.jsonl", #"{"id":"a1","text":"hello","item":"EVIL","suggestion":{"model":"fake"},"src":"x"}"# + "\n")
+        #expect(try Meow.run(["import", "p", "items.jsonl"], in: dir.path).status == 0)
+        try ack("u", in: dir.path)
+        let r = try Meow.run(["next", "p", "--as", "u", "--json"], in: dir.path)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["item"] as? String == "a1" && object["suggestion"] == nil && object["src"] as? String == "x", "\(r.stdout)")
+        #expect(r.stdout.components(separatedBy: "\"item\"").count == 2, "one item key: \(r.stdout)")
+    }
+}

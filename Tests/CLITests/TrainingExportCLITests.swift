@@ -107,6 +107,12 @@ struct TrainingExportCLITests {
         let foreign = try Meow.run(["export", "reviews", "--format", "hf", "--out", "ds", "--force"], in: dir.path)
         #expect(foreign.status == 1 && foreign.stderr.contains("'notes.txt'"), "\(foreign.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.path + "/ds/notes.txt"))
+        // Nor a database that merely has an export's name.
+        try FileManager.default.removeItem(atPath: dir.path + "/ds/notes.txt")
+        try FileManager.default.copyItem(atPath: dir.path + "/meow.sqlite", toPath: dir.path + "/ds/other.jsonl")
+        let database = try Meow.run(["export", "reviews", "--format", "hf", "--out", "ds", "--force"], in: dir.path)
+        #expect(database.status == 1 && database.stderr.contains("a SQLite database"), "\(database.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/ds/other.jsonl"))
         let home = try Meow.run(["export", "reviews", "--format", "hf", "--out", ".", "--force"], in: dir.path)
         #expect(home.status == 1 && FileManager.default.fileExists(atPath: dir.path + "/meow.sqlite"))
         #expect(try Meow.run(["export", "reviews", "--format", "hf", "--split", "test", "--out", "x"], in: dir.path).status == 64)

@@ -45,6 +45,10 @@ public final class OutputFolder {
                 guard isFile, name == "README.md" || name.hasSuffix(".jsonl") || name.hasSuffix(".jsonl.manifest.json") else {
                     throw OutputFileError(path: path, reason: "holds '\(name)', which is not part of an export; --force replaces only a folder of README.md and .jsonl files")
                 }
+                // A name is not a content: an export's files are text, never a database.
+                if Self.isDatabase(target + "/" + name) {
+                    throw OutputFileError(path: path, reason: "holds '\(name)', a SQLite database, not an export; meow never replaces it")
+                }
             }
             for p in protected where !p.isEmpty && p != ":memory:" {
                 let real = OutputFile.canonical((try? OutputFile.resolvingSymlinks(p)) ?? p)
@@ -148,5 +152,15 @@ public final class OutputFolder {
                 if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: dir + "/" + name) }
             }
         }
+    }
+}
+
+extension OutputFolder {
+    /// Whether the file starts with SQLite's header ("SQLite format 3" and a NUL).
+    static func isDatabase(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        let head = (try? h.read(upToCount: 16)) ?? Data()
+        return head == Data("SQLite format 3\0".utf8)
     }
 }

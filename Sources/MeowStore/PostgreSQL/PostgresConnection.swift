@@ -38,7 +38,7 @@ final class PostgresConnection: SQLDatabase {
         if lib.status(c) != 0 {
             let message = lib.errorMessage(c).map { String(cString: $0) } ?? "connection failed"
             lib.finish(c)
-            throw PostgresError(sqlstate: PostgresConnection.connectState(message), message: PostgresConnection.tidy(message))
+            throw PostgresError(sqlstate: PostgresConnection.connectState(message), message: PostgresConnection.scrub(PostgresConnection.tidy(message), of: url))
         }
         conn = c
         _ = lib.setNoticeProcessor(c, { _, _ in }, nil)
@@ -54,14 +54,42 @@ final class PostgresConnection: SQLDatabase {
 
     /// The URL as messages show it, and as a second connection reopens it: without the
     /// password (libpq then reads it from ~/.pgpass or PGPASSWORD, as the first one may have).
+    /// Works on text, not a parsed URL, so a malformed URL (a bad port, a stray `%`) is
+    /// redacted too.
     static func redacted(_ url: String) -> String {
-        guard var parts = URLComponents(string: url) else { return url }
-        if parts.password != nil { parts.password = nil }
-        if let items = parts.queryItems, items.contains(where: { $0.name.lowercased() == "password" }) {
-            let kept = items.filter { $0.name.lowercased() != "password" }
-            parts.queryItems = kept.isEmpty ? nil : kept
+        var out = url
+        if let (range, _) = userinfoPassword(url) { out.removeSubrange(range) }
+        // `password=...` among the parameters.
+        while let r = out.range(of: "password=", options: .caseInsensitive),
+              r.lowerBound > out.startIndex, "?&".contains(out[out.index(before: r.lowerBound)]) {
+            let end = out[r.upperBound...].firstIndex(of: "&").map { out.index(after: $0) } ?? out.endIndex
+            let start = out[out.index(before: r.lowerBound)] == "?" ? r.lowerBound : out.index(before: r.lowerBound)
+            out.removeSubrange(start..<end)
+            if out.hasSuffix("?") || out.hasSuffix("&") { out.removeLast() }
         }
-        return parts.string ?? url
+        return out
+    }
+
+    /// The `:password` part of the URL's user info (its range, with the colon) and the password.
+    static func userinfoPassword(_ url: String) -> (Range<String.Index>, String)? {
+        guard let scheme = url.range(of: "://") else { return nil }
+        let rest = url[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") else { return nil }
+        return (colon..<at, String(rest[rest.index(after: colon)..<at]))
+    }
+
+    /// A message from libpq with any password of `url` taken out (libpq quotes a malformed
+    /// URL back, password and all).
+    static func scrub(_ message: String, of url: String) -> String {
+        var secrets: [String] = []
+        if let (_, password) = userinfoPassword(url), !password.isEmpty {
+            secrets.append(password)
+            if let decoded = password.removingPercentEncoding, decoded != password { secrets.append(decoded) }
+        }
+        var out = message
+        for s in secrets { out = out.replacingOccurrences(of: s, with: "***") }
+        return out
     }
 
     /// libpq reports connection failures as text only; the causes a user acts on get a code.
@@ -231,9 +259,18 @@ extension PostgresConnection {
         guard try s.step(), s.isNull(0), let path = s.string(1) else { return }
         let first = path.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0 != "\"$user\"" && !$0.isEmpty }
         guard var name = first else { return }
-        if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") }
+        // As the server resolves search_path: a quoted name as written, any other with A-Z folded.
+        if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 {
+            name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+        } else {
+            name = String(name.map { $0.isASCII && $0.isUppercase ? Character($0.lowercased()) : $0 })
+        }
         s.rewind()
-        try execute("CREATE SCHEMA IF NOT EXISTS \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+        do {
+            try execute("CREATE SCHEMA IF NOT EXISTS \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+        } catch let e as PostgresError where e.sqlstate == "23505" || e.sqlstate == "42P06" {
+            // Created meanwhile by another process (IF NOT EXISTS is not atomic against a race).
+        }
     }
 
     /// Creates the database a URL names, through the server's maintenance database (`postgres`):

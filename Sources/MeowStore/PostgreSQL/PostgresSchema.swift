@@ -5,6 +5,44 @@
 /// was stored is what is read back, byte for byte, and hashes hold) with a check that it
 /// parses. SQLite's `RAISE(ABORT, ...)` triggers become row triggers calling one function.
 enum PostgresSchema {
+    /// The bodies of the functions the protection triggers call, kept here so `meow doctor`
+    /// can tell a function someone replaced (CREATE OR REPLACE with a body that does nothing)
+    /// from meow's own.
+    static let functions: [String: String] = [
+        "meow_refuse": """
+
+            BEGIN
+                RAISE EXCEPTION '%', TG_ARGV[0];
+            END
+            """,
+        "meow_refuse_frozen": """
+
+            DECLARE
+                r jsonb := CASE WHEN TG_OP = 'INSERT' THEN to_jsonb(NEW) ELSE to_jsonb(OLD) END;
+            BEGIN
+                IF EXISTS (SELECT 1 FROM frozen_record WHERE item_id = (r ->> TG_ARGV[1])::bigint) THEN
+                    RAISE EXCEPTION '%', TG_ARGV[0];
+                END IF;
+                IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                RETURN NEW;
+            END
+            """,
+        "meow_refuse_truncate_frozen": """
+
+            BEGIN
+                IF EXISTS (SELECT 1 FROM frozen_record) THEN
+                    RAISE EXCEPTION '%', TG_ARGV[0];
+                END IF;
+                RETURN NULL;
+            END
+            """,
+    ]
+
+    /// The statement triggers that refuse TRUNCATE (it fires no row triggers); `meow doctor`
+    /// checks them beside the shared protection triggers.
+    static let truncateTriggers = ["frozen_set_untruncatable", "frozen_record_untruncatable", "frozen_item_truncate",
+                                   "frozen_annotation_truncate", "frozen_final_truncate", "history_untruncatable"]
+
     static let migrations: [(name: String, sql: String)] = [
         ("v1-projects-items-queue", """
         CREATE TABLE meow_workspace (
@@ -258,21 +296,11 @@ enum PostgresSchema {
         CREATE INDEX frozen_record_norm ON frozen_record(norm_hash);
 
         -- Refuses the change, saying why (TG_ARGV[0]): the database itself keeps the rule.
-        CREATE FUNCTION meow_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            RAISE EXCEPTION '%', TG_ARGV[0];
-        END $$;
+        CREATE FUNCTION meow_refuse() RETURNS trigger LANGUAGE plpgsql AS $$\(functions["meow_refuse"] ?? "")$$;
         -- Refuses when the row's item (the column named by TG_ARGV[1]) is in a frozen set.
-        CREATE FUNCTION meow_refuse_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE
-            r jsonb := CASE WHEN TG_OP = 'INSERT' THEN to_jsonb(NEW) ELSE to_jsonb(OLD) END;
-        BEGIN
-            IF EXISTS (SELECT 1 FROM frozen_record WHERE item_id = (r ->> TG_ARGV[1])::bigint) THEN
-                RAISE EXCEPTION '%', TG_ARGV[0];
-            END IF;
-            IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-            RETURN NEW;
-        END $$;
+        CREATE FUNCTION meow_refuse_frozen() RETURNS trigger LANGUAGE plpgsql AS $$\(functions["meow_refuse_frozen"] ?? "")$$;
+        -- TRUNCATE empties a table without row triggers: refused while anything is frozen.
+        CREATE FUNCTION meow_refuse_truncate_frozen() RETURNS trigger LANGUAGE plpgsql AS $$\(functions["meow_refuse_truncate_frozen"] ?? "")$$;
 
         CREATE TRIGGER frozen_set_immutable BEFORE UPDATE ON frozen_set FOR EACH ROW
             EXECUTE FUNCTION meow_refuse('frozen test sets cannot change; freeze a new set under a new name');
@@ -300,6 +328,16 @@ enum PostgresSchema {
             EXECUTE FUNCTION meow_refuse_frozen('the final label of a frozen item cannot change', 'item_id');
         CREATE TRIGGER frozen_claim BEFORE INSERT ON claim FOR EACH ROW
             EXECUTE FUNCTION meow_refuse_frozen('this item is in a frozen test set: it is not served', 'item_id');
+        CREATE TRIGGER frozen_set_untruncatable BEFORE TRUNCATE ON frozen_set FOR EACH STATEMENT
+            EXECUTE FUNCTION meow_refuse('frozen test sets cannot be deleted; freeze a new set under a new name');
+        CREATE TRIGGER frozen_record_untruncatable BEFORE TRUNCATE ON frozen_record FOR EACH STATEMENT
+            EXECUTE FUNCTION meow_refuse('frozen records cannot be deleted; freeze a new set under a new name');
+        CREATE TRIGGER frozen_item_truncate BEFORE TRUNCATE ON item FOR EACH STATEMENT
+            EXECUTE FUNCTION meow_refuse_truncate_frozen('items in a frozen test set cannot be deleted');
+        CREATE TRIGGER frozen_annotation_truncate BEFORE TRUNCATE ON annotation FOR EACH STATEMENT
+            EXECUTE FUNCTION meow_refuse_truncate_frozen('answers to a frozen item cannot be deleted');
+        CREATE TRIGGER frozen_final_truncate BEFORE TRUNCATE ON final_label FOR EACH STATEMENT
+            EXECUTE FUNCTION meow_refuse_truncate_frozen('the final label of a frozen item cannot change');
         """),
         ("v4-history-imports-protection", """
         DROP TRIGGER IF EXISTS frozen_item_text ON item;
@@ -325,6 +363,8 @@ enum PostgresSchema {
         CREATE TRIGGER history_append_only BEFORE UPDATE ON history FOR EACH ROW
             EXECUTE FUNCTION meow_refuse('history is append-only');
         CREATE TRIGGER history_undeletable BEFORE DELETE ON history FOR EACH ROW
+            EXECUTE FUNCTION meow_refuse('history is append-only');
+        CREATE TRIGGER history_untruncatable BEFORE TRUNCATE ON history FOR EACH STATEMENT
             EXECUTE FUNCTION meow_refuse('history is append-only');
         """),
         ("v5-typed-answer-values", """
