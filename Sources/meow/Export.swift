@@ -33,6 +33,7 @@ struct Export: ParsableCommand {
         if format == .hf {
             if split != .all { throw ValidationError("--format hf writes both splits (train.jsonl and test.jsonl); leave out --split") }
             if raw { throw ValidationError("--format hf writes final values; --raw exports every answer as jsonl or csv") }
+            if out == "-" { throw ValidationError("--format hf writes a folder (train.jsonl, test.jsonl, README.md); give --out DIR, not -") }
         } else {
             if force { throw ValidationError("--force goes with --format hf (a file export always replaces its file whole)") }
             if expect != nil, split != .test { throw ValidationError("--expect applies to --split test (and --format hf)") }

@@ -18,11 +18,13 @@ struct Migrate: ParsableCommand {
     @Option(help: ArgumentHelp("The workspace to copy: a path, sqlite:PATH or postgresql://...", valueName: "location")) var from: String
     @Option(help: ArgumentHelp("Where the copy goes: a new file (a path or sqlite:PATH) or postgresql://...", valueName: "location")) var to: String
     @Flag(help: "Print the report as JSON.") var json = false
+    @Flag(name: [.short, .long], help: "No report on success (errors are still shown).") var quiet = false
 
     func run() throws {
         let start = Date()
         let report = try WorkspaceLocation.migrate(from: from, to: to)
         let seconds = Date().timeIntervalSince(start)
+        if quiet && !json { return }
         if json {
             var out = "{\"seconds\":\(String(format: "%.3f", seconds)),\"rows\":{"
             out += report.rows.map { "\(JSONText.quoted($0.table)):\($0.rows)" }.joined(separator: ",")

@@ -167,6 +167,8 @@ public final class ItemReader {
                 if let id, id.isEmpty { return .failure(ImportError(file: path, line: lineNo, message: "\"id\" is empty")) }
                 if text.utf8.contains(0) { return .failure(ImportError(file: path, line: lineNo, message: ImportLimits.nulMessage("\"text\""))) }
                 if let id, id.utf8.contains(0) { return .failure(ImportError(file: path, line: lineNo, message: ImportLimits.nulMessage("\"id\""))) }
+                // Kept as JSON text on both backends, and PostgreSQL's JSON refuses \u0000.
+                if ImportLimits.holdsEscapedNUL(meta) { return .failure(ImportError(file: path, line: lineNo, message: ImportLimits.nulMessage("a metadata field"))) }
                 if !meta.isEmpty { meta.append(UInt8(ascii: "}")); meta = JSONText.escapingC1(meta) }
                 return .success(ImportedItem(id: id, text: text, metadata: meta.isEmpty ? nil : String(decoding: meta, as: UTF8.self), priority: priority, line: lineNo))
             }) else { return nil }
@@ -206,6 +208,7 @@ public final class ItemReader {
         }
         var meta: [String] = []
         for (i, name) in header.enumerated() where i != textColumn && i != idColumn && i != priorityColumn && i != aColumn && i != bColumn {
+            if fields[i].utf8.contains(0) { throw ImportError(file: path, line: line, message: ImportLimits.nulMessage("'\(name)'")) }
             meta.append(JSONText.quoted(name) + ":" + JSONText.quoted(fields[i]))
         }
         return ImportedItem(id: id, text: text, metadata: meta.isEmpty ? nil : "{" + meta.joined(separator: ",") + "}", priority: priority, line: line)
@@ -235,6 +238,23 @@ public enum ImportLimits {
 
     /// Text with a NUL is refused, never cut: C strings (and so many tools downstream of an
     /// export) end at a NUL, so "hello\u0000world" would become "hello" somewhere.
+    /// Whether JSON text holds the escape `\u0000` (an odd run of backslashes before the `u`).
+    static func holdsEscapedNUL(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 6 else { return false }
+        var i = 0
+        while i + 5 < bytes.count {
+            if bytes[i] == 0x5C {
+                var run = 0
+                while i < bytes.count, bytes[i] == 0x5C { run += 1; i += 1 }
+                if run % 2 == 1, i + 4 < bytes.count, bytes[i] == UInt8(ascii: "u"),
+                   bytes[(i + 1)...(i + 4)].allSatisfy({ $0 == UInt8(ascii: "0") }) { return true }
+                continue
+            }
+            i += 1
+        }
+        return false
+    }
+
     static func nulMessage(_ what: String) -> String {
         "\(what) contains a NUL character (U+0000); remove it (meow refuses such text rather than cut it)"
     }

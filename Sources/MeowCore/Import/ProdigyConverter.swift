@@ -76,6 +76,11 @@ public struct ProdigyConverter {
         guard let hash = example["_input_hash"]?.scalarText else {
             throw ForeignImportError(here, "no \"_input_hash\" (Prodigy sets it on every example; meow uses it as the item id)")
         }
+        // Prodigy's hashes are whole numbers; one that only a float can hold would lose digits
+        // and could name two inputs alike.
+        if case .number = example["_input_hash"] {
+            throw ForeignImportError(here, "\"_input_hash\" \(hash) is not a whole number meow can keep exactly (Prodigy writes 32-bit integers)")
+        }
         guard let text = example["text"]?.string else { throw ForeignImportError(here, "no \"text\" string (meow imports text examples)") }
         if text.isBlank { throw ForeignImportError(here, "\"text\" is empty") }
 
