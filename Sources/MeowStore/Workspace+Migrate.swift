@@ -27,12 +27,18 @@ extension Workspace {
     /// triggers count them again as the answers and leases arrive, so the copy proves they add
     /// up. Every frozen set is then audited on the copy.
     public func copyEverything(to target: Workspace) throws -> MigrationReport {
-        guard schemaVersion == target.schemaVersion else {
+        let deferred = target.db.backend == .postgresql && target.schemaVersion == 0
+        guard deferred || schemaVersion == target.schemaVersion else {
             throw StoreError.cannotOpen(path: target.path, reason: "its schema is version \(target.schemaVersion), this workspace's \(schemaVersion)")
         }
         var report = MigrationReport()
         try db.read {
-            try target.db.write { _ in
+            try target.db.write { tx in
+                // A new server workspace gets its tables here, with the copy: all or nothing.
+                if deferred {
+                    let now = Int(try target.db.scalarInt("SELECT CASE WHEN to_regclass('meow_workspace') IS NULL THEN 0 ELSE 1 END") ?? 0)
+                    if now == 0 { try target.applyServerMigrations(from: 0, in: tx) }
+                }
                 // Inside the target's write lock: a second migrate into the same place waits
                 // here, then finds the projects the first one copied.
                 if try !target.projectNames().isEmpty {
@@ -131,8 +137,8 @@ extension Workspace {
 extension WorkspaceLocation {
     /// `meow migrate`: copies the workspace at `source` into a new one at `destination` (a file
     /// that does not exist yet, or a PostgreSQL database or schema without a workspace). On any
-    /// failure nothing is left at the destination: a new file is removed, and the server
-    /// transaction rolls back (its empty schema stays, ready for another try).
+    /// failure nothing is left at the destination: a new file is removed, and on a server the
+    /// tables are created in the copy's own transaction, so they roll back with it.
     public static func migrate(from source: String, to destination: String) throws -> MigrationReport {
         let from = try open(source) as? Workspace
         guard let from else { throw StoreError.cannotOpen(path: display(source), reason: "not a workspace this meow can copy") }
@@ -144,7 +150,7 @@ extension WorkspaceLocation {
             throw StoreError.cannotOpen(path: display(destination), reason: "it is the workspace being copied")
         }
         do {
-            let to = try open(destination, create: true) as? Workspace
+            let to = newFile ? try open(destination, create: true) as? Workspace : try Workspace(postgres: destination, create: true, deferSchema: true)
             guard let to else { throw StoreError.cannotOpen(path: display(destination), reason: "not a workspace this meow can write") }
             return try from.copyEverything(to: to)
         } catch {

@@ -59,7 +59,14 @@ public final class Workspace {
     /// Opens (with `create`, creates) a workspace in a PostgreSQL database: the same tables and
     /// rules as a file, migrated in step. With `create`, a database that does not exist yet is
     /// created (when the user may), so `meow init --db postgresql://...` is one step.
-    public init(postgres url: String, create: Bool = false) throws {
+    public convenience init(postgres url: String, create: Bool = false) throws {
+        try self.init(postgres: url, create: create, deferSchema: false)
+    }
+
+    /// With `deferSchema`, an empty database is left without meow's tables: the caller
+    /// (`meow migrate`) creates them in the same transaction as the copy, so a failed copy
+    /// leaves no empty workspace behind (PostgreSQL's DDL is transactional).
+    init(postgres url: String, create: Bool, deferSchema: Bool) throws {
         let pg: PostgresConnection
         do {
             pg = try PostgresConnection(url: url)
@@ -75,7 +82,8 @@ public final class Workspace {
         do {
             if create { try pg.createSchemaIfNeeded() }
             try identifyServer(create: create)
-            try migrateServer()
+            let empty = try db.scalarInt("SELECT CASE WHEN to_regclass('meow_workspace') IS NULL THEN 1 ELSE 0 END") == 1
+            if !(deferSchema && empty) { try migrateServer() }
         } catch let e as PostgresError {
             throw StoreError.cannotOpen(path: path, reason: "PostgreSQL refused to open or upgrade it: \(e.message)")
         }
@@ -94,6 +102,13 @@ public final class Workspace {
         if !create { throw StoreError.noWorkspace(path: path) }
     }
 
+    /// The server schema's migrations from `current` on, inside the caller's write.
+    func applyServerMigrations(from current: Int, in tx: WriteTransaction) throws {
+        for (_, sql) in PostgresSchema.migrations.dropFirst(current) { try db.execute(sql) }
+        try db.execute("DELETE FROM meow_workspace")
+        try db.run("INSERT INTO meow_workspace(application_id, schema_version) VALUES (?, ?)", .int(Int64(Schema.applicationID)), .int(Int64(Schema.version)))
+    }
+
     private func migrateServer() throws {
         func version() throws -> Int {
             guard try db.scalarInt("SELECT CASE WHEN to_regclass('meow_workspace') IS NULL THEN 0 ELSE 1 END") == 1 else { return 0 }
@@ -102,13 +117,11 @@ public final class Workspace {
         let found = try version()
         if found > Schema.version { throw StoreError.newerSchema(path: path, found: found, supported: Schema.version) }
         guard found < Schema.version else { return }
-        try db.write { _ in
+        try db.write { tx in
             // Re-read inside the write lock: another process may have migrated meanwhile.
             let current = try version()
             guard current < Schema.version else { return }
-            for (_, sql) in PostgresSchema.migrations.dropFirst(current) { try db.execute(sql) }
-            try db.execute("DELETE FROM meow_workspace")
-            try db.run("INSERT INTO meow_workspace(application_id, schema_version) VALUES (?, ?)", .int(Int64(Schema.applicationID)), .int(Int64(Schema.version)))
+            try applyServerMigrations(from: current, in: tx)
         }
     }
 

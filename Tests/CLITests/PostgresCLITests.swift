@@ -213,6 +213,22 @@ struct MigrateCLITests {
         #expect(same.status != 0)
     }
 
+    /// A copy whose frozen set fails its audit is not kept: no table is left on the server, and
+    /// the same place takes a good copy afterwards.
+    @Test(.enabled(if: PostgresServer.url != nil, PostgresServer.reason))
+    func aCopyThatFailsItsAuditLeavesNothingOnTheServer() throws {
+        let dir = try TempDir()
+        let original = try Self.demo(in: dir)
+        try FileManager.default.copyItem(atPath: dir.path + "/w.sqlite", toPath: dir.path + "/bad.sqlite")
+        _ = try sqlite(dir.path + "/bad.sqlite", "DROP TRIGGER frozen_record_immutable; UPDATE frozen_record SET record = replace(record, 'a', 'b')")
+        let url = try PostgresServer.freshURL()
+        let failed = try Meow.run(["migrate", "--from", "bad.sqlite", "--to", url], in: dir.path)
+        #expect(failed.status != 0 && failed.stderr.contains("on the copy"), "\(failed.stderr)")
+        #expect(try psql(url, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").out == "0")
+        #expect(try Meow.run(["migrate", "--from", "w.sqlite", "--to", url], in: dir.path).status == 0)
+        try Self.expectSame(url, as: original, in: dir)
+    }
+
     @Test(.enabled(if: PostgresServer.url != nil, PostgresServer.reason))
     func aFileGoesToPostgreSQLAndBackLosslessly() throws {
         let dir = try TempDir()
