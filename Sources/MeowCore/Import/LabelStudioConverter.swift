@@ -34,8 +34,14 @@ public struct LabelStudioConverter {
     public func convert(_ data: Data, file: String) throws(ForeignImportError) -> ForeignImport {
         let whole = ForeignLocation(file: file)
         let root: JSONValue
-        do { root = try JSONValue.parse(data) } catch {
-            throw ForeignImportError(whole, "not valid JSON: \(error)")
+        do { root = try JSONValue.parse(data) } catch let error as DecodingError {
+            // Foundation's reader says where in its own terms; a user needs the cause.
+            var why = "a number out of range, an invalid escape (such as a lone \\ud800) or a syntax error"
+            if case .dataCorrupted(let context) = error, let underlying = context.underlyingError as NSError?,
+               let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String { why = detail }
+            throw ForeignImportError(whole, "not valid JSON: \(why)")
+        } catch {
+            throw ForeignImportError(whole, "not valid JSON: \(error.localizedDescription)")
         }
         guard let tasks = root.array else {
             throw ForeignImportError(whole, "a Label Studio export is a JSON array of tasks (Export → JSON); this file is a JSON \(Self.kind(root))")
