@@ -19,6 +19,9 @@ protocol SQLDatabase: AnyObject {
     func execute(_ sql: String) throws
     /// A prepared statement, reset and with bindings cleared.
     func statement(_ sql: String) throws -> any SQLStatement
+    /// A statement whose rows are read in chunks, for loops over a whole table (exports, the
+    /// agreement read): SQLite steps through rows anyway; a server would otherwise send them all.
+    func streaming(_ sql: String) throws -> any SQLStatement
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     var changes: Int { get }
     /// One write transaction at a time per workspace, retried within `lockWaitLimit`.

@@ -143,7 +143,7 @@ final class ScanJob: @unchecked Sendable {
         var args: [SQLValue] = [.int(scan.project)]
         if let v = scan.guidelineVersion { sql += " AND guideline_version = ?"; args.append(.int(Int64(v))) }
         if let ids { sql += " AND id BETWEEN ? AND ?"; args += [.int(ids.lowerBound), .int(ids.upperBound)] }
-        let s = try db.statement(sql)
+        let s = try db.streaming(sql)
         try s.bind(args)
         let cItem = try s.column("item_id"), cAnnotator = try s.column("annotator"), cLabel = try s.column("label")
         // Locals in the loop: a class's stored properties would be checked for exclusive

@@ -143,7 +143,7 @@ extension Workspace {
 
     /// Every answer, in one streaming pass (a query per item was a quarter of the time).
     func writeAnswers(_ p: Project, frozen: FrozenSide, split: Split, to out: inout ExportBuffer, report: inout ExportReport) throws {
-        let s = try db.statement("""
+        let s = try db.streaming("""
             SELECT i.id, i.external_id, i.text, i.metadata, f.label AS final_label, a.annotator, a.label, a.value, a.comment, a.unsure, a.created_at,
                    a.guideline_version\(frozen.groupColumns)
             FROM annotation a JOIN item i ON i.id = a.item_id LEFT JOIN final_label f ON f.item_id = i.id
@@ -187,7 +187,7 @@ extension Workspace {
     func writeItems(_ p: Project, frozen: FrozenSide, split: Split, keepTrainTexts: Bool, to out: inout ExportBuffer,
                     report: inout ExportReport) throws -> [(id: String, text: String)] {
         var trainTexts: [(id: String, text: String)] = []
-        let s = try db.statement("""
+        let s = try db.streaming("""
             SELECT i.id, i.external_id, i.text, i.metadata, f.label, f.decision, f.confidence\(frozen.groupColumns)
             FROM item i LEFT JOIN final_label f ON f.item_id = i.id
             WHERE i.project_id = ? ORDER BY i.qkey

@@ -48,7 +48,7 @@ extension Workspace {
         var args: [SQLValue] = [.int(projectID)]
         if let guidelineVersion { sql += " AND a.guideline_version = ?"; args.append(.int(Int64(guidelineVersion))) }
         sql += " ORDER BY a.item_id"
-        let s = try db.statement(sql)
+        let s = try db.streaming(sql)
         try s.bind(args)
         let cItem = try s.column("item_id"), cExt = try s.column("external_id"), cText = try s.column("text")
         let cAnnotator = try s.column("annotator"), cLabel = try s.column("label")

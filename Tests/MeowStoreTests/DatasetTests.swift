@@ -81,6 +81,35 @@ struct DatasetTests {
         #expect(throws: StoreError.self) { try ws.agreementRatings(project: "p", guidelineVersion: 2) }
     }
 
+    /// Exports and the agreement read go through a cursor on PostgreSQL, a chunk at a time:
+    /// with chunks of 7 rows (edges everywhere) they give exactly what SQLite gives.
+    @Test(.enabled(if: TestBackend.serverURL != nil, "needs MEOW_TEST_POSTGRES"))
+    func serverReadsInChunksGiveWhatTheFileGives() throws {
+        PostgresStatement.fetchSize = 7
+        defer { PostgresStatement.fetchSize = 10_000 }
+        var outputs: [[String]] = []
+        for backend in TestBackend.available {
+            let t = try Self(backend)
+            try t.project(items: 40, labels: Self.mostlyAgree)
+            _ = try t.ws.consensus(project: "p", method: "majority")
+            _ = try t.ws.freeze(project: "p", setName: "t", rule: FreezeRule(size: 8, seed: 3), by: "admin")
+            // Each workspace was made at its own moment: times aside, the rows must be the same.
+            let raw = try t.export(.all, raw: true).0.replacingOccurrences(of: #""created_at":"[^"]*""#, with: "", options: .regularExpression)
+            let train = try t.export(.train).0
+            let ratings = try t.ws.agreementRatings(project: "p", guidelineVersion: nil, annotators: nil)
+            outputs.append([raw, train, "\(ratings.count)", "\(AgreementReport(ratings, bootstrapSamples: 0).alphaNominal ?? -9)"])
+        }
+        #expect(outputs.count == 2)
+        if outputs.count == 2 {
+            for k in 0..<4 where outputs[0][k] != outputs[1][k] {
+                let a = outputs[0][k].split(separator: "\n"), b = outputs[1][k].split(separator: "\n")
+                let firstDiff = zip(a, b).first { $0 != $1 }
+                Issue.record("part \(k) differs: \(a.count) vs \(b.count) lines; first: \(firstDiff.map { "\($0.0)\n  vs \($0.1)" } ?? "-")")
+            }
+        }
+        #expect(outputs.first?[0].split(separator: "\n").count == 120)
+    }
+
     @Test(arguments: TestBackend.available) static func majorityLeavesTiesForReviewAndReviewersDecideWithProvenance(_ backend: TestBackend) throws { try Self(backend).majorityLeavesTiesForReviewAndReviewersDecideWithProvenance() }
 
     func majorityLeavesTiesForReviewAndReviewersDecideWithProvenance() throws {

@@ -119,13 +119,29 @@ final class PostgresConnection: SQLDatabase {
     }
 
     func statement(_ sql: String) throws -> any SQLStatement {
-        let t: (sql: String, count: Int32)
-        if let cached = translations[sql] { t = cached } else {
-            t = Self.numberPlaceholders(sql)
-            translations[sql] = t
-        }
+        let t = translated(sql)
         return PostgresStatement(connection: self, sql: t.sql, parameters: t.count)
     }
+
+    /// Through a cursor, `PostgresStatement.fetchSize` rows at a time, when a transaction is
+    /// open (a cursor lives in one); otherwise as `statement`.
+    func streaming(_ sql: String) throws -> any SQLStatement {
+        let t = translated(sql)
+        return PostgresStatement(connection: self, sql: t.sql, parameters: t.count, chunked: inTransaction)
+    }
+
+    private func translated(_ sql: String) -> (sql: String, count: Int32) {
+        if let cached = translations[sql] { return cached }
+        let t = Self.numberPlaceholders(sql)
+        translations[sql] = t
+        return t
+    }
+
+    /// Inside `write` or `read` (cursors need a transaction).
+    private(set) var inTransaction = false
+    private var cursors = 0
+    /// A name for a new cursor on this connection.
+    func nextCursorName() -> String { cursors += 1; return "meow_cursor_\(cursors)" }
 
     /// `?` → `$1, $2, ...` and `?NNN` → `$NNN` (SQLite's numbered form), outside quoted
     /// strings, quoted names and comments. The count is the highest parameter number.
@@ -221,6 +237,8 @@ final class PostgresConnection: SQLDatabase {
     }
 
     private func transaction<T>(lock: String, _ body: (WriteTransaction) throws -> T) throws -> T {
+        inTransaction = true
+        defer { inTransaction = false }
         do {
             // One round trip: begin, wait at most lockWaitLimit for the workspace lock, and
             // let later statements wait on row locks as long as they need.
@@ -240,6 +258,8 @@ final class PostgresConnection: SQLDatabase {
 
     func read<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        inTransaction = true
+        defer { inTransaction = false }
         do {
             let result = try body()
             try execute("COMMIT")

@@ -13,9 +13,18 @@ final class PostgresStatement: SQLStatement {
     private var rowIndex: Int32 = -1
     private var rowCount: Int32 = 0
 
-    init(connection: PostgresConnection, sql: String, parameters: Int32) {
+    /// Read through a cursor, `fetchSize` rows at a time (see `PostgresConnection.streaming`).
+    let chunked: Bool
+    private var cursor: String?
+    private var exhausted = false
+    /// Rows per FETCH: big enough that round trips do not matter, small enough to keep memory
+    /// flat (tests lower it to cross chunk edges on small data).
+    nonisolated(unsafe) static var fetchSize = 10_000
+
+    init(connection: PostgresConnection, sql: String, parameters: Int32, chunked: Bool = false) {
         self.connection = connection
         self.sql = sql
+        self.chunked = chunked
         values = Array(repeating: nil, count: Int(parameters))
     }
 
@@ -54,6 +63,26 @@ final class PostgresStatement: SQLStatement {
         result = nil
         rowIndex = -1
         rowCount = 0
+        if let cursor { try? connection.execute("CLOSE \(cursor)") }
+        cursor = nil
+        exhausted = false
+    }
+
+    /// The next chunk of a cursor's rows in place of the last.
+    private func fetch() throws {
+        guard let cursor else { return }
+        let sql = "FETCH FORWARD \(Self.fetchSize) FROM \(cursor)"
+        guard let r = pq.exec(connection.conn, sql) else { throw connection.failure(nil, sql: sql) }
+        guard pq.resultStatus(r) == LibPQ.tuplesOK else {
+            let e = connection.failure(r, sql: sql)
+            pq.clear(r)
+            throw e
+        }
+        if let result { pq.clear(result) }
+        result = r
+        rowCount = pq.ntuples(r)
+        rowIndex = -1
+        exhausted = rowCount < Int32(Self.fetchSize)
     }
 
     /// Sends the statement with its values: text for everything, with the type the value has
@@ -74,6 +103,26 @@ final class PostgresStatement: SQLStatement {
             case .double(let d): types.append(701); texts.append(strdup(d.isFinite ? "\(d)" : (d.isNaN ? "NaN" : (d > 0 ? "Infinity" : "-Infinity"))))
             case .text(let s): types.append(25); texts.append(strdup(s))
             }
+        }
+        if chunked {
+            // A cursor is declared with the values bound (not prepared: DECLARE is not a plan).
+            let name = connection.nextCursorName()
+            let declare = "DECLARE \(name) NO SCROLL CURSOR FOR " + sql
+            let r: OpaquePointer? = texts.withUnsafeBufferPointer { tp in
+                types.withUnsafeBufferPointer { ty in
+                    tp.baseAddress.map { base in
+                        base.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: texts.count) { params in
+                            pq.execParams(connection.conn, declare, Int32(texts.count), ty.baseAddress, params, nil, nil, 0)
+                        }
+                    } ?? pq.execParams(connection.conn, declare, 0, nil, nil, nil, nil, 0)
+                }
+            }
+            guard let r else { throw connection.failure(nil, sql: declare) }
+            defer { pq.clear(r) }
+            guard pq.resultStatus(r) == LibPQ.commandOK else { throw connection.failure(r, sql: declare) }
+            cursor = name
+            try fetch()
+            return
         }
         let name = try connection.prepared(sql, types: types)
         let r: OpaquePointer? = texts.withUnsafeBufferPointer { tp in
@@ -99,7 +148,11 @@ final class PostgresStatement: SQLStatement {
     func step() throws -> Bool {
         if result == nil { try run() }
         rowIndex += 1
-        return rowIndex < rowCount
+        if rowIndex < rowCount { return true }
+        guard chunked, cursor != nil, !exhausted else { return false }
+        try fetch()
+        rowIndex = 0
+        return rowCount > 0
     }
 
     func runToEnd() throws {

@@ -182,6 +182,7 @@ extension Connection: SQLDatabase {
     var backend: Backend { .sqlite }
     var location: String { path }
     func statement(_ sql: String) throws -> any SQLStatement { try prepared(sql) }
+    func streaming(_ sql: String) throws -> any SQLStatement { try prepared(sql) }
     func writeConcurrent<T>(_ body: (WriteTransaction) throws -> T) throws -> T { try write(body) }
 }
 
