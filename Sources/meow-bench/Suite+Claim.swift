@@ -15,29 +15,7 @@ extension Suite {
                 let db = data.tmp("claim-\(impl)-\(procs).sqlite")
                 try Files.copyDB(base, db)
                 Files.warm(db)
-                let startAt = wallSeconds() + 2.0
-                var children: [Spawned] = []
-                for w in 1...procs {
-                    children.append(try spawn([selfExe, "worker", "claim", "--impl", impl, "--db", db, "--annotator", "w\(w)",
-                                               "--start-at", String(startAt), "--seconds", String(window),
-                                               "--latencies", data.tmp("lat-\(impl)-\(procs)-\(w)")],
-                                              stdout: data.tmp("worker-\(w).out"), stderr: data.tmp("worker-\(w).err")))
-                }
-                var cycles = 0
-                var claims: [Double] = [], submits: [Double] = []
-                for (w, c) in children.enumerated() {
-                    let r = wait(c)
-                    try r.check("claim worker \(impl) #\(w + 1)")
-                    let out = r.stdout
-                    guard let field = out.split(separator: " ").first(where: { $0.hasPrefix("cycles=") }), let n = Int(field.dropFirst(7)) else {
-                        throw BenchFailure("worker output: \(out)")
-                    }
-                    if out.contains("empty=1") { throw BenchFailure("worker ran out of items") }
-                    cycles += n
-                    claims += ClaimWorker.readDoubles(data.tmp("lat-\(impl)-\(procs)-\(w + 1).claim"))
-                    submits += ClaimWorker.readDoubles(data.tmp("lat-\(impl)-\(procs)-\(w + 1).submit"))
-                }
-                if wallSeconds() < startAt + window { throw BenchFailure("workers finished before the window closed") }
+                let (cycles, claims, submits) = try claimWorkers(impl: impl, db: db, procs: procs, window: window, tag: "sqlite")
                 // Every reported cycle must be a stored answer, and no claim may be left over.
                 let check = try RawDB(path: db, readOnly: true)
                 let answers = try check.scalar("SELECT count(*) FROM annotation")

@@ -72,7 +72,7 @@ extension Suite {
             for impl in ["meow", "pg-raw"] {
                 let name = try scratch()
                 let url = server.database(name)
-                let (cycles, claims) = try claimWorkers(impl: impl, db: url, procs: procs, window: window, tag: "pg")
+                let (cycles, claims, _) = try claimWorkers(impl: impl, db: url, procs: procs, window: window, tag: "pg")
                 let (answers, left, twice, over) = try {
                     let check = try RawPG(url)
                     func count(_ sql: String) throws -> Int { Int(try check.exec(sql) ?? "") ?? -1 }
@@ -152,9 +152,9 @@ extension Suite {
             ratio: fmtRatio(m / r), target: "≤ 2x ref", m / r <= 2 ? .pass : .miss)
     }
 
-    /// Starts `procs` claim workers (`meow-bench worker claim`) on `db` and gathers their cycles
-    /// and claim latencies.
-    func claimWorkers(impl: String, db: String, procs: Int, window: Double, tag: String) throws -> (Int, [Double]) {
+    /// Starts `procs` claim workers (`meow-bench worker claim`) on `db` (a file or a server) and
+    /// gathers their cycles and their claim and submit latencies.
+    func claimWorkers(impl: String, db: String, procs: Int, window: Double, tag: String) throws -> (Int, [Double], [Double]) {
         let startAt = wallSeconds() + 2.0
         var children: [Spawned] = []
         for w in 1...procs {
@@ -164,7 +164,7 @@ extension Suite {
                                       stdout: data.tmp("worker-\(w).out"), stderr: data.tmp("worker-\(w).err")))
         }
         var cycles = 0
-        var claims: [Double] = []
+        var claims: [Double] = [], submits: [Double] = []
         for (w, c) in children.enumerated() {
             let r = wait(c)
             try r.check("claim worker \(impl) #\(w + 1)")
@@ -174,8 +174,9 @@ extension Suite {
             if r.stdout.contains("empty=1") { throw BenchFailure("worker ran out of items") }
             cycles += n
             claims += ClaimWorker.readDoubles(data.tmp("lat-\(tag)-\(impl)-\(procs)-\(w + 1).claim"))
+            submits += ClaimWorker.readDoubles(data.tmp("lat-\(tag)-\(impl)-\(procs)-\(w + 1).submit"))
         }
         if wallSeconds() < startAt + window { throw BenchFailure("workers finished before the window closed") }
-        return (cycles, claims)
+        return (cycles, claims, submits)
     }
 }
