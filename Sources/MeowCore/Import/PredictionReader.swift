@@ -58,46 +58,27 @@ public enum PredictionReader {
     }
 
     private static func readJSONL(_ path: String) throws -> [Prediction] {
-        let reader = try LineReader(path: path)
-        var out: [Prediction] = []
-        while true {
-            let lineNo = reader.lineNumber + 1
-            guard let result = try reader.next({ bytes -> Result<Prediction?, ImportError> in
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .success(nil) }
-                func fail(_ message: String) -> Result<Prediction?, ImportError> { .failure(ImportError(file: path, line: lineNo, message: message)) }
-                var scanner = JSONScanner(bytes)
-                let fields: [JSONScanner.Field]
-                do { fields = try scanner.object() }
-                catch let e as JSONScanner.Failure { return fail("invalid JSON at column \(e.column): \(e.message)") }
-                catch { return fail("invalid JSON") }
-                var item: String?, label: String?, score: Double?
-                var seen = Set<String>()
-                for f in fields {
-                    guard ["item", "label", "score"].contains(f.key) else { continue }
-                    if !seen.insert(f.key).inserted { return fail("key \"\(f.key)\" appears twice") }
-                    switch (f.key, f.value) {
-                    case ("item", .string(let s)), ("item", .number(let s)): item = s
-                    case ("item", _): return fail("\"item\" must be a string or a number")
-                    case ("label", .string(let s)): label = s
-                    case ("label", _): return fail("\"label\" must be a string")
-                    case ("score", .number(let s)):
-                        guard let v = Double(s), v.isFinite else { return fail("\"score\" must be a finite number") }
-                        score = v
-                    case ("score", .null): score = nil
-                    default: return fail("\"score\" must be a number")
-                    }
+        try JSONLObjects.read(path, keys: ["item", "label", "score"]) { fields, _, lineNo in
+            func fail(_ message: String) -> Result<Prediction, ImportError> { .failure(ImportError(file: path, line: lineNo, message: message)) }
+            var item: String?, label: String?, score: Double?
+            for f in fields {
+                switch (f.key, f.value) {
+                case ("item", .string(let s)), ("item", .number(let s)): item = s
+                case ("item", _): return fail("\"item\" must be a string or a number")
+                case ("label", .string(let s)): label = s
+                case ("label", _): return fail("\"label\" must be a string")
+                case ("score", .number(let s)):
+                    guard let v = Double(s), v.isFinite else { return fail("\"score\" must be a finite number") }
+                    score = v
+                case ("score", .null): score = nil
+                default: return fail("\"score\" must be a number")
                 }
-                guard let item else { return fail("missing \"item\"") }
-                guard let label else { return fail("missing \"label\"") }
-                if item.isEmpty { return fail("empty \"item\"") }
-                if label.isEmpty { return fail("empty \"label\"") }
-                return .success(Prediction(item: item, label: label, score: score, line: lineNo))
-            }) else { return out }
-            switch result {
-            case .success(let p?): out.append(p)
-            case .success(nil): continue
-            case .failure(let e): throw e
             }
+            guard let item else { return fail("missing \"item\"") }
+            guard let label else { return fail("missing \"label\"") }
+            if item.isEmpty { return fail("empty \"item\"") }
+            if label.isEmpty { return fail("empty \"label\"") }
+            return .success(Prediction(item: item, label: label, score: score, line: lineNo))
         }
     }
 

@@ -51,59 +51,40 @@ public enum SuggestionReader {
     private static let answerKeys = ["label", "labels", "spans"]
 
     private static func readJSONL(_ path: String, defaultModel: String?) throws -> [SuggestionRow] {
-        let reader = try LineReader(path: path)
-        var out: [SuggestionRow] = []
-        while true {
-            let lineNo = reader.lineNumber + 1
-            guard let result = try reader.next({ bytes -> Result<SuggestionRow?, ImportError> in
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .success(nil) }
-                func fail(_ message: String) -> Result<SuggestionRow?, ImportError> { .failure(ImportError(file: path, line: lineNo, message: message)) }
-                var scanner = JSONScanner(bytes)
-                let fields: [JSONScanner.Field]
-                do { fields = try scanner.object() }
-                catch let e as JSONScanner.Failure { return fail("invalid JSON at column \(e.column): \(e.message)") }
-                catch { return fail("invalid JSON") }
-                var item: String?, model = defaultModel, score: Double?, value: AnswerValue?
-                var seen = Set<String>()
-                for f in fields {
-                    guard ["item", "model", "score"].contains(f.key) || answerKeys.contains(f.key) else { continue }
-                    if !seen.insert(f.key).inserted { return fail("key \"\(f.key)\" appears twice") }
-                    if answerKeys.contains(f.key), value != nil { return fail("give one of \"label\", \"labels\" or \"spans\", not several") }
-                    switch (f.key, f.value) {
-                    case ("item", .string(let s)), ("item", .number(let s)): item = s
-                    case ("item", _): return fail("\"item\" must be a string or a number")
-                    case ("model", .string(let s)): model = s
-                    case ("model", _): return fail("\"model\" must be a string")
-                    case ("score", .number(let s)):
-                        guard let v = Double(s), v.isFinite else { return fail("\"score\" must be a finite number") }
-                        score = v
-                    case ("score", .null): score = nil
-                    case ("score", _): return fail("\"score\" must be a number")
-                    case ("label", .string(let s)):
-                        if s.isEmpty { return fail("empty \"label\"") }
-                        value = .labels(AnswerValue.labels(inColumn: s))
-                    case ("label", _): return fail("\"label\" must be a string")
-                    case ("labels", .array), ("spans", .array):
-                        let raw = Data(bytes[f.raw])
-                        do { value = try f.key == "labels" ? labels(raw) : spans(raw) }
-                        catch { return fail("\"\(f.key)\": \(error)") }
-                    case ("labels", .string(let s)): value = .labels(AnswerValue.labels(inColumn: s))
-                    case ("spans", .string(let s)):
-                        guard let v = spans(column: s) else { return fail("\"spans\" must be a list of {\"start\", \"end\", \"label\"} or START:END:LABEL joined by commas") }
-                        value = v
-                    default: return fail("\"\(f.key)\" must be a list")
-                    }
+        try JSONLObjects.read(path, keys: Set(["item", "model", "score"] + answerKeys)) { fields, bytes, lineNo in
+            func fail(_ message: String) -> Result<SuggestionRow, ImportError> { .failure(ImportError(file: path, line: lineNo, message: message)) }
+            var item: String?, model = defaultModel, score: Double?, value: AnswerValue?
+            for f in fields {
+                if answerKeys.contains(f.key), value != nil { return fail("give one of \"label\", \"labels\" or \"spans\", not several") }
+                switch (f.key, f.value) {
+                case ("item", .string(let s)), ("item", .number(let s)): item = s
+                case ("item", _): return fail("\"item\" must be a string or a number")
+                case ("model", .string(let s)): model = s
+                case ("model", _): return fail("\"model\" must be a string")
+                case ("score", .number(let s)):
+                    guard let v = Double(s), v.isFinite else { return fail("\"score\" must be a finite number") }
+                    score = v
+                case ("score", .null): score = nil
+                case ("score", _): return fail("\"score\" must be a number")
+                case ("label", .string(let s)):
+                    if s.isEmpty { return fail("empty \"label\"") }
+                    value = .labels(AnswerValue.labels(inColumn: s))
+                case ("label", _): return fail("\"label\" must be a string")
+                case ("labels", .array), ("spans", .array):
+                    let raw = Data(bytes[f.raw])
+                    do { value = try f.key == "labels" ? labels(raw) : spans(raw) }
+                    catch { return fail("\"\(f.key)\": \(error)") }
+                case ("labels", .string(let s)): value = .labels(AnswerValue.labels(inColumn: s))
+                case ("spans", .string(let s)):
+                    guard let v = spans(column: s) else { return fail("\"spans\" must be a list of {\"start\", \"end\", \"label\"} or START:END:LABEL joined by commas") }
+                    value = v
+                default: return fail("\"\(f.key)\" must be a list")
                 }
-                guard let item, !item.isEmpty else { return fail(item == nil ? "missing \"item\"" : "empty \"item\"") }
-                guard let model, !model.isEmpty else { return fail("missing \"model\" (or name one with --model)") }
-                guard let value else { return fail("missing \"label\", \"labels\" or \"spans\"") }
-                return .success(SuggestionRow(item: item, model: model, value: value, score: score, line: lineNo))
-            }) else { return out }
-            switch result {
-            case .success(let r?): out.append(r)
-            case .success(nil): continue
-            case .failure(let e): throw e
             }
+            guard let item, !item.isEmpty else { return fail(item == nil ? "missing \"item\"" : "empty \"item\"") }
+            guard let model, !model.isEmpty else { return fail("missing \"model\" (or name one with --model)") }
+            guard let value else { return fail("missing \"label\", \"labels\" or \"spans\"") }
+            return .success(SuggestionRow(item: item, model: model, value: value, score: score, line: lineNo))
         }
     }
 
