@@ -385,6 +385,58 @@ enum Schema {
         ALTER TABLE annotation ADD COLUMN suggestion TEXT;
         ALTER TABLE annotation ADD COLUMN accepted INTEGER CHECK (accepted IN (0, 1));
         """),
+        ("v8-item-keys-as-indexes", """
+        -- The item's two unique keys become named indexes instead of table constraints, so a
+        -- large import can drop them and build them again after loading, by one sort each
+        -- (issue 16.1); SQLite cannot drop a table constraint. The table is rebuilt as SQLite's
+        -- documented procedure does it (foreign keys are off for this migration: see
+        -- `Schema.rebuildsTables`); ids, counters and every column are copied as they are.
+        -- `legacy_alter_table` lets the new table take the old name while triggers on other
+        -- tables still name `item`.
+        PRAGMA legacy_alter_table = ON;
+        CREATE TABLE item_v8 (
+            id          INTEGER PRIMARY KEY,
+            project_id  INTEGER NOT NULL REFERENCES project(id),
+            external_id TEXT NOT NULL,
+            text        TEXT NOT NULL,
+            text_hash   BLOB NOT NULL,
+            metadata    TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
+            priority    INTEGER NOT NULL DEFAULT 0,
+            qkey        INTEGER NOT NULL,
+            need        INTEGER NOT NULL CHECK (need >= 1),
+            done_count  INTEGER NOT NULL DEFAULT 0 CHECK (done_count >= 0),
+            claim_count INTEGER NOT NULL DEFAULT 0 CHECK (claim_count >= 0),
+            taken       INTEGER GENERATED ALWAYS AS (done_count + claim_count) STORED
+        ) STRICT;
+        INSERT INTO item_v8(id, project_id, external_id, text, text_hash, metadata, priority, qkey, need, done_count, claim_count)
+            SELECT id, project_id, external_id, text, text_hash, metadata, priority, qkey, need, done_count, claim_count FROM item ORDER BY id;
+        DROP TABLE item;
+        ALTER TABLE item_v8 RENAME TO item;
+        PRAGMA legacy_alter_table = OFF;
+        CREATE UNIQUE INDEX item_external ON item(project_id, external_id);
+        CREATE UNIQUE INDEX item_text ON item(project_id, text_hash);
+        CREATE INDEX item_open ON item(project_id, qkey) WHERE taken < need;
+        -- The item's own protection triggers went with the old table.
+        CREATE TRIGGER frozen_item_text BEFORE UPDATE OF text, text_hash, external_id, metadata, project_id ON item
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.id) BEGIN
+            SELECT RAISE(ABORT, 'this item is in a frozen test set and cannot change');
+        END;
+        CREATE TRIGGER frozen_item_delete BEFORE DELETE ON item
+        WHEN EXISTS (SELECT 1 FROM frozen_record WHERE item_id = OLD.id) BEGIN
+            SELECT RAISE(ABORT, 'this item is in a frozen test set and cannot be deleted');
+        END;
+        """),
+    ]
+
+    /// Migrations that rebuild a table: SQLite's procedure needs foreign keys off (a pragma
+    /// that only takes effect outside a transaction) and a foreign-key check before commit.
+    static let rebuildsTables: Set<String> = ["v8-item-keys-as-indexes"]
+
+    /// The item's secondary indexes, which a large import drops and builds again after loading.
+    static let itemIndexes = [
+        "CREATE UNIQUE INDEX item_external ON item(project_id, external_id)",
+        "CREATE UNIQUE INDEX item_text ON item(project_id, text_hash)",
+        "CREATE INDEX item_open ON item(project_id, qkey) WHERE taken < need",
     ]
 
     /// The triggers that protect frozen sets and the history: `meow doctor` reports any that

@@ -32,11 +32,14 @@ extension Workspace {
         // (the text hash) otherwise spill dirty pages to the WAL again and again (with the 2 MiB
         // default: 10 s of system time per 1M items). Measured at 1M items: 16 MiB 8.6 s;
         // 32 MiB 7.3 s at 64 MB RSS; 64 MiB 6.9 s at 98 MB. 32 MiB keeps memory flat.
-        let sqlite = db.backend == .sqlite
-        let cache = sqlite ? try db.scalarInt("PRAGMA cache_size") ?? -2000 : 0
-        if sqlite { try db.execute("PRAGMA cache_size = -32768") }
-        defer { if sqlite { try? db.execute("PRAGMA cache_size = \(cache)") } }
+        let cache = try db.scalarInt("PRAGMA cache_size") ?? -2000
+        try db.execute("PRAGMA cache_size = -32768")
+        defer { try? db.execute("PRAGMA cache_size = \(cache)") }
+        let items = ItemPrefetcher(reader: reader, skipInvalid: skipInvalid)
+        defer { items.cancel() }
         try writeJoiningOpen { tx in
+            // The queue sequence goes with the row id (one step per row stored), so the next
+            // import continues after every item of this one: import order holds across files.
             var seq = (try db.scalarInt("SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
             let insert = try db.statement("""
                 INSERT INTO item(project_id, external_id, text, text_hash, metadata, priority, qkey, need)
@@ -44,32 +47,58 @@ extension Workspace {
                 """)
             var lastProgress = 0
             var minQKey: Int64?
+            var bulk: BulkLoad?
+            var otherRows: Int64?
+            var skippedAtSwitch = 0
+            var stopped: Error?
             while true {
-                let item: ImportedItem
+                let entry: ItemPrefetcher.Entry
                 do {
-                    guard let next = try reader.next() else { break }
-                    item = next
-                } catch let e as ImportError where skipInvalid && e.line != nil {
-                    summary.read += 1
-                    summary.skipped.append(e)
-                    continue
+                    guard let next = try items.next() else { break }
+                    entry = next
+                } catch {
+                    // A bulk load judges its rows at the end: an earlier line may fail first.
+                    guard bulk != nil else { throw error }
+                    stopped = error
+                    break
                 }
                 summary.read += 1
-                let hash = ItemIdentity.textHash(item.text)
-                let id = item.id ?? ItemIdentity.id(forHash: hash)
+                let prepared: PreparedItem
+                switch entry {
+                case .skipped(let e):
+                    summary.skipped.append(e)
+                    continue
+                case .item(let p): prepared = p
+                }
+                let item = prepared.item, id = prepared.id
                 insert.rewind()
                 try insert.bind([.int(project.id), .text(id), .text(item.text)])
-                try insert.bindBlob(hash, at: 4)
+                try insert.bindBlob(prepared.hash, at: 4)
                 try insert.bind(.of(item.metadata), at: 5)
                 try insert.bind(.int(Int64(item.priority)), at: 6)
                 try insert.bind(.int(QueueKey.make(priority: item.priority, seq: seq)), at: 7)
                 try insert.bind(.int(Int64(project.overlap)), at: 8)
                 try insert.runToEnd()
-                seq += 1
-                if db.changes == 1 {
+                if bulk != nil || db.changes == 1 { seq += 1 }
+                if bulk != nil {
+                    // No unique index to hold a row back: every row goes in, judged at the end.
+                    bulk?.added(line: item.line)
+                    summary.inserted += 1
+                } else if db.changes == 1 {
                     summary.inserted += 1
                     let q = QueueKey.make(priority: item.priority, seq: seq - 1)
                     if minQKey.map({ q < $0 }) ?? true { minQKey = q }
+                    // Large, and at least as large as the rest of the table: drop the item's
+                    // indexes and build them after loading (one sort each instead of 1M
+                    // random inserts). Counted once, when the import reaches the threshold.
+                    if summary.inserted >= bulkImportFrom {
+                        let others = try otherRows ?? (db.scalarInt("SELECT count(*) FROM item") ?? 0) - Int64(summary.inserted)
+                        otherRows = others
+                        if Int64(summary.inserted) >= others {
+                            bulk = try BulkLoad(startingIn: db)
+                            skippedAtSwitch = summary.skipped.count
+                        }
+                    }
                 } else {
                     // Which uniqueness rule held it back? Rare path: one lookup.
                     let existing = try db.row("SELECT text FROM item WHERE project_id = ? AND external_id = ?", .int(project.id), .text(id))
@@ -83,11 +112,23 @@ extension Workspace {
                         summary.duplicateText += 1
                     }
                 }
-                if let progress, reader.bytesRead - lastProgress > 4 << 20 {
-                    lastProgress = reader.bytesRead
-                    progress(reader.bytesRead)
+                if let progress, items.bytesRead - lastProgress > 4 << 20 {
+                    lastProgress = items.bytesRead
+                    progress(items.bytesRead)
                 }
             }
+            if let bulk {
+                try bulk.finish(db, project: project, file: reader.path, skipInvalid: skipInvalid, summary: &summary)
+                // Lines skipped while loading and those the end judged, in file order.
+                let tail = summary.skipped[skippedAtSwitch...].enumerated()
+                    .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
+                summary.skipped.replaceSubrange(skippedAtSwitch..., with: tail)
+                if let lowest = try db.scalarInt("SELECT min(qkey) FROM item WHERE id >= ?", .int(bulk.firstID)),
+                   minQKey.map({ lowest < $0 }) ?? true {
+                    minQKey = lowest
+                }
+            }
+            if let stopped { throw stopped }
             try db.run("UPDATE project SET answers_needed = answers_needed + ? WHERE id = ?", .int(Int64(summary.inserted * project.overlap)), .int(project.id))
             // Higher-priority items sort before annotators' cursors: move the cursors back.
             if let lowest = minQKey {

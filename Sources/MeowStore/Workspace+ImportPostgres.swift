@@ -26,8 +26,9 @@ extension Workspace {
         try writeJoiningOpen { _ in
             defer { try? pg.execute(StagingSQL.drop) }
             try pg.execute(StagingSQL.drop + StagingSQL.create)
-            // As the row-by-row path: the queue sequence continues from the highest item id.
-            var seq = (try db.scalarInt("SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
+            // As the row-by-row path: the queue sequence continues from the highest item id,
+            // one step per item stored (the INSERT numbers the kept rows in file order).
+            let seq = (try db.scalarInt("SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
             var parseSkips: [ImportError] = []
             var stopped: Error?
             var lastProgress = 0
@@ -49,15 +50,13 @@ extension Workspace {
                     }
                     summary.read += 1
                     let hash = ItemIdentity.textHash(item.text)
-                    try rows.beginRow(fields: 7)
+                    try rows.beginRow(fields: 6)
                     rows.int64(Int64(item.line))
                     rows.text(item.id ?? ItemIdentity.id(forHash: hash))
                     rows.text(item.text)
                     rows.bytes(hash)
                     if let m = item.metadata { rows.text(m) } else { rows.null() }
                     rows.int64(Int64(item.priority))
-                    rows.int64(QueueKey.make(priority: item.priority, seq: seq))
-                    seq += 1
                     if let progress, reader.bytesRead - lastProgress > 4 << 20 {
                         lastProgress = reader.bytesRead
                         progress(reader.bytesRead)
@@ -97,7 +96,7 @@ extension Workspace {
                 WHERE conrelid = 'item'::regclass AND contype = 'u' AND pg_get_constraintdef(oid) = 'UNIQUE (project_id, text_hash)'
                 """)?.text("name") : nil
             if let textKey { try pg.execute("ALTER TABLE item DROP CONSTRAINT \"\(textKey)\"") }
-            let inserted = try pg.row(contested ? StagingSQL.insertKept : StagingSQL.insertAll, .int(project.id), .int(Int64(project.overlap)))
+            let inserted = try pg.row(contested ? StagingSQL.insertKept : StagingSQL.insertAll, .int(project.id), .int(Int64(project.overlap)), .int(seq))
             if let textKey {
                 try pg.execute("SET LOCAL maintenance_work_mem = '256MB'; ALTER TABLE item ADD CONSTRAINT \"\(textKey)\" UNIQUE (project_id, text_hash)")
             }
@@ -183,16 +182,17 @@ private enum StagingSQL {
     static let create = """
         CREATE TEMP TABLE meow_import_items (
             line bigint NOT NULL, external_id text NOT NULL, text text NOT NULL, text_hash bytea NOT NULL,
-            metadata text, priority bigint NOT NULL, qkey bigint NOT NULL
+            metadata text, priority bigint NOT NULL
         ) ON COMMIT DROP;
         """
-    static let copy = "COPY pg_temp.meow_import_items(line, external_id, text, text_hash, metadata, priority, qkey) FROM STDIN (FORMAT binary)"
-    /// Item ids follow file order, as row by row.
+    static let copy = "COPY pg_temp.meow_import_items(line, external_id, text, text_hash, metadata, priority) FROM STDIN (FORMAT binary)"
+    /// Item ids and queue keys follow file order, as row by row (`QueueKey.make`, in SQL).
     private static func insert(_ filter: String) -> String {
         """
         WITH ins AS (
             INSERT INTO item(project_id, external_id, text, text_hash, metadata, priority, qkey, need)
-            SELECT ?1, s.external_id, s.text, s.text_hash, s.metadata, s.priority, s.qkey, ?2
+            SELECT ?1, s.external_id, s.text, s.text_hash, s.metadata, s.priority,
+                   ((\(ImportLimits.maxPriority + 1) - s.priority) << 40) | (?3 + row_number() OVER (ORDER BY s.line) - 1), ?2
               FROM pg_temp.meow_import_items s \(filter) ORDER BY s.line
             RETURNING qkey)
         SELECT count(*) AS n, min(qkey) AS lowest FROM ins

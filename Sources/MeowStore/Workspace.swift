@@ -16,8 +16,9 @@ public final class Workspace {
     var parallelAgreementFrom: Int64 = 200_000
     /// How many agreement reads were done in two halves (tests check the path ran).
     var agreementReadsInHalves = 0
-    /// From how many staged rows a PostgreSQL import rebuilds the text-hash key after loading
-    /// instead of maintaining it row by row (tests lower it to run that path on small files).
+    /// From how many rows an import builds the item's keys after loading instead of keeping
+    /// them row by row, when the load is also at least as big as the rest of the table (tests
+    /// lower it to run that path on small files).
     var bulkImportFrom = 100_000
     /// The write transaction `importItemsAndAnnotations` holds open around both imports.
     var openImport: WriteTransaction?
@@ -167,10 +168,16 @@ public final class Workspace {
             throw StoreError.newerSchema(path: path, found: version, supported: Schema.version)
         }
         guard version < Schema.version else { return }
+        let rebuilding = Schema.migrations.dropFirst(version).contains { Schema.rebuildsTables.contains($0.name) }
+        if rebuilding { try db.execute("PRAGMA foreign_keys = OFF") }
+        defer { if rebuilding { try? db.execute("PRAGMA foreign_keys = ON") } }
         try db.write { tx in
             // Re-read inside the write lock: another process may have migrated meanwhile.
             let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
             for (_, sql) in Schema.migrations.dropFirst(current) { try db.execute(sql) }
+            if rebuilding, let broken = try db.row("PRAGMA foreign_key_check") {
+                throw SQLiteError(code: SQLITE_CONSTRAINT, message: "the upgrade found a row in \((try broken.string("table")) ?? "a table") that points at a missing row; the file is left as it was", sql: nil)
+            }
             try db.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = \(Schema.version)")
         }
     }

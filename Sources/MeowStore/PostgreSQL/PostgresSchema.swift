@@ -400,5 +400,11 @@ enum PostgresSchema {
         ALTER TABLE annotation ADD COLUMN suggestion text;
         ALTER TABLE annotation ADD COLUMN accepted bigint CHECK (accepted IN (0, 1));
         """),
+        ("v8-item-keys-as-indexes", """
+        -- On a file the item's unique keys become indexes, so a bulk import can drop them. The
+        -- server can drop a constraint as it is (the bulk import does), so nothing changes here;
+        -- the step keeps the two schema versions equal.
+        SELECT 1;
+        """),
     ]
 }
