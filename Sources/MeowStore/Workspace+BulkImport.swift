@@ -46,9 +46,11 @@ struct BulkLoad {
 
     /// Judges the bulk rows if they need it and builds the indexes again.
     func finish(_ db: any SQLDatabase, project: Project, file: String, skipInvalid: Bool, summary: inout ImportSummary) throws {
-        // SQLite's sorter may use a second thread for the index builds.
+        // SQLite's sorter may use a second thread for the index builds, and sorts in runs the
+        // size of the page cache: with 4 MiB the three builds took 1.4 s at 21 MB of memory,
+        // with the import's 32 MiB 2.3 s at 77 MB (1M items; the caller restores the cache).
         let threads = try db.scalarInt("PRAGMA threads") ?? 0
-        try db.execute("PRAGMA threads = 2")
+        try db.execute("PRAGMA threads = 2; PRAGMA cache_size = -4096")
         defer { try? db.execute("PRAGMA threads = \(threads)") }
         do {
             try db.execute(Schema.itemIndexes[0])

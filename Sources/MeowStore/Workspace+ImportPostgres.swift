@@ -32,34 +32,37 @@ extension Workspace {
             var parseSkips: [ImportError] = []
             var stopped: Error?
             var lastProgress = 0
+            let items = ItemPrefetcher(reader: reader, skipInvalid: skipInvalid)
+            defer { items.cancel() }
             let staged = try pg.copyIn(sql: StagingSQL.copy) { rows in
                 while true {
-                    let item: ImportedItem
+                    let prepared: PreparedItem
                     do {
-                        guard let next = try reader.next() else { break }
-                        item = next
-                    } catch let e as ImportError where skipInvalid && e.line != nil {
+                        guard let next = try items.next() else { break }
                         summary.read += 1
-                        parseSkips.append(e)
-                        continue
+                        switch next {
+                        case .skipped(let e):
+                            parseSkips.append(e)
+                            continue
+                        case .item(let p): prepared = p
+                        }
                     } catch {
                         // Thrown after the lines before it are judged: an earlier line may
                         // fail first, as it would row by row.
                         stopped = error
                         break
                     }
-                    summary.read += 1
-                    let hash = ItemIdentity.textHash(item.text)
+                    let item = prepared.item
                     try rows.beginRow(fields: 6)
                     rows.int64(Int64(item.line))
-                    rows.text(item.id ?? ItemIdentity.id(forHash: hash))
+                    rows.text(prepared.id)
                     rows.text(item.text)
-                    rows.bytes(hash)
+                    rows.bytes(prepared.hash)
                     if let m = item.metadata { rows.text(m) } else { rows.null() }
                     rows.int64(Int64(item.priority))
-                    if let progress, reader.bytesRead - lastProgress > 4 << 20 {
-                        lastProgress = reader.bytesRead
-                        progress(reader.bytesRead)
+                    if let progress, items.bytesRead - lastProgress > 4 << 20 {
+                        lastProgress = items.bytesRead
+                        progress(items.bytesRead)
                     }
                 }
             }

@@ -60,6 +60,7 @@ extension Suite {
             let sql = data.tmp("import-floor.sql")
             let before = indexesAfter ? "PRAGMA cache_size = -32768; PRAGMA threads = 2;\nDROP INDEX item_external; DROP INDEX item_text; DROP INDEX item_open;" : ""
             let after = indexesAfter ? """
+                PRAGMA cache_size = -4096;
                 CREATE UNIQUE INDEX item_external ON item(project_id, external_id);
                 CREATE UNIQUE INDEX item_text ON item(project_id, text_hash);
                 CREATE INDEX item_open ON item(project_id, qkey) WHERE taken < need;
