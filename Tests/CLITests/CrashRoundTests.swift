@@ -371,6 +371,49 @@ struct CrashRoundTests {
         #expect(try sqlite(db, "SELECT count(*) FROM item WHERE done_count != 3") == "0")
     }
 
+    /// A large `meow import` drops the item's indexes, loads, and builds them again (issue
+    /// 16.1), all in one transaction. Killed late in its run (during the load without indexes,
+    /// the index builds or the commit), it must leave the workspace as before: its items, its
+    /// three indexes, still unique, and `doctor` healthy; past the commit, everything.
+    @Test func aBulkImportKilledMidwayLeavesTheIndexesAndNothingHalfDone() throws {
+        let dir = try TempDir()
+        _ = try dir.write("g.md", testGuideline)
+        let db = dir.path + "/meow.sqlite"
+        #expect(try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path).status == 0)
+        _ = try dir.write("few.txt", (0..<100).map { "earlier text \($0)" }.joined(separator: "\n"))
+        #expect(try Meow.run(["import", "p", "few.txt"], in: dir.path).status == 0)
+        // Past the 100,000 rows from which an import loads without indexes.
+        let items = 150_000
+        _ = try dir.write("items.txt", (0..<items).map { "text \($0)" }.joined(separator: "\n"))
+        let scratch = dir.path + "/import"
+        try FileManager.default.copyItem(atPath: db, toPath: dir.path + "/timing.sqlite")
+        let started = Date()
+        let timing = try Child.run(["import", "p", dir.path + "/items.txt", "--db", dir.path + "/timing.sqlite"], scratch: scratch)
+        #expect(timing.ok, "\(timing.summary)")
+        let full = Date().timeIntervalSince(started)
+        var killedBefore = 0
+        for fraction in [0.75, 0.9, 0.97] {
+            let child = try Child.spawn(["import", "p", dir.path + "/items.txt", "--db", db], scratch: scratch)
+            Thread.sleep(forTimeInterval: full * fraction)
+            child.kill9()
+            let end = child.wait(timeout: 60)
+            #expect(try sqlite(db, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'item' ORDER BY name)") == "item_external,item_open,item_text",
+                    "killed at \(fraction) of its run: the item's indexes are not all there")
+            #expect(try sqlite(db, "PRAGMA integrity_check") == "ok")
+            let stored = try sqlite(db, "SELECT count(*) FROM item")
+            #expect(stored == "100" || stored == "\(items + 100)", "killed at \(fraction) of its run (\(end.end)), \(stored) items were left")
+            if stored != "100" { break }
+            killedBefore += 1
+        }
+        #expect(killedBefore > 0, "every import finished before its kill")
+        let doctor = try Meow.run(["doctor", "--db", db], in: dir.path)
+        #expect(doctor.status == 0, "\(doctor.stdout)")
+        // The keys still hold, and the file imports in full afterwards.
+        #expect(try Meow.run(["import", "p", "items.txt"], in: dir.path).status == 0)
+        #expect(try sqlite(db, "SELECT count(*) FROM item") == "\(items + 100)")
+        #expect(try sqlite(db, "SELECT count(*) FROM (SELECT text_hash FROM item GROUP BY text_hash HAVING count(*) > 1)") == "0")
+    }
+
     static func sweep(db: String, annotators: [String], dir: String, items: Int) throws -> [String] {
         let log = SoakLog()
         let group = DispatchGroup()
