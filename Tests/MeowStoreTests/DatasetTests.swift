@@ -152,6 +152,61 @@ struct DatasetTests {
         #expect(try ws.db.scalarInt("SELECT need FROM item") == 3)
     }
 
+    /// Schema v8 rebuilds the item table to turn its unique keys into indexes (issue 16.1). A
+    /// v7 workspace with answers, final labels and a frozen set upgrades without losing or
+    /// changing anything: the same export byte for byte, the frozen set verifies, the keys
+    /// and the protection triggers hold, and `doctor` is healthy.
+    static func itemRows(_ w: Workspace) throws -> [String] {
+        try w.db.rows("""
+            SELECT id || '|' || project_id || '|' || external_id || '|' || text || '|' || hex(text_hash) || '|' || coalesce(metadata, '') || '|' ||
+                   priority || '|' || qkey || '|' || need || '|' || done_count || '|' || claim_count || '|' || taken AS r FROM item ORDER BY id
+            """).map { try $0.text("r") }
+    }
+
+    @Test func aV7WorkspaceUpgradesToV8KeepingEverything() throws {
+        try project(items: 40, labels: Self.mostlyAgree)
+        _ = try ws.consensus(project: "p", method: "majority", by: "admin")
+        let set = try ws.freeze(project: "p", setName: "t", rule: FreezeRule(size: 8, seed: 3), by: "admin")
+        func export(_ w: Workspace) throws -> [UInt8] {
+            var out: [UInt8] = []
+            _ = try w.exportDataset(project: "p", split: .train, frozen: "t", raw: true, format: .jsonl, allowNoTestSet: false, by: "admin") { out += $0; $0.removeAll() }
+            return out
+        }
+        let before = try export(ws)
+        let items = try Self.itemRows(ws)
+        // Back to v7's item table: the keys as table constraints, as migration v1 made them.
+        try ws.db.execute("""
+            PRAGMA foreign_keys = OFF; PRAGMA legacy_alter_table = ON;
+            CREATE TABLE item_v7 (
+                id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL REFERENCES project(id), external_id TEXT NOT NULL,
+                text TEXT NOT NULL, text_hash BLOB NOT NULL, metadata TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
+                priority INTEGER NOT NULL DEFAULT 0, qkey INTEGER NOT NULL, need INTEGER NOT NULL CHECK (need >= 1),
+                done_count INTEGER NOT NULL DEFAULT 0 CHECK (done_count >= 0), claim_count INTEGER NOT NULL DEFAULT 0 CHECK (claim_count >= 0),
+                taken INTEGER GENERATED ALWAYS AS (done_count + claim_count) STORED,
+                UNIQUE (project_id, external_id), UNIQUE (project_id, text_hash)) STRICT;
+            INSERT INTO item_v7(id, project_id, external_id, text, text_hash, metadata, priority, qkey, need, done_count, claim_count)
+                SELECT id, project_id, external_id, text, text_hash, metadata, priority, qkey, need, done_count, claim_count FROM item;
+            DROP TABLE item; ALTER TABLE item_v7 RENAME TO item; PRAGMA legacy_alter_table = OFF;
+            CREATE INDEX item_open ON item(project_id, qkey) WHERE taken < need;
+            PRAGMA user_version = 7; PRAGMA foreign_keys = ON;
+            """)
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_autoindex_item_1'") == 1)
+        let upgraded = try Workspace(path: ws.path)
+        #expect(upgraded.schemaVersion == Workspace.supportedSchemaVersion)
+        #expect(try Self.itemRows(upgraded) == items)
+        #expect(try export(upgraded) == before)
+        let audit = try upgraded.auditFrozenSet(project: "p", set: "t", expected: set.setHash)
+        #expect(audit.ok, "\(audit.problems)")
+        let report = try upgraded.doctor()
+        #expect(report.ok, "\(report.problems)")
+        #expect(try upgraded.db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('item_external', 'item_text', 'item_open')") == 3)
+        // A frozen item's text is still protected, and a duplicate text still refused.
+        #expect(throws: (any Error).self) { try upgraded.db.run("UPDATE item SET text = 'changed' WHERE id IN (SELECT item_id FROM frozen_record)") }
+        #expect(throws: (any Error).self) {
+            try upgraded.db.run("INSERT INTO item(project_id, external_id, text, text_hash, priority, qkey, need) SELECT project_id, 'new', text, text_hash, 0, 0, 1 FROM item LIMIT 1")
+        }
+    }
+
     @Test(arguments: TestBackend.available) static func freezeIsDeterministicStratifiedAndGrouped(_ backend: TestBackend) throws { try Self(backend).freezeIsDeterministicStratifiedAndGrouped() }
 
     func freezeIsDeterministicStratifiedAndGrouped() throws {
