@@ -161,14 +161,6 @@ extension Workspace {
         return item
     }
 
-    /// Notes on a new answer whether a suggestion was on screen (the one the item shows now:
-    /// the model's name) and whether the answer is that suggestion unchanged.
-    func recordSuggestionShown(itemID: Int64, annotator: String, answer: AnswerValue, in tx: WriteTransaction) throws {
-        guard let s = try db.row("SELECT model, label FROM suggestion WHERE item_id = ? ORDER BY id DESC LIMIT 1", .int(itemID)) else { return }
-        try db.run("UPDATE annotation SET suggestion = ?, accepted = ? WHERE item_id = ? AND annotator = ?",
-                   .text(try s.text("model")), .int(try s.text("label") == answer.labelColumn ? 1 : 0), .int(itemID), .text(annotator))
-    }
-
     /// Model against people for `meow agreement`; nil when the project has no suggestions.
     func modelAgreement(_ p: Project, guidelineVersion: Int?, annotators: Set<String>?) throws -> ModelAgreement? {
         var suggestions: [String: [String: String]] = [:]
