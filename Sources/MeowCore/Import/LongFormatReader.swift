@@ -296,6 +296,10 @@ final class LongFormatFile {
     private let fd: Int32
     private let buffer: LongFormatBuffer
     private let chunkSize: Int
+    /// How much the next read asks for: a chunk, doubled after each read that completed no
+    /// record, so a record longer than a chunk is scanned a few times, not once per chunk
+    /// (which made a long line cost its length squared over the chunk size).
+    private var readSize: Int
     private var finished = false
     private(set) var bytesRead = 0
     /// The file's size when it is a regular file, else 0 (a pipe).
@@ -311,6 +315,7 @@ final class LongFormatFile {
     init(path: String, chunkSize: Int, offset: Int = 0, limit: Int? = nil) throws(LongFormatError) {
         self.path = path
         self.chunkSize = chunkSize
+        readSize = chunkSize
         fd = open(path, O_RDONLY)
         if fd < 0 { throw LongFormatError(path: path, line: 0, message: "cannot open the file for reading") }
         var st = stat()
@@ -334,8 +339,8 @@ final class LongFormatFile {
     func step<Sink>(_ parser: inout LongFormatParser<Sink>) throws(LongFormatError) -> Bool {
         if finished { return false }
         buffer.compact()
-        buffer.reserve(chunkSize)
-        let want = limit.map { min(chunkSize, $0 - bytesRead) } ?? chunkSize
+        buffer.reserve(readSize)
+        let want = limit.map { min(readSize, $0 - bytesRead) } ?? readSize
         var n = 0
         if want > 0 {
             repeat { n = read(fd, buffer.base + buffer.end, want) } while n < 0 && errno == EINTR
@@ -347,7 +352,9 @@ final class LongFormatFile {
         bytesRead += n
         let atLimit = limit.map { bytesRead >= $0 } ?? false
         let final = n == 0 && !atLimit
-        buffer.start += try parser.consume(buffer.base + buffer.start, buffer.end - buffer.start, final: final)
+        let consumed = try parser.consume(buffer.base + buffer.start, buffer.end - buffer.start, final: final)
+        buffer.start += consumed
+        readSize = consumed == 0 ? min(readSize * 2, 1 << 30) : chunkSize
         if final || atLimit { finished = true }
         return !finished
     }
