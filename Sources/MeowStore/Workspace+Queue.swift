@@ -83,8 +83,22 @@ extension Workspace {
     /// is a lease: unanswered after `lease` seconds, the item returns to the queue. Returns nil
     /// when nothing is left for this annotator.
     public func claimNext(project name: String, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
-        let project = try project(name)
-        return try claimNext(project, annotator: annotator, lease: lease, now: now)
+        try withQueueProject(name) { project in try claimNext(project, annotator: annotator, lease: lease, now: now) }
+    }
+
+    /// Runs a queue write (a claim, an answer) with the project as read last time, when there
+    /// is one: on a server that saves a round trip per action. It is safe because each of them
+    /// checks inside its transaction that the project's guideline version is still the newest
+    /// (a project's settings change only with a new version) and throws `guidelineChanged`
+    /// otherwise, before anything is written; then the project is read again and the write
+    /// runs once more, as it would have with a fresh read.
+    func withQueueProject<T>(_ name: String, _ body: (Project) throws -> T) throws -> T {
+        do {
+            return try body(projectCache[name] ?? project(name))
+        } catch StoreError.guidelineChanged {
+            projectCache[name] = nil
+            return try body(project(name))
+        }
     }
 
     func claimNext(_ project: Project, annotator: String, lease: Double? = nil, now: Date = Date()) throws -> ClaimedItem? {
@@ -141,8 +155,7 @@ extension Workspace {
     /// recorded: the claim runs in a savepoint that is rolled back alone.
     public func submitAndClaimNext(project name: String, annotator: String, item externalID: String, answer: Answer,
                                    lease: Double? = nil, now: Date = Date()) throws -> (outcome: SubmitOutcome, next: Result<ClaimedItem?, any Error>) {
-        let current = try project(name)
-        return try db.writeConcurrent { tx in
+        try withQueueProject(name) { current in try db.writeConcurrent { tx in
             let outcome = try record(current, annotator: annotator, item: externalID, answer: answer, in: tx)
             try db.execute("SAVEPOINT claim_next")
             do {
@@ -154,7 +167,7 @@ extension Workspace {
                 try db.execute("RELEASE claim_next")
                 return (outcome, .failure(error))
             }
-        }
+        } }
     }
 
     /// Removes leases that ran out, so their items have room again.
@@ -228,13 +241,17 @@ extension Workspace {
     /// answer is checked against that version's schema first; the claim is released.
     @discardableResult
     public func submit(project name: String, annotator: String, item externalID: String, answer: Answer) throws -> SubmitOutcome {
-        let current = try project(name)
-        return try db.writeConcurrent { tx in try record(current, annotator: annotator, item: externalID, answer: answer, in: tx) }
+        try withQueueProject(name) { current in
+            try db.writeConcurrent { tx in try record(current, annotator: annotator, item: externalID, answer: answer, in: tx) }
+        }
     }
 
     /// The answer itself, inside the caller's write transaction.
     private func record(_ current: Project, annotator: String, item externalID: String, answer: Answer, in tx: WriteTransaction) throws -> SubmitOutcome {
-        let target = try answerTarget(current, annotator: annotator, item: externalID)
+        let (newest, target) = try answerTarget(current, annotator: annotator, item: externalID)
+        // The project as read before this transaction (or kept from the last action) must
+        // carry the newest guideline: the caller reads it again otherwise.
+        if newest != current.guidelineVersion { throw StoreError.guidelineChanged(project: current.name) }
         let servedUnder = target?.servedUnder
         let project = try servedUnder.map { try self.project(current, atVersion: $0) } ?? current
         let value: AnswerValue
@@ -259,27 +276,30 @@ extension Workspace {
         return .recorded
     }
 
-    /// The queue item an answer is for, in one statement (one round trip on a server): whether
-    /// the annotator answered it already, whether they hold it, and the version it was served
-    /// under when a newer version was recorded since and they have not acknowledged it (nil
-    /// otherwise: served under the newest, the newest acknowledged, or a claim from before
-    /// claims recorded the version). Nil when no queue item has this id (a gold check's
-    /// disguised id, or an unknown one).
+    /// The newest guideline version, and the queue item an answer is for, in one statement (one
+    /// round trip on a server): whether the annotator answered it already, whether they hold
+    /// it, and the version it was served under when a newer version was recorded since and
+    /// they have not acknowledged it (nil otherwise: served under the newest, the newest
+    /// acknowledged, or a claim from before claims recorded the version). The item is nil when
+    /// no queue item has this id (a gold check's disguised id, or an unknown one).
     private func answerTarget(_ p: Project, annotator: String, item externalID: String) throws
-        -> (id: Int64, qkey: Int64, answered: Bool, held: Bool, servedUnder: Int?)? {
+        -> (newest: Int, item: (id: Int64, qkey: Int64, answered: Bool, held: Bool, servedUnder: Int?)?) {
         guard let r = try db.row("""
-            SELECT i.id, i.qkey,
+            SELECT n.newest, i.id, i.qkey,
                    CASE WHEN EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.annotator = ?3) THEN 1 ELSE 0 END AS answered,
                    CASE WHEN c.item_id IS NULL THEN 0 ELSE 1 END AS held,
                    CASE WHEN c.guideline_version < (SELECT max(version) FROM guideline_version WHERE project_id = ?1)
                          AND NOT EXISTS (SELECT 1 FROM acknowledgement k WHERE k.project_id = ?1 AND k.annotator = ?3
                                          AND k.guideline_version = (SELECT max(version) FROM guideline_version WHERE project_id = ?1))
                         THEN c.guideline_version END AS served_under
-            FROM item i LEFT JOIN claim c ON c.item_id = i.id AND c.annotator = ?3
-            WHERE i.project_id = ?1 AND i.external_id = ?2
-            """, .int(p.id), .text(externalID), .text(annotator)) else { return nil }
-        return (try r.int("id"), try r.int("qkey"), try r.int("answered") != 0, try r.int("held") != 0,
-                try r.optionalInt("served_under").map { Int($0) })
+            FROM (SELECT coalesce(max(version), 0) AS newest FROM guideline_version WHERE project_id = ?1) n
+            LEFT JOIN item i ON i.project_id = ?1 AND i.external_id = ?2
+            LEFT JOIN claim c ON c.item_id = i.id AND c.annotator = ?3
+            """, .int(p.id), .text(externalID), .text(annotator)) else { throw StoreError.unknownProject(p.name, known: try projectNames()) }
+        let newest = Int(try r.int("newest"))
+        guard let id = try r.optionalInt("id") else { return (newest, nil) }
+        return (newest, (id, try r.int("qkey"), try r.int("answered") != 0, try r.int("held") != 0,
+                         try r.optionalInt("served_under").map { Int($0) }))
     }
 
     /// Adaptive overlap: when an item has all the answers it needs but no label has a majority,

@@ -383,7 +383,7 @@ struct CrashRoundTests {
         _ = try dir.write("few.txt", (0..<100).map { "earlier text \($0)" }.joined(separator: "\n"))
         #expect(try Meow.run(["import", "p", "few.txt"], in: dir.path).status == 0)
         // Past the 100,000 rows from which an import loads without indexes.
-        let items = 150_000
+        let items = 130_000
         _ = try dir.write("items.txt", (0..<items).map { "text \($0)" }.joined(separator: "\n"))
         let scratch = dir.path + "/import"
         try FileManager.default.copyItem(atPath: db, toPath: dir.path + "/timing.sqlite")
@@ -392,7 +392,8 @@ struct CrashRoundTests {
         #expect(timing.ok, "\(timing.summary)")
         let full = Date().timeIntervalSince(started)
         var killedBefore = 0
-        for fraction in [0.75, 0.9, 0.97] {
+        // Earlier kills too: under a loaded machine the timed run can be slower than these.
+        for fraction in [0.4, 0.7, 0.85, 0.95] {
             let child = try Child.spawn(["import", "p", dir.path + "/items.txt", "--db", db], scratch: scratch)
             Thread.sleep(forTimeInterval: full * fraction)
             child.kill9()

@@ -106,6 +106,52 @@ struct EnforcementTests {
         #expect(try ws.db.scalarInt("SELECT guideline_version FROM annotation WHERE label = 'good'") == 1)
     }
 
+    /// An annotator's workspace keeps the project between actions (a round trip saved on a
+    /// server). A guideline update made through another connection must still take effect on
+    /// the next action: nothing is served before it is acknowledged, and then answers are
+    /// checked and recorded under it, never under the kept old version.
+    @Test(arguments: TestBackend.available) static func anUpdateFromAnotherConnectionTakesEffectOnTheNextAction(_ backend: TestBackend) throws { try Self(backend).anUpdateFromAnotherConnectionTakesEffectOnTheNextAction() }
+
+    func anUpdateFromAnotherConnectionTakesEffectOnTheNextAction() throws {
+        try project(Self.guideline())
+        let ann = try backend.reopen(ws)
+        try ann.acknowledge(project: "p", annotator: "ann")
+        let first = try #require(try ann.claimNext(project: "p", annotator: "ann"))
+        // Elsewhere: the admin adds a label, and ann acknowledges it in another window.
+        _ = try ws.updateGuideline(project: "p", guideline: Self.guideline(labels: """
+              - {value: good, hotkey: g, definition: Good.}
+              - {value: bad, hotkey: b, definition: Bad.}
+              - {value: meh, hotkey: m, definition: Neither.}
+            """), by: "admin")
+        try ws.acknowledge(project: "p", annotator: "ann")
+        // ann's next answer uses the new label: checked and recorded under v2.
+        try ann.submit(project: "p", annotator: "ann", item: first.id, answer: Answer(labels: ["meh"]))
+        #expect(try ws.db.scalarInt("SELECT guideline_version FROM annotation WHERE label = 'meh'") == 2)
+        // Again with a claim first: v3 arrives and is acknowledged elsewhere; the next claim
+        // and answer (one transaction) go under v3.
+        let second = try #require(try ann.claimNext(project: "p", annotator: "ann"))
+        _ = try ws.updateGuideline(project: "p", guideline: Self.guideline(labels: """
+              - {value: good, hotkey: g, definition: Good.}
+              - {value: bad, hotkey: b, definition: Bad.}
+              - {value: meh, hotkey: m, definition: Neither.}
+              - {value: odd, hotkey: o, definition: Strange.}
+            """), by: "admin")
+        try ws.acknowledge(project: "p", annotator: "ann")
+        let (outcome, after) = try ann.submitAndClaimNext(project: "p", annotator: "ann", item: second.id, answer: Answer(labels: ["odd"]))
+        #expect(outcome == .recorded)
+        #expect(try ws.db.scalarInt("SELECT guideline_version FROM annotation WHERE label = 'odd'") == 3)
+        let third = try #require(try after.get())
+        // And a claim alone after v4, acknowledged elsewhere: served under v4.
+        try ann.submit(project: "p", annotator: "ann", item: third.id, answer: Answer(labels: ["odd"]))
+        _ = try ws.updateGuideline(project: "p", guideline: Self.guideline("min_seconds: 0", labels: """
+              - {value: good, hotkey: g, definition: Good.}
+              - {value: odd, hotkey: o, definition: Strange.}
+            """), by: "admin")
+        try ws.acknowledge(project: "p", annotator: "ann")
+        let fourth = try #require(try ann.claimNext(project: "p", annotator: "ann"))
+        #expect(try ws.db.scalarInt("SELECT guideline_version FROM claim WHERE item_id = (SELECT id FROM item WHERE external_id = ?)", .text(fourth.id)) == 4)
+    }
+
     @Test(arguments: TestBackend.available) static func aScreenLearnsOfANewerGuidelineFromAnotherProcessCheaply(_ backend: TestBackend) throws { try Self(backend).aScreenLearnsOfANewerGuidelineFromAnotherProcessCheaply() }
 
     func aScreenLearnsOfANewerGuidelineFromAnotherProcessCheaply() throws {
