@@ -32,18 +32,7 @@ enum Schema {
 
         -- qkey orders the queue: priority first (higher first), then import order.
         CREATE TABLE item (
-            id          INTEGER PRIMARY KEY,
-            project_id  INTEGER NOT NULL REFERENCES project(id),
-            external_id TEXT NOT NULL,
-            text        TEXT NOT NULL,
-            text_hash   BLOB NOT NULL,
-            metadata    TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
-            priority    INTEGER NOT NULL DEFAULT 0,
-            qkey        INTEGER NOT NULL,
-            need        INTEGER NOT NULL CHECK (need >= 1),
-            done_count  INTEGER NOT NULL DEFAULT 0 CHECK (done_count >= 0),
-            claim_count INTEGER NOT NULL DEFAULT 0 CHECK (claim_count >= 0),
-            taken       INTEGER GENERATED ALWAYS AS (done_count + claim_count) STORED,
+        \(itemColumns),
             UNIQUE (project_id, external_id),
             UNIQUE (project_id, text_hash)
         ) STRICT;
@@ -395,18 +384,7 @@ enum Schema {
         -- tables still name `item`.
         PRAGMA legacy_alter_table = ON;
         CREATE TABLE item_v8 (
-            id          INTEGER PRIMARY KEY,
-            project_id  INTEGER NOT NULL REFERENCES project(id),
-            external_id TEXT NOT NULL,
-            text        TEXT NOT NULL,
-            text_hash   BLOB NOT NULL,
-            metadata    TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
-            priority    INTEGER NOT NULL DEFAULT 0,
-            qkey        INTEGER NOT NULL,
-            need        INTEGER NOT NULL CHECK (need >= 1),
-            done_count  INTEGER NOT NULL DEFAULT 0 CHECK (done_count >= 0),
-            claim_count INTEGER NOT NULL DEFAULT 0 CHECK (claim_count >= 0),
-            taken       INTEGER GENERATED ALWAYS AS (done_count + claim_count) STORED
+        \(itemColumns)
         ) STRICT;
         INSERT INTO item_v8(id, project_id, external_id, text, text_hash, metadata, priority, qkey, need, done_count, claim_count)
             SELECT id, project_id, external_id, text, text_hash, metadata, priority, qkey, need, done_count, claim_count FROM item ORDER BY id;
@@ -427,6 +405,22 @@ enum Schema {
         END;
         """),
     ]
+
+    /// The item table's columns, as migration v1 created them and v8 rebuilt them.
+    private static let itemColumns = """
+        id          INTEGER PRIMARY KEY,
+        project_id  INTEGER NOT NULL REFERENCES project(id),
+        external_id TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        text_hash   BLOB NOT NULL,
+        metadata    TEXT CHECK (metadata IS NULL OR json_valid(metadata)),
+        priority    INTEGER NOT NULL DEFAULT 0,
+        qkey        INTEGER NOT NULL,
+        need        INTEGER NOT NULL CHECK (need >= 1),
+        done_count  INTEGER NOT NULL DEFAULT 0 CHECK (done_count >= 0),
+        claim_count INTEGER NOT NULL DEFAULT 0 CHECK (claim_count >= 0),
+        taken       INTEGER GENERATED ALWAYS AS (done_count + claim_count) STORED
+    """
 
     /// Migrations that rebuild a table: SQLite's procedure needs foreign keys off (a pragma
     /// that only takes effect outside a transaction) and a foreign-key check before commit.
