@@ -19,7 +19,7 @@ struct Demo: ParsableCommand {
         let fresh = projects.isEmpty
         if !projects.contains("reviews") {
             let (g, qualification, gold) = try GuidelineFile.loadWithGold(root + "/Guidelines/sentiment.md")
-            try ws.createProject("reviews", guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
+            _ = try ws.createProject("reviews", guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
             let s = try ws.importItems(project: "reviews", reader: ItemReader(path: root + "/Samples/reviews.jsonl", format: .jsonl), skipInvalid: false)
             // Five colleagues already labeled the first 200 reviews: enough to measure agreement.
             let a = try ws.importAnnotations(project: "reviews", path: root + "/Samples/review-annotations.jsonl", format: .jsonl, by: try LoginUser.name)
@@ -27,14 +27,14 @@ struct Demo: ParsableCommand {
         }
         if !projects.contains("comments") {
             let (g, qualification, gold) = try GuidelineFile.loadWithGold(root + "/Guidelines/toxicity.md")
-            try ws.createProject("comments", guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
+            _ = try ws.createProject("comments", guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
             let s = try ws.importItems(project: "comments", reader: ItemReader(path: root + "/Samples/comments.csv", format: .csv), skipInvalid: false)
             out("demo: project 'comments' (\(g.title)) with \(s.inserted) forum comments")
         }
         // One project per other task type (issue 12), each with a colleague's labels to measure.
         for extra in DemoProject.taskProjects where !projects.contains(extra.name) {
             let (g, qualification, gold) = try GuidelineFile.loadWithGold(root + "/Guidelines/" + extra.guideline)
-            try ws.createProject(extra.name, guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
+            _ = try ws.createProject(extra.name, guideline: g, by: LoginUser.name, qualification: qualification, goldChecks: gold)
             let s = try ws.importItems(project: extra.name, reader: ItemReader(path: root + "/Samples/" + extra.items, format: .jsonl, pairs: g.task == .compare), skipInvalid: false)
             let a = try ws.importAnnotations(project: extra.name, path: root + "/Samples/" + extra.answers, format: .jsonl, by: try LoginUser.name)
             out("demo: project '\(extra.name)' (\(g.title); \(g.task.rawValue)) with \(s.inserted) \(extra.what), \(a.inserted) answers from 3 annotators")
