@@ -50,6 +50,8 @@ final class ItemPrefetcher: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
+        // After `cancel` the items stop short: never let that pass for the end of the file.
+        if cancelled { throw CancellationError() }
         while batches.isEmpty && !finished { lock.wait() }
         guard !batches.isEmpty else {
             if let failure { throw failure }
@@ -78,6 +80,14 @@ final class ItemPrefetcher: @unchecked Sendable {
         var error: Error?
         var atEnd = false
         while !atEnd {
+            // The consumer may stop early (an error): look every 64 items, not only when a
+            // batch is handed over, so a long tail of the file is not read for nothing.
+            if batch.count % 64 == 63 {
+                lock.lock()
+                let stop = cancelled
+                lock.unlock()
+                if stop { break }
+            }
             do {
                 if let item = try reader.next() {
                     let hash = ItemIdentity.textHash(item.text)

@@ -24,7 +24,8 @@ struct BulkLoad {
 
     init(startingIn db: any SQLDatabase) throws {
         firstID = (try db.scalarInt("SELECT coalesce(max(id), 0) FROM item") ?? 0) + 1
-        try db.execute("DROP INDEX item_external; DROP INDEX item_text; DROP INDEX item_open")
+        // IF EXISTS: an index someone dropped by hand is simply built again at the end.
+        try db.execute("DROP INDEX IF EXISTS item_external; DROP INDEX IF EXISTS item_text; DROP INDEX IF EXISTS item_open")
     }
 
     mutating func added(line: Int) {

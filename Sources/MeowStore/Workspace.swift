@@ -174,8 +174,11 @@ public final class Workspace {
         try db.write { tx in
             // Re-read inside the write lock: another process may have migrated meanwhile.
             let current = Int(try db.scalarInt("PRAGMA user_version") ?? 0)
-            for (_, sql) in Schema.migrations.dropFirst(current) { try db.execute(sql) }
-            if rebuilding, let broken = try db.row("PRAGMA foreign_key_check") {
+            let pending = Schema.migrations.dropFirst(current)
+            for (_, sql) in pending { try db.execute(sql) }
+            // Checked only when a rebuild ran here (another process may have done it meanwhile).
+            if rebuilding, pending.contains(where: { Schema.rebuildsTables.contains($0.name) }),
+               let broken = try db.row("PRAGMA foreign_key_check") {
                 throw SQLiteError(code: SQLITE_CONSTRAINT, message: "the upgrade found a row in \((try broken.string("table")) ?? "a table") that points at a missing row; the file is left as it was", sql: nil)
             }
             try db.execute("PRAGMA application_id = \(Schema.applicationID); PRAGMA user_version = \(Schema.version)")

@@ -123,6 +123,11 @@ struct BulkImportTests {
         let s = try ws.importItems(project: "p", reader: ItemReader(path: second, format: .jsonl), skipInvalid: false)
         #expect(s.inserted == 10)
         #expect(try ws.db.scalarInt("SELECT count(*) FROM sqlite_master WHERE name = 'item_open'") == 0)
+        // A load bigger than the table then runs without indexes, and builds the missing one too.
+        let third = dir + "/third.jsonl"
+        try (0..<70).map { #"{"id":"t\#($0)","text":"third \#($0)"}"# }.joined(separator: "\n").write(toFile: third, atomically: true, encoding: .utf8)
+        #expect(try ws.importItems(project: "p", reader: ItemReader(path: third, format: .jsonl), skipInvalid: false).inserted == 70)
+        try expectKeysInPlace(ws)
     }
 
     /// A failed bulk load leaves nothing: no rows, and the indexes as they were.
