@@ -241,6 +241,13 @@ struct CrashRoundTests {
             let t = try PrivateTmux(command: "exec 2>\(dir.path)/stderr-\(who); \(Child.binary) label p --as \(who) --db \(db); echo $? > \(exitFile); sleep 60",
                                     socket: dir.path + "/tmux-\(who)")
             var screen = try t.waitFor("you: 0 labeled")
+            // The header can be on the pane a moment before the item (a frame caught half
+            // drawn on a loaded machine): wait for the item itself.
+            let drawn = Date().addingTimeInterval(10)
+            while Self.shownItem(screen) == nil && Date() < drawn {
+                Thread.sleep(forTimeInterval: 0.02)
+                screen = try t.screen()
+            }
             guard var current = Self.shownItem(screen) else { Issue.record("\(who): no item on the screen:\n\(screen)"); continue }
             var typed: [String] = []
             var confirmed: [String] = []          // "item|label" shown as done before the kill
