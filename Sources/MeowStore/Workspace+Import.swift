@@ -120,9 +120,7 @@ extension Workspace {
             if let bulk {
                 try bulk.finish(db, project: project, file: reader.path, skipInvalid: skipInvalid, summary: &summary)
                 // Lines skipped while loading and those the end judged, in file order.
-                let tail = summary.skipped[skippedAtSwitch...].enumerated()
-                    .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
-                summary.skipped.replaceSubrange(skippedAtSwitch..., with: tail)
+                summary.skipped.replaceSubrange(skippedAtSwitch..., with: Array(summary.skipped[skippedAtSwitch...]).inFileOrder())
                 if let lowest = try db.scalarInt("SELECT min(qkey) FROM item WHERE id >= ?", .int(bulk.firstID)),
                    minQKey.map({ lowest < $0 }) ?? true {
                     minQKey = lowest
@@ -136,6 +134,14 @@ extension Workspace {
             }
         }
         return summary
+    }
+}
+
+extension Array where Element == ImportError {
+    /// Sorted by line, errors on the same line kept in the order they came (the order the
+    /// row-by-row path reports them in).
+    func inFileOrder() -> [ImportError] {
+        enumerated().sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
     }
 }
 

@@ -87,8 +87,7 @@ extension Workspace {
             if !skipInvalid, let first = invalid.first { throw first }
             if let stopped { throw stopped }
             // The two kinds of skipped lines, in file order as the row-by-row path reports them.
-            summary.skipped = (parseSkips + invalid).enumerated()
-                .sorted { ($0.element.line ?? 0, $0.offset) < ($1.element.line ?? 0, $1.offset) }.map(\.element)
+            summary.skipped = (parseSkips + invalid).inFileOrder()
             guard staged > 0 else { return }
             // A bulk load (issue 16.1): the text-hash key takes each row at a random place, so
             // for a load at least as big as the table it is dropped and built again after, by
