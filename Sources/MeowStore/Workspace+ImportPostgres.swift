@@ -66,41 +66,42 @@ extension Workspace {
                     }
                 }
             }
-            var invalid: [ImportError] = []
-            let contested = staged > 0 ? try resolveContested(pg, project: project) : false
-            if contested {
-                let counts = try pg.rows("SELECT kind, count(*) AS n FROM pg_temp.meow_import_blocked GROUP BY kind")
-                for row in counts {
-                    let n = Int(try row.int("n"))
-                    switch try row.int("kind") {
-                    case BlockedKind.duplicateText: summary.duplicateText = n
-                    case BlockedKind.alreadyPresent: summary.alreadyPresent = n
-                    default: break
-                    }
-                }
-                let limit = skipInvalid ? "" : " LIMIT 1"
-                for row in try pg.rows("SELECT line, external_id FROM pg_temp.meow_import_blocked WHERE kind = ? ORDER BY line" + limit, .int(BlockedKind.invalid)) {
-                    invalid.append(ImportError(file: reader.path, line: Int(try row.int("line")),
-                                               message: "id '\(try row.text("external_id"))' is already in the project with a different text"))
+            guard staged > 0 else {
+                if let stopped { throw stopped }
+                summary.skipped = parseSkips
+                return
+            }
+            // A bulk load (issue 16.1): every key and index of `item` but its primary key is
+            // dropped and built again after, by one sort each, in this transaction (a failure
+            // rolls both back). Kept, they cost 3x the load: the text-hash key takes each row at
+            // a random place, and the foreign key is checked by one query per row.
+            let rebuild = try staged >= bulkImportFrom && Int64(staged) >= (pg.scalarInt("SELECT count(*) FROM item") ?? 0)
+            let deferred = rebuild ? try DeferredItemKeys.drop(pg) : nil
+            // Without keys, a complete file is first loaded as if no row were contested: the keys'
+            // builds then check the whole table at once. Only when one fails (23505) is the load
+            // undone and every row judged one by one, as below.
+            var inserted: Row?, loaded = false
+            if let deferred, stopped == nil {
+                try pg.execute("SAVEPOINT meow_bulk_load")
+                do {
+                    inserted = try pg.row(StagingSQL.insertAll, .int(project.id), .int(Int64(project.overlap)), .int(seq))
+                    try deferred.restore(pg)
+                    try pg.execute("RELEASE SAVEPOINT meow_bulk_load")
+                    summary.skipped = parseSkips
+                    loaded = true
+                } catch let e as PostgresError where e.sqlstate == "23505" {
+                    try pg.execute("ROLLBACK TO SAVEPOINT meow_bulk_load")
                 }
             }
-            if !skipInvalid, let first = invalid.first { throw first }
-            if let stopped { throw stopped }
-            // The two kinds of skipped lines, in file order as the row-by-row path reports them.
-            summary.skipped = (parseSkips + invalid).inFileOrder()
-            guard staged > 0 else { return }
-            // A bulk load (issue 16.1): the text-hash key takes each row at a random place, so
-            // for a load at least as big as the table it is dropped and built again after, by
-            // one sort, in this transaction (a failure rolls both back).
-            let rebuild = try staged >= bulkImportFrom && Int64(staged) >= (pg.scalarInt("SELECT count(*) FROM item") ?? 0)
-            let textKey = rebuild ? try pg.row("""
-                SELECT conname::text AS name FROM pg_constraint
-                WHERE conrelid = 'item'::regclass AND contype = 'u' AND pg_get_constraintdef(oid) = 'UNIQUE (project_id, text_hash)'
-                """)?.text("name") : nil
-            if let textKey { try pg.execute("ALTER TABLE item DROP CONSTRAINT \"\(textKey)\"") }
-            let inserted = try pg.row(contested ? StagingSQL.insertKept : StagingSQL.insertAll, .int(project.id), .int(Int64(project.overlap)), .int(seq))
-            if let textKey {
-                try pg.execute("SET LOCAL maintenance_work_mem = '256MB'; ALTER TABLE item ADD CONSTRAINT \"\(textKey)\" UNIQUE (project_id, text_hash)")
+            if !loaded {
+                let contested = try resolveContested(pg, project: project)
+                let invalid = contested ? try countBlocked(pg, into: &summary, file: reader.path, skipInvalid: skipInvalid) : []
+                if !skipInvalid, let first = invalid.first { throw first }
+                if let stopped { throw stopped }
+                // The two kinds of skipped lines, in file order as the row-by-row path reports them.
+                summary.skipped = (parseSkips + invalid).inFileOrder()
+                inserted = try pg.row(contested ? StagingSQL.insertKept : StagingSQL.insertAll, .int(project.id), .int(Int64(project.overlap)), .int(seq))
+                try deferred?.restore(pg)
             }
             summary.inserted = Int(try inserted?.int("n") ?? 0)
             try db.run("UPDATE project SET answers_needed = answers_needed + ? WHERE id = ?", .int(Int64(summary.inserted * project.overlap)), .int(project.id))
@@ -110,6 +111,25 @@ extension Workspace {
             }
         }
         return summary
+    }
+
+    /// The blocked rows' counts into `summary`; returns the invalid ones (ids taken with another
+    /// text), all of them with `skipInvalid`, else the first.
+    private func countBlocked(_ pg: PostgresConnection, into summary: inout ImportSummary, file: String,
+                              skipInvalid: Bool) throws -> [ImportError] {
+        for row in try pg.rows("SELECT kind, count(*) AS n FROM pg_temp.meow_import_blocked GROUP BY kind") {
+            let n = Int(try row.int("n"))
+            switch try row.int("kind") {
+            case BlockedKind.duplicateText: summary.duplicateText = n
+            case BlockedKind.alreadyPresent: summary.alreadyPresent = n
+            default: break
+            }
+        }
+        let limit = skipInvalid ? "" : " LIMIT 1"
+        return try pg.rows("SELECT line, external_id FROM pg_temp.meow_import_blocked WHERE kind = ? ORDER BY line" + limit, .int(BlockedKind.invalid)).map {
+            ImportError(file: file, line: Int(try $0.int("line")),
+                        message: "id '\(try $0.text("external_id"))' is already in the project with a different text")
+        }
     }
 
     /// Finds the staged rows that share an id or a text with the project or with another line,
@@ -166,6 +186,46 @@ extension Workspace {
             """)
         return true
     }
+}
+
+/// The keys and indexes of `item` a bulk load builds after its rows are in: the unique keys
+/// (external id, text hash), the foreign key to the project, and the plain indexes (the open
+/// items). Their definitions are read from the server's catalogue, so the rebuild is the schema
+/// the workspace has; the primary key stays (the other tables' foreign keys hang on it).
+private struct DeferredItemKeys {
+    var constraints: [(name: String, definition: String)] = []
+    var indexes: [String] = []
+
+    static func drop(_ pg: PostgresConnection) throws -> DeferredItemKeys {
+        var keys = DeferredItemKeys()
+        for row in try pg.rows("""
+            SELECT conname::text AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
+             WHERE conrelid = 'item'::regclass AND contype IN ('u', 'f') ORDER BY contype DESC, conname
+            """) {
+            keys.constraints.append((try row.text("name"), try row.text("def")))
+        }
+        for row in try pg.rows("""
+            SELECT pg_get_indexdef(i.indexrelid) AS def, i.indexrelid::regclass::text AS name FROM pg_index i
+             WHERE i.indrelid = 'item'::regclass AND NOT i.indisprimary
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+             ORDER BY 2
+            """) {
+            keys.indexes.append(try row.text("def"))
+            try pg.execute("DROP INDEX \(try row.text("name"))")
+        }
+        for c in keys.constraints { try pg.execute("ALTER TABLE item DROP CONSTRAINT \(quoted(c.name))") }
+        return keys
+    }
+
+    /// Builds them again; a unique key the rows break fails here and rolls the import back.
+    func restore(_ pg: PostgresConnection) throws {
+        try pg.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for c in constraints { try pg.execute("ALTER TABLE item ADD CONSTRAINT \(quoted(c.name)) \(c.definition)") }
+        for i in indexes { try pg.execute(i) }
+    }
+
+    private static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    private func quoted(_ name: String) -> String { Self.quoted(name) }
 }
 
 /// Why a staged line was not inserted.
