@@ -57,6 +57,20 @@ public enum QueueSQL {
         ORDER BY i.qkey LIMIT 1\(sqlite ? "" : " FOR UPDATE OF i SKIP LOCKED")
         """
     }
+    /// A claim on PostgreSQL in one statement (one round trip instead of three): the pick of
+    /// `nextOpenItemFromCursorPostgres`, the annotator's cursor moved to it, and the claim,
+    /// through data-modifying `WITH` clauses. Binds: project id, annotator, claimed at, expires
+    /// at (Unix seconds), guideline version. Columns as the pick's.
+    public static let claimFromCursorPostgres = """
+        WITH pick AS (\(pickFromCursor(sqlite: false))),
+        cursor_moved AS (
+            INSERT INTO queue_cursor(project_id, annotator, qkey) SELECT ?1, ?2, qkey FROM pick
+            ON CONFLICT(project_id, annotator) DO UPDATE SET qkey = excluded.qkey),
+        claimed AS (
+            INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at, guideline_version)
+            SELECT id, ?1, ?2, ?3, ?4, ?5 FROM pick)
+        SELECT * FROM pick
+        """
     /// Binds: item id, project id, annotator, claimed at, expires at (Unix seconds), guideline
     /// version in force (left unbound: NULL, the version in force when the answer comes).
     public static let insertClaim = "INSERT INTO claim(item_id, project_id, annotator, claimed_at, expires_at, guideline_version) VALUES (?, ?, ?, ?, ?, ?)"
@@ -68,6 +82,9 @@ public enum QueueSQL {
         INSERT INTO annotation(item_id, project_id, annotator, label, value, comment, unsure, unsure_note, guideline_version, created_at, seconds, review_reason)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
+    /// `insertAnswerNotingSuggestion` that also deletes the annotator's claim on the item, for
+    /// PostgreSQL (a data-modifying `WITH`; each table's counting trigger updates the item).
+    public static let answerReleasingClaimPostgres = "WITH released AS (DELETE FROM claim WHERE item_id = ?1 AND annotator = ?3)\n" + insertAnswerNotingSuggestion
     /// meow's own answer insert: `insertAnswer` that also notes the suggestion on screen (the
     /// item's newest): the model, and whether the answer is that suggestion unchanged.
     public static let insertAnswerNotingSuggestion = """
@@ -110,19 +127,18 @@ extension Workspace {
     private func claimNext(_ project: Project, annotator: String, lease: Double?, now: Date, in tx: WriteTransaction) throws -> ClaimedItem? {
         let t = now.timeIntervalSince1970
         let expires = t + (lease ?? project.leaseSeconds)
-        try reapExpiredClaims(projectID: project.id, now: t, in: tx)
+        let admission = try checkAdmission(project, annotator, in: tx, leasesAt: t)
+        if admission.leasesExpired { try reapExpiredClaims(projectID: project.id, now: t, in: tx) }
         // A member already: no insert (a write per claim, and a round trip on a server).
-        if !(try checkAdmission(project, annotator, in: tx)) { try ensureMember(project, annotator, in: tx) }
+        if !admission.known { try ensureMember(project, annotator, in: tx) }
         if let q = try nextQualificationItem(project, annotator, in: tx) { return q }
         // Gold checks are held only while the guideline asks for them.
         if project.guideline.enforcement.gold != nil, let g = try heldGoldCheck(project, annotator) { return g }
         // Already holding one: the same item again, with a fresh lease.
-        if let held = try db.row("""
-            SELECT i.id, i.external_id, i.text, i.metadata FROM claim c JOIN item i ON i.id = c.item_id
-            WHERE c.project_id = ? AND c.annotator = ? ORDER BY c.claimed_at LIMIT 1
-            """, .int(project.id), .text(annotator)) {
+        if let heldID = admission.heldItemID,
+           let held = try db.row("SELECT id, external_id, text, metadata FROM item WHERE id = ?", .int(heldID)) {
             try db.run("UPDATE claim SET expires_at = ?, guideline_version = ? WHERE item_id = ? AND annotator = ?",
-                       .double(expires), .int(Int64(project.guidelineVersion)), .int(held.int("id")), .text(annotator))
+                       .double(expires), .int(Int64(project.guidelineVersion)), .int(heldID), .text(annotator))
             return try withSuggestion(project, ClaimedItem(id: try held.text("external_id"), text: try held.text("text"), metadata: try held.string("metadata"),
                                                            expiresAt: Date(timeIntervalSince1970: expires)))
         }
@@ -132,15 +148,20 @@ extension Workspace {
         }
         // The partial index item_open holds only items with room; the cursor skips the
         // ones this annotator already passed.
-        guard let found = try db.row(db.backend == .sqlite ? QueueSQL.nextOpenItemFromCursor : QueueSQL.nextOpenItemFromCursorPostgres,
-                                     .int(project.id), .text(annotator)) else {
-            return nil
+        let found: Row
+        if db.backend == .sqlite {
+            guard let row = try db.row(QueueSQL.nextOpenItemFromCursor, .int(project.id), .text(annotator)) else { return nil }
+            try db.run("""
+                INSERT INTO queue_cursor(project_id, annotator, qkey) VALUES (?, ?, ?)
+                ON CONFLICT(project_id, annotator) DO UPDATE SET qkey = excluded.qkey
+                """, .int(project.id), .text(annotator), .int(row.int("qkey")))
+            try db.run(QueueSQL.insertClaim, .int(row.int("id")), .int(project.id), .text(annotator), .double(t), .double(expires), .int(Int64(project.guidelineVersion)))
+            found = row
+        } else {
+            guard let row = try db.row(QueueSQL.claimFromCursorPostgres, .int(project.id), .text(annotator), .double(t), .double(expires),
+                                       .int(Int64(project.guidelineVersion))) else { return nil }
+            found = row
         }
-        try db.run("""
-            INSERT INTO queue_cursor(project_id, annotator, qkey) VALUES (?, ?, ?)
-            ON CONFLICT(project_id, annotator) DO UPDATE SET qkey = excluded.qkey
-            """, .int(project.id), .text(annotator), .int(found.int("qkey")))
-        try db.run(QueueSQL.insertClaim, .int(found.int("id")), .int(project.id), .text(annotator), .double(t), .double(expires), .int(Int64(project.guidelineVersion)))
         var item = ClaimedItem(id: try found.text("external_id"), text: try found.text("text"), metadata: try found.string("metadata"), expiresAt: Date(timeIntervalSince1970: expires))
         if let model = try found.string("model"), let value = AnswerValue(column: try found.text("label"), task: project.guideline.task) {
             item.suggestion = Suggestion(model: model, value: value, score: try found.optionalDouble("score"))
@@ -248,7 +269,7 @@ extension Workspace {
 
     /// The answer itself, inside the caller's write transaction.
     private func record(_ current: Project, annotator: String, item externalID: String, answer: Answer, in tx: WriteTransaction) throws -> SubmitOutcome {
-        let (newest, target) = try answerTarget(current, annotator: annotator, item: externalID)
+        let (newest, member, target) = try answerTarget(current, annotator: annotator, item: externalID)
         // The project as read before this transaction (or kept from the last action) must
         // carry the newest guideline: the caller reads it again otherwise.
         if newest != current.guidelineVersion { throw StoreError.guidelineChanged(project: current.name) }
@@ -260,14 +281,16 @@ extension Workspace {
         catch { throw StoreError.invalidAnswer(item: externalID, reason: "\(error)") }
         let policy = project.guideline.enforcement.unsure
         if answer.unsure && policy == .forbid { throw StoreError.unsureForbidden }
-        try checkAdmission(project, annotator, in: tx, servedUnderEarlierVersion: servedUnder != nil)
+        _ = try admit(project, annotator, state: member.state, pauseReason: member.pauseReason, newest: newest,
+                      ackedNewest: member.ackedNewest, ackedCurrent: member.ackedServedUnder, servedUnderEarlierVersion: servedUnder != nil)
         if let outcome = try submitGold(project, annotator, externalID, given: value.labelColumn, seconds: answer.seconds, in: tx) { return outcome }
         try checkQualified(project, annotator)
         guard let item = target else { throw StoreError.unknownItem(project: project.name, item: externalID) }
         if item.answered { throw StoreError.alreadyLabeled(item: externalID, annotator: annotator) }
         guard item.held else { throw StoreError.notClaimed(item: externalID, annotator: annotator) }
-        try db.run(QueueSQL.deleteClaim, .int(item.id), .text(annotator))
-        try db.run(QueueSQL.insertAnswerNotingSuggestion, .int(item.id), .int(project.id), .text(annotator), .text(value.labelColumn), .text(value.json),
+        // On a server the claim goes in the answer's statement (one round trip instead of two).
+        if db.backend == .sqlite { try db.run(QueueSQL.deleteClaim, .int(item.id), .text(annotator)) }
+        try db.run(db.backend == .sqlite ? QueueSQL.insertAnswerNotingSuggestion : QueueSQL.answerReleasingClaimPostgres, .int(item.id), .int(project.id), .text(annotator), .text(value.labelColumn), .text(value.json),
                    .of(answer.comment.flatMap { $0.isEmpty ? nil : $0 }), .int(answer.unsure ? 1 : 0),
                    .of(answer.unsureNote.flatMap { $0.isEmpty ? nil : $0 }),
                    .int(Int64(project.guidelineVersion)), .text(Workspace.now()), answer.seconds.map { .double($0) } ?? .null,
@@ -276,30 +299,36 @@ extension Workspace {
         return .recorded
     }
 
-    /// The newest guideline version, and the queue item an answer is for, in one statement (one
-    /// round trip on a server): whether the annotator answered it already, whether they hold
-    /// it, and the version it was served under when a newer version was recorded since and
-    /// they have not acknowledged it (nil otherwise: served under the newest, the newest
-    /// acknowledged, or a claim from before claims recorded the version). The item is nil when
-    /// no queue item has this id (a gold check's disguised id, or an unknown one).
+    /// The newest guideline version, the member's admission state (see `admit`), and the queue
+    /// item an answer is for, in one statement (one round trip on a server): whether the
+    /// annotator answered it already, whether they hold it, and the version it was served under
+    /// when a newer version was recorded since and they have not acknowledged it (nil
+    /// otherwise: served under the newest, the newest acknowledged, or a claim from before
+    /// claims recorded the version). The item is nil when no queue item has this id (a gold
+    /// check's disguised id, or an unknown one).
     private func answerTarget(_ p: Project, annotator: String, item externalID: String) throws
-        -> (newest: Int, item: (id: Int64, qkey: Int64, answered: Bool, held: Bool, servedUnder: Int?)?) {
+        -> (newest: Int, member: (state: String?, pauseReason: String?, ackedNewest: Bool, ackedServedUnder: Bool),
+            item: (id: Int64, qkey: Int64, answered: Bool, held: Bool, servedUnder: Int?)?) {
         guard let r = try db.row("""
-            SELECT n.newest, i.id, i.qkey,
+            SELECT n.newest, m.state, m.pause_reason, i.id, i.qkey,
+                   CASE WHEN EXISTS (SELECT 1 FROM acknowledgement k WHERE k.project_id = ?1 AND k.annotator = ?3 AND k.guideline_version = n.newest) THEN 1 ELSE 0 END AS acked_newest,
+                   CASE WHEN EXISTS (SELECT 1 FROM acknowledgement k WHERE k.project_id = ?1 AND k.annotator = ?3 AND k.guideline_version = c.guideline_version) THEN 1 ELSE 0 END AS acked_served,
                    CASE WHEN EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.annotator = ?3) THEN 1 ELSE 0 END AS answered,
                    CASE WHEN c.item_id IS NULL THEN 0 ELSE 1 END AS held,
-                   CASE WHEN c.guideline_version < (SELECT max(version) FROM guideline_version WHERE project_id = ?1)
-                         AND NOT EXISTS (SELECT 1 FROM acknowledgement k WHERE k.project_id = ?1 AND k.annotator = ?3
-                                         AND k.guideline_version = (SELECT max(version) FROM guideline_version WHERE project_id = ?1))
+                   CASE WHEN c.guideline_version < n.newest
+                         AND NOT EXISTS (SELECT 1 FROM acknowledgement k WHERE k.project_id = ?1 AND k.annotator = ?3 AND k.guideline_version = n.newest)
                         THEN c.guideline_version END AS served_under
             FROM (SELECT coalesce(max(version), 0) AS newest FROM guideline_version WHERE project_id = ?1) n
+            LEFT JOIN member m ON m.project_id = ?1 AND m.name = ?3
             LEFT JOIN item i ON i.project_id = ?1 AND i.external_id = ?2
             LEFT JOIN claim c ON c.item_id = i.id AND c.annotator = ?3
             """, .int(p.id), .text(externalID), .text(annotator)) else { throw StoreError.unknownProject(p.name, known: try projectNames()) }
         let newest = Int(try r.int("newest"))
-        guard let id = try r.optionalInt("id") else { return (newest, nil) }
-        return (newest, (id, try r.int("qkey"), try r.int("answered") != 0, try r.int("held") != 0,
-                         try r.optionalInt("served_under").map { Int($0) }))
+        let member = (state: try r.string("state"), pauseReason: try r.string("pause_reason"),
+                      ackedNewest: try r.int("acked_newest") != 0, ackedServedUnder: try r.int("acked_served") != 0)
+        guard let id = try r.optionalInt("id") else { return (newest, member, nil) }
+        return (newest, member, (id, try r.int("qkey"), try r.int("answered") != 0, try r.int("held") != 0,
+                                 try r.optionalInt("served_under").map { Int($0) }))
     }
 
     /// Adaptive overlap: when an item has all the answers it needs but no label has a majority,
