@@ -201,6 +201,75 @@ struct MigrateCLITests {
         #expect(d.status == 0, "\(d.stdout)")
     }
 
+    /// A large import on a server drops the item's keys, foreign key and open-items index,
+    /// loads, and builds them again, in one transaction (issue 14). Killed during its run, it
+    /// leaves the workspace as before: its items and every key and index, still enforced.
+    @Test(.enabled(if: PostgresServer.url != nil, PostgresServer.reason))
+    func aBulkImportKilledMidwayLeavesTheKeysAndNothingHalfDone() throws {
+        let url = try PostgresServer.freshURL()
+        let dir = try TempDir()
+        _ = try dir.write("g.md", testGuideline)
+        let env = ["MEOW_DB": url]
+        #expect(try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path, env: env).status == 0)
+        _ = try dir.write("few.txt", (0..<100).map { "earlier text \($0)" }.joined(separator: "\n"))
+        #expect(try Meow.run(["import", "p", "few.txt"], in: dir.path, env: env).status == 0)
+        let catalogue = """
+            SELECT string_agg(n, ',' ORDER BY n) FROM (
+                SELECT conname::text AS n FROM pg_constraint WHERE conrelid = 'item'::regclass
+                UNION ALL SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'item') k
+            """
+        let before = try psql(url, catalogue).out
+        #expect(before.contains("item_open") && before.contains("item_project_id_fkey") && before.contains("item_project_id_text_hash_key"), "\(before)")
+        let items = 130_000 // past the 100,000 rows from which an import builds the keys after
+        _ = try dir.write("items.txt", (0..<items).map { "text \($0)" }.joined(separator: "\n"))
+        let scratch = dir.path + "/import"
+        func activity(_ pattern: String) throws -> Int {
+            Int(try psql(url, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '\(pattern)' AND pid <> pg_backend_pid()").out) ?? -1
+        }
+        func waitFor(_ what: String, _ done: () throws -> Bool) throws {
+            let start = Date()
+            while try !done() {
+                if Date().timeIntervalSince(start) > 60 { Issue.record("waited 60 s for \(what)"); return }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+        func expectAsBefore(_ when: String) throws {
+            // The server ends the killed client's transaction when it notices the closed socket.
+            try waitFor("the killed import's session to end") { try activity("%meow_import%") == 0 && activity("ALTER TABLE item%") == 0 }
+            #expect(try psql(url, catalogue).out == before, "killed \(when): the item's keys are not as before")
+            #expect(try psql(url, "SELECT count(*) FROM item").out == "100", "killed \(when): items were left")
+        }
+        // 1. During the load.
+        var child = try Child.spawn(["import", "p", dir.path + "/items.txt", "--db", url], scratch: scratch)
+        try waitFor("the load to start") { try activity("COPY pg_temp.meow_import_items%") > 0 }
+        Thread.sleep(forTimeInterval: 0.3)
+        child.kill9()
+        _ = child.wait(timeout: 60)
+        try expectAsBefore("during its load")
+        // 2. With the keys dropped: another session holds the project table, so the import
+        // waits at the foreign key (dropping or adding it locks the project too) until killed.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["psql", url, "-X", "-q", "-c", "BEGIN; LOCK TABLE project IN SHARE MODE; SELECT pg_sleep(120) AS held_by_the_test; COMMIT"]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        try waitFor("the lock holder") { try activity("%held_by_the_test%") > 0 }
+        child = try Child.spawn(["import", "p", dir.path + "/items.txt", "--db", url], scratch: scratch)
+        try waitFor("the import to wait on the project's lock") {
+            Int(try psql(url, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE item % CONSTRAINT \"item_project_id_fkey\"%'").out) ?? 0 > 0
+        }
+        child.kill9()
+        _ = child.wait(timeout: 60)
+        _ = try psql(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%held_by_the_test%' AND pid <> pg_backend_pid()")
+        holder.waitUntilExit()
+        try expectAsBefore("waiting with its keys dropped")
+        #expect(try Meow.run(["doctor"], in: dir.path, env: env).status == 0)
+        #expect(try Meow.run(["import", "p", "items.txt"], in: dir.path, env: env).status == 0)
+        #expect(try psql(url, "SELECT count(*) FROM item").out == "\(items + 100)")
+        #expect(try psql(url, catalogue).out == before)
+        #expect(try psql(url, "INSERT INTO item(project_id, external_id, text, text_hash, qkey, need) SELECT project_id, 'x', 'x', text_hash, 0, 1 FROM item LIMIT 1").status != 0)
+    }
+
     @Test func aFileCopiesToANewFileAndNeverOntoAnExistingOne() throws {
         let dir = try TempDir()
         let original = try Self.demo(in: dir)
