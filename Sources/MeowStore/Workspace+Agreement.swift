@@ -161,6 +161,19 @@ final class ScanJob: @unchecked Sendable {
             self.labelCodes = labelCodes
         }
         builder.reserveCapacity(reserve ?? ids.map { Int($0.upperBound - $0.lowerBound + 1) } ?? 0)
+        // On a file, the loop is compiled for SQLite's own statement: direct calls per row
+        // instead of the protocol's (a million answers: 173 ms instead of 183 ms for the whole
+        // command, medians of 12). A server's rows go the general way.
+        if let sqlite = s as? Statement {
+            try scanRows(sqlite, cItem, cAnnotator, cLabel, &builder, &itemCodes, &itemRowIDs, &annotatorCodes, &labelCodes)
+        } else {
+            try scanRows(s, cItem, cAnnotator, cLabel, &builder, &itemCodes, &itemRowIDs, &annotatorCodes, &labelCodes)
+        }
+    }
+
+    private func scanRows<S: SQLStatement>(_ s: S, _ cItem: Int32, _ cAnnotator: Int32, _ cLabel: Int32, _ builder: inout RatingsBuilder,
+                                           _ itemCodes: inout ItemCodes, _ itemRowIDs: inout [Int64],
+                                           _ annotatorCodes: inout NameCodeTable, _ labelCodes: inout NameCodeTable) throws {
         while try s.step() {
             let annotatorCode: Int32
             if let c = s.withTextBytes(cAnnotator, { annotatorCodes.code(of: $0) }) { annotatorCode = c } else {
