@@ -71,24 +71,29 @@ extension Workspace {
                 summary.skipped = parseSkips
                 return
             }
-            // A bulk load (issue 16.1): every key and index of `item` but its primary key is
-            // dropped and built again after, by one sort each, in this transaction (a failure
-            // rolls both back). Kept, they cost 3x the load: the text-hash key takes each row at
-            // a random place, and the foreign key is checked by one query per row.
-            let rebuild = try staged >= bulkImportFrom && Int64(staged) >= (pg.scalarInt("SELECT count(*) FROM item") ?? 0)
-            let deferred = rebuild ? try DeferredItemKeys.drop(pg) : nil
-            // Without keys, a complete file is first loaded as if no row were contested: the keys'
-            // builds then check the whole table at once. Only when one fails (23505) is the load
-            // undone and every row judged one by one, as below.
+            // A bulk load (issue 16.1): the unique keys and plain indexes of `item` are dropped
+            // and built again after, by one sort each, in this transaction (a failure rolls both
+            // back). Kept, they cost twice the load: the text-hash key takes each row at a random
+            // place. The foreign key to the project stays, though checked row by row: dropping
+            // it would lock the project table against every reader until the commit, and a
+            // reader that holds it while waiting for `item` would deadlock with the import.
+            let others = try pg.scalarInt("SELECT count(*) FROM item") ?? 0
+            func isBulk(_ rows: Int) -> Bool { stopped == nil && rows >= bulkImportFrom && Int64(rows) >= others }
+            var deferred: DeferredItemKeys?
             var inserted: Row?, loaded = false
-            if let deferred, stopped == nil {
+            // Into a project with no items yet (a first load), a complete file is loaded as if no
+            // row were contested: the keys' builds then check the whole table at once. Only when
+            // one fails (23505) is the load undone and every row judged, as below.
+            if isBulk(staged), try pg.scalarInt("SELECT count(*) FROM (SELECT 1 FROM item WHERE project_id = ? LIMIT 1) x", .int(project.id)) == 0 {
+                deferred = try DeferredItemKeys.drop(pg)
                 try pg.execute("SAVEPOINT meow_bulk_load")
                 do {
                     inserted = try pg.row(StagingSQL.insertAll, .int(project.id), .int(Int64(project.overlap)), .int(seq))
-                    try deferred.restore(pg)
+                    try deferred?.restore(pg)
                     try pg.execute("RELEASE SAVEPOINT meow_bulk_load")
                     summary.skipped = parseSkips
                     loaded = true
+                    bulkLoadsInOnePass += 1
                 } catch let e as PostgresError where e.sqlstate == "23505" {
                     try pg.execute("ROLLBACK TO SAVEPOINT meow_bulk_load")
                 }
@@ -100,6 +105,10 @@ extension Workspace {
                 if let stopped { throw stopped }
                 // The two kinds of skipped lines, in file order as the row-by-row path reports them.
                 summary.skipped = (parseSkips + invalid).inFileOrder()
+                // Judged with the keys in place, unless a failed first pass dropped them; the rows
+                // kept decide whether loading them is a bulk load.
+                let blocked = contested ? Int(try pg.scalarInt("SELECT count(*) FROM pg_temp.meow_import_blocked") ?? 0) : 0
+                if deferred == nil, isBulk(staged - blocked) { deferred = try DeferredItemKeys.drop(pg) }
                 inserted = try pg.row(contested ? StagingSQL.insertKept : StagingSQL.insertAll, .int(project.id), .int(Int64(project.overlap)), .int(seq))
                 try deferred?.restore(pg)
             }
@@ -189,9 +198,10 @@ extension Workspace {
 }
 
 /// The keys and indexes of `item` a bulk load builds after its rows are in: the unique keys
-/// (external id, text hash), the foreign key to the project, and the plain indexes (the open
-/// items). Their definitions are read from the server's catalogue, so the rebuild is the schema
-/// the workspace has; the primary key stays (the other tables' foreign keys hang on it).
+/// (external id, text hash) and the plain indexes (the open items). Their definitions are read
+/// from the server's catalogue, so the rebuild is the schema the workspace has. The primary key
+/// stays (the other tables' foreign keys hang on it), and so does the foreign key to the
+/// project (see `importItemsByCopy`); dropping any of these locks only `item`.
 private struct DeferredItemKeys {
     var constraints: [(name: String, definition: String)] = []
     var indexes: [String] = []
@@ -200,7 +210,7 @@ private struct DeferredItemKeys {
         var keys = DeferredItemKeys()
         for row in try pg.rows("""
             SELECT conname::text AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
-             WHERE conrelid = 'item'::regclass AND contype IN ('u', 'f') ORDER BY contype DESC, conname
+             WHERE conrelid = 'item'::regclass AND contype = 'u' ORDER BY conname
             """) {
             keys.constraints.append((try row.text("name"), try row.text("def")))
         }

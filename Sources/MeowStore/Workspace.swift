@@ -20,6 +20,9 @@ public final class Workspace {
     /// them row by row, when the load is also at least as big as the rest of the table (tests
     /// lower it to run that path on small files).
     var bulkImportFrom = 100_000
+    /// How many PostgreSQL bulk imports were loaded in one pass, without judging rows one by
+    /// one (tests check which path ran).
+    var bulkLoadsInOnePass = 0
     /// The write transaction `importItemsAndAnnotations` holds open around both imports.
     var openImport: WriteTransaction?
 

@@ -201,9 +201,10 @@ struct MigrateCLITests {
         #expect(d.status == 0, "\(d.stdout)")
     }
 
-    /// A large import on a server drops the item's keys, foreign key and open-items index,
-    /// loads, and builds them again, in one transaction (issue 14). Killed during its run, it
-    /// leaves the workspace as before: its items and every key and index, still enforced.
+    /// A large import on a server drops the item's unique keys and open-items index, loads,
+    /// and builds them again, in one transaction (issue 14). Killed during its load, while it
+    /// waits with its keys dropped, or after they are built but before its commit, it leaves
+    /// the workspace as before: its items and every key and index, still enforced.
     @Test(.enabled(if: PostgresServer.url != nil, PostgresServer.reason))
     func aBulkImportKilledMidwayLeavesTheKeysAndNothingHalfDone() throws {
         let url = try PostgresServer.freshURL()
@@ -222,9 +223,11 @@ struct MigrateCLITests {
         #expect(before.contains("item_open") && before.contains("item_project_id_fkey") && before.contains("item_project_id_text_hash_key"), "\(before)")
         let items = 130_000 // past the 100,000 rows from which an import builds the keys after
         _ = try dir.write("items.txt", (0..<items).map { "text \($0)" }.joined(separator: "\n"))
-        let scratch = dir.path + "/import"
-        func activity(_ pattern: String) throws -> Int {
-            Int(try psql(url, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '\(pattern)' AND pid <> pg_backend_pid()").out) ?? -1
+        // This test's sessions by name: other tests share the server.
+        let tag = "meowkill" + UUID().uuidString.prefix(8).lowercased()
+        let importURL = url + "&application_name=\(tag)i", holderURL = url + "&application_name=\(tag)h"
+        func sessions(_ role: String, _ condition: String = "true") throws -> Int {
+            Int(try psql(url, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(tag)\(role)' AND \(condition)").out) ?? -1
         }
         func waitFor(_ what: String, _ done: () throws -> Bool) throws {
             let start = Date()
@@ -233,36 +236,59 @@ struct MigrateCLITests {
                 Thread.sleep(forTimeInterval: 0.02)
             }
         }
-        func expectAsBefore(_ when: String) throws {
-            // The server ends the killed client's transaction when it notices the closed socket.
-            try waitFor("the killed import's session to end") { try activity("%meow_import%") == 0 && activity("ALTER TABLE item%") == 0 }
+        var children: [Child] = [], holders: [Process] = []
+        defer {
+            children.forEach { $0.kill9() }
+            _ = try? psql(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE '\(tag)%'")
+            holders.forEach { $0.waitUntilExit() }
+        }
+        /// Another session holding a lock until it is ended.
+        func hold(_ sql: String) throws {
+            let holder = Process()
+            holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            holder.arguments = ["psql", holderURL, "-X", "-q", "-c", "BEGIN; \(sql); SELECT pg_sleep(120); COMMIT"]
+            holder.standardOutput = FileHandle.nullDevice
+            holder.standardError = FileHandle.nullDevice
+            try holder.run()
+            holders.append(holder)
+            try waitFor("the lock holder") { try sessions("h", "query LIKE '%pg_sleep%'") > 0 }
+        }
+        func startImport() throws -> Child {
+            let child = try Child.spawn(["import", "p", dir.path + "/items.txt", "--db", importURL], scratch: dir.path + "/import")
+            children.append(child)
+            return child
+        }
+        func killAndCheck(_ child: Child, _ when: String) throws {
+            child.kill9()
+            _ = child.wait(timeout: 60)
+            children.removeAll() // reaped: its pid may belong to another process from now on
+            // A session waiting for a lock notices its client is gone once it has the lock.
+            _ = try psql(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '\(tag)h'")
+            try waitFor("the killed import's session to end") { try sessions("i") == 0 && sessions("h") == 0 }
             #expect(try psql(url, catalogue).out == before, "killed \(when): the item's keys are not as before")
             #expect(try psql(url, "SELECT count(*) FROM item").out == "100", "killed \(when): items were left")
         }
-        // 1. During the load.
-        var child = try Child.spawn(["import", "p", dir.path + "/items.txt", "--db", url], scratch: scratch)
-        try waitFor("the load to start") { try activity("COPY pg_temp.meow_import_items%") > 0 }
-        Thread.sleep(forTimeInterval: 0.3)
-        child.kill9()
-        _ = child.wait(timeout: 60)
-        try expectAsBefore("during its load")
-        // 2. With the keys dropped: another session holds the project table, so the import
-        // waits at the foreign key (dropping or adding it locks the project too) until killed.
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["psql", url, "-X", "-q", "-c", "BEGIN; LOCK TABLE project IN SHARE MODE; SELECT pg_sleep(120) AS held_by_the_test; COMMIT"]
-        holder.standardOutput = FileHandle.nullDevice
-        try holder.run()
-        try waitFor("the lock holder") { try activity("%held_by_the_test%") > 0 }
-        child = try Child.spawn(["import", "p", dir.path + "/items.txt", "--db", url], scratch: scratch)
-        try waitFor("the import to wait on the project's lock") {
-            Int(try psql(url, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE item % CONSTRAINT \"item_project_id_fkey\"%'").out) ?? 0 > 0
-        }
-        child.kill9()
-        _ = child.wait(timeout: 60)
-        _ = try psql(url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%held_by_the_test%' AND pid <> pg_backend_pid()")
-        holder.waitUntilExit()
-        try expectAsBefore("waiting with its keys dropped")
+        // 1. During the load into the staging table.
+        var child = try startImport()
+        try waitFor("the load to start") { try sessions("i", "query LIKE 'COPY pg_temp.meow_import_items%'") > 0 }
+        Thread.sleep(forTimeInterval: 0.1)
+        try killAndCheck(child, "during its load")
+        // 2. With its keys dropped: the project's row is locked, so the insert waits at its
+        // foreign-key check, holding `item` exclusively (the keys are gone in its transaction).
+        try hold("SELECT 1 FROM project FOR UPDATE")
+        child = try startImport()
+        try waitFor("the insert to wait") { try sessions("i", "wait_event_type = 'Lock' AND query LIKE 'WITH ins AS%'") > 0 }
+        #expect(try psql(url, """
+            SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+            WHERE a.application_name = '\(tag)i' AND l.relation = 'item'::regclass AND l.mode = 'AccessExclusiveLock' AND l.granted
+            """).out == "1", "the import holds item exclusively: its keys are dropped")
+        try killAndCheck(child, "with its keys dropped")
+        // 3. With its keys built again, before its commit: the queue cursors are locked.
+        try hold("LOCK TABLE queue_cursor IN SHARE MODE")
+        child = try startImport()
+        try waitFor("the cursor update to wait") { try sessions("i", "wait_event_type = 'Lock' AND query LIKE 'UPDATE queue_cursor%'") > 0 }
+        try killAndCheck(child, "before its commit")
+
         #expect(try Meow.run(["doctor"], in: dir.path, env: env).status == 0)
         #expect(try Meow.run(["import", "p", "items.txt"], in: dir.path, env: env).status == 0)
         #expect(try psql(url, "SELECT count(*) FROM item").out == "\(items + 100)")
