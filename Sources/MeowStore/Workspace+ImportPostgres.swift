@@ -84,7 +84,7 @@ extension Workspace {
             // Into a project with no items yet (a first load), a complete file is loaded as if no
             // row were contested: the keys' builds then check the whole table at once. Only when
             // one fails (23505) is the load undone and every row judged, as below.
-            if isBulk(staged), try pg.scalarInt("SELECT count(*) FROM (SELECT 1 FROM item WHERE project_id = ? LIMIT 1) x", .int(project.id)) == 0 {
+            if isBulk(staged), try pg.scalarInt("SELECT 1 FROM item WHERE project_id = ? LIMIT 1", .int(project.id)) == nil {
                 deferred = try DeferredItemKeys.drop(pg)
                 try pg.execute("SAVEPOINT meow_bulk_load")
                 do {
@@ -201,7 +201,7 @@ extension Workspace {
 /// (external id, text hash) and the plain indexes (the open items). Their definitions are read
 /// from the server's catalogue, so the rebuild is the schema the workspace has. The primary key
 /// stays (the other tables' foreign keys hang on it), and so does the foreign key to the
-/// project (see `importItemsByCopy`); dropping any of these locks only `item`.
+/// project (see `importItemsByCopy`): what is dropped here locks `item` alone.
 private struct DeferredItemKeys {
     var constraints: [(name: String, definition: String)] = []
     var indexes: [String] = []
@@ -223,19 +223,18 @@ private struct DeferredItemKeys {
             keys.indexes.append(try row.text("def"))
             try pg.execute("DROP INDEX \(try row.text("name"))")
         }
-        for c in keys.constraints { try pg.execute("ALTER TABLE item DROP CONSTRAINT \(quoted(c.name))") }
+        for c in keys.constraints { try pg.execute("ALTER TABLE item DROP CONSTRAINT \(Self.quoted(c.name))") }
         return keys
     }
 
     /// Builds them again; a unique key the rows break fails here and rolls the import back.
     func restore(_ pg: PostgresConnection) throws {
         try pg.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for c in constraints { try pg.execute("ALTER TABLE item ADD CONSTRAINT \(quoted(c.name)) \(c.definition)") }
+        for c in constraints { try pg.execute("ALTER TABLE item ADD CONSTRAINT \(Self.quoted(c.name)) \(c.definition)") }
         for i in indexes { try pg.execute(i) }
     }
 
     private static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-    private func quoted(_ name: String) -> String { Self.quoted(name) }
 }
 
 /// Why a staged line was not inserted.

@@ -314,10 +314,7 @@ extension Workspace {
                    CASE WHEN EXISTS (SELECT 1 FROM acknowledgement k WHERE k.project_id = ?1 AND k.annotator = ?3 AND k.guideline_version = n.newest) THEN 1 ELSE 0 END AS acked_newest,
                    CASE WHEN EXISTS (SELECT 1 FROM acknowledgement k WHERE k.project_id = ?1 AND k.annotator = ?3 AND k.guideline_version = c.guideline_version) THEN 1 ELSE 0 END AS acked_served,
                    CASE WHEN EXISTS (SELECT 1 FROM annotation a WHERE a.item_id = i.id AND a.annotator = ?3) THEN 1 ELSE 0 END AS answered,
-                   CASE WHEN c.item_id IS NULL THEN 0 ELSE 1 END AS held,
-                   CASE WHEN c.guideline_version < n.newest
-                         AND NOT EXISTS (SELECT 1 FROM acknowledgement k WHERE k.project_id = ?1 AND k.annotator = ?3 AND k.guideline_version = n.newest)
-                        THEN c.guideline_version END AS served_under
+                   CASE WHEN c.item_id IS NULL THEN 0 ELSE 1 END AS held, c.guideline_version AS claim_version
             FROM (SELECT coalesce(max(version), 0) AS newest FROM guideline_version WHERE project_id = ?1) n
             LEFT JOIN member m ON m.project_id = ?1 AND m.name = ?3
             LEFT JOIN item i ON i.project_id = ?1 AND i.external_id = ?2
@@ -327,8 +324,8 @@ extension Workspace {
         let member = (state: try r.string("state"), pauseReason: try r.string("pause_reason"),
                       ackedNewest: try r.int("acked_newest") != 0, ackedServedUnder: try r.int("acked_served") != 0)
         guard let id = try r.optionalInt("id") else { return (newest, member, nil) }
-        return (newest, member, (id, try r.int("qkey"), try r.int("answered") != 0, try r.int("held") != 0,
-                                 try r.optionalInt("served_under").map { Int($0) }))
+        let servedUnder = try r.optionalInt("claim_version").map { Int($0) }.flatMap { $0 < newest && !member.ackedNewest ? $0 : nil }
+        return (newest, member, (id, try r.int("qkey"), try r.int("answered") != 0, try r.int("held") != 0, servedUnder))
     }
 
     /// Adaptive overlap: when an item has all the answers it needs but no label has a majority,
