@@ -168,7 +168,14 @@ extension Workspace {
                 FROM \(db.tempSchema).meow_import_counts t JOIN item i ON i.id = t.item_id)
             WHERE id = ?1
             """, .int(project))
-        try db.run("""
+        // SQLite's planner, without statistics on the temporary table, walks every item of the
+        // workspace for the join form and probes the counts (0.77 s for a million items, a
+        // quarter of them answered); the IN form visits only the answered items by row id
+        // (0.45 s). PostgreSQL plans the join itself.
+        try db.run(db.backend == .sqlite ? """
+            UPDATE item SET done_count = done_count + (SELECT t.c FROM temp.meow_import_counts t WHERE t.item_id = item.id)
+            WHERE id IN (SELECT item_id FROM temp.meow_import_counts)
+            """ : """
             UPDATE item SET done_count = done_count + t.c
             FROM \(db.tempSchema).meow_import_counts t
             WHERE item.id = t.item_id

@@ -75,29 +75,38 @@ extension Suite {
         let a = large
         let csv = try data.annotationsCSV(a)
         _ = try annotatedWorkspace(a, measure: true)
+        // The setup just wrote a few hundred megabytes: let the kernel write them out now, not
+        // while the first timed runs go (its flush then took CPU from meow's runs only, since
+        // the reference ran after them).
+        sync()
+        let (py, why) = referencePython()
+        let script = o.dataDir + "/ref_krippendorff.py"
+        if py != nil { try Self.pythonScript.write(toFile: script, atomically: true, encoding: .utf8) }
+        // In turn, meow and the reference, so that a slow minute of the machine falls on both.
+        var pyRuns: [ProcResult] = []
+        for k in 0...reps {
+            _ = try meowAgreementFile(a, times: k + 1)
+            _ = try meowAgreementProject(a, times: k + 1)
+            if let py, k < reps {
+                let r = try runProcess([py, script, csv], stdout: data.tmp("ref-alpha.json"), stderr: data.tmp("ref-alpha.err"))
+                try r.check("python reference")
+                pyRuns.append(r)
+            }
+        }
         let fileRuns = try meowAgreementFile(a, times: reps + 1)
         let fileAlpha = alphaNominal(fromMeowJSON: fileRuns.last!.stdout)
         let projectRuns = try meowAgreementProject(a, times: reps + 1)
         let projectAlpha = alphaNominal(fromMeowJSON: projectRuns.last!.stdout)
         let mFile = median(fileRuns.map(\.seconds)), mProject = median(projectRuns.map(\.seconds))
 
-        let (py, why) = referencePython()
         var refSeconds = Double.nan
         var refText = "skipped: \(why)"
         if let py {
-            let script = o.dataDir + "/ref_krippendorff.py"
-            try Self.pythonScript.write(toFile: script, atomically: true, encoding: .utf8)
-            var pyRuns: [ProcResult] = []
-            for _ in 0..<reps {
-                let r = try runProcess([py, script, csv], stdout: data.tmp("ref-alpha.json"), stderr: data.tmp("ref-alpha.err"))
-                try r.check("python reference")
-                pyRuns.append(r)
-            }
             let r = pyRuns.last!
             refSeconds = median(pyRuns.map(\.seconds))
             let obj = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]) ?? [:]
             let refAlpha = (obj["alpha"] as? NSNumber)?.doubleValue
-            refText = "python krippendorff (n=\(pyRuns.count)): \(fmtDuration(refSeconds)), RSS \(fmtMB(pyRuns.map(\.maxRSSKB).max()!))"
+            refText = "python krippendorff (n=\(pyRuns.count), in turn with meow's runs): \(fmtDuration(refSeconds)) (all: \(pyRuns.map { fmtDuration($0.seconds) }.joined(separator: ", "))), RSS \(fmtMB(pyRuns.map(\.maxRSSKB).max()!))"
             let parts = ["import_s", "parse_s", "pivot_s", "alpha_s"].map { k in "\(k.dropLast(2)) \(fmtDuration((obj[k] as? NSNumber)?.doubleValue ?? .nan))" }
             note("python reference breakdown (\(py)): \(parts.joined(separator: ", ")) (the rest is interpreter start)")
             if let refAlpha, let fileAlpha, let projectAlpha {
