@@ -26,6 +26,9 @@ struct AnswerWriter {
     private var runCount = 0
     private var runs: [(item: Int64, count: Int)] = []
     private let addRuns: any SQLStatement
+    /// New answers per annotator, for `annotator_tally` (its trigger is set aside with the
+    /// item counters').
+    private(set) var answersByAnnotator: [String: Int] = [:]
 
     init(db: any SQLDatabase, path: String, project p: Project, createdAt: String, user: String, lastID: Int64) throws {
         self.db = db
@@ -75,7 +78,7 @@ struct AnswerWriter {
         if inserted == pending.count {
             summary.inserted += inserted
             lastID = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation") ?? lastID
-            for answer in pending { try count(answer.itemID) }
+            for answer in pending { try count(answer) }
             pending.removeAll(keepingCapacity: true)
             return
         }
@@ -89,7 +92,7 @@ struct AnswerWriter {
                 if id > lastID && !claimed.contains(id) {
                     claimed.insert(id)
                     summary.inserted += 1
-                    try count(answer.itemID)
+                    try count(answer)
                     continue
                 }
                 if try existing.text("label") == answer.joined { summary.alreadyPresent += 1; continue }
@@ -108,8 +111,10 @@ struct AnswerWriter {
         try addPendingRuns()
     }
 
-    /// One more answer inserted for `item`. Rows of an item usually come together: one run.
-    private mutating func count(_ item: Int64) throws {
+    /// One more answer inserted. Rows of an item usually come together: one run.
+    private mutating func count(_ answer: PreparedAnswer) throws {
+        answersByAnnotator[answer.annotator, default: 0] += 1
+        let item = answer.itemID
         if item == runItem { runCount += 1; return }
         if runCount > 0 {
             runs.append((runItem, runCount))

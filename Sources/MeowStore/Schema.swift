@@ -404,7 +404,45 @@ enum Schema {
             SELECT RAISE(ABORT, 'this item is in a frozen test set and cannot be deleted');
         END;
         """),
+        ("v9-annotator-tally", """
+        -- Each annotator's answers per project, kept by the answer triggers like the item
+        -- counters: status, the labeling screen and the annotators report read one row per
+        -- annotator instead of counting their answers.
+        CREATE TABLE annotator_tally (
+            project_id INTEGER NOT NULL REFERENCES project(id),
+            annotator  TEXT NOT NULL,
+            answers    INTEGER NOT NULL DEFAULT 0 CHECK (answers >= 0),
+            PRIMARY KEY (project_id, annotator)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO annotator_tally(project_id, annotator, answers)
+            SELECT project_id, annotator, count(*) FROM annotation GROUP BY project_id, annotator;
+        -- Only queue answers are looked up by annotator now (undo, gold turns, flags); an index
+        -- that also held every imported answer cost an import of a million labels 0.85 s of
+        -- its 1.7 s of inserts (50 annotators: 50 places in the index that take rows at once).
+        DROP INDEX annotation_by_annotator;
+        CREATE INDEX annotation_queue_by_annotator ON annotation(project_id, annotator, id) WHERE source = 'queue';
+        DROP TRIGGER annotation_counts_insert;
+        DROP TRIGGER annotation_counts_delete;
+        \(tallyTriggers)
+        """),
     ]
+
+    /// The answer triggers as v9 left them: item and project progress, and the tally.
+    static let tallyTriggers = """
+        CREATE TRIGGER annotation_counts_insert AFTER INSERT ON annotation BEGIN
+            UPDATE project SET answers_done = answers_done + 1
+             WHERE id = NEW.project_id AND (SELECT done_count < need FROM item WHERE id = NEW.item_id);
+            UPDATE item SET done_count = done_count + 1 WHERE id = NEW.item_id;
+            INSERT INTO annotator_tally(project_id, annotator, answers) VALUES (NEW.project_id, NEW.annotator, 1)
+                ON CONFLICT (project_id, annotator) DO UPDATE SET answers = answers + 1;
+        END;
+        CREATE TRIGGER annotation_counts_delete AFTER DELETE ON annotation BEGIN
+            UPDATE project SET answers_done = answers_done - 1
+             WHERE id = OLD.project_id AND (SELECT done_count <= need FROM item WHERE id = OLD.item_id);
+            UPDATE item SET done_count = done_count - 1 WHERE id = OLD.item_id;
+            UPDATE annotator_tally SET answers = answers - 1 WHERE project_id = OLD.project_id AND annotator = OLD.annotator;
+        END;
+        """
 
     /// The item table's columns, as migration v1 created them and v8 rebuilt them.
     private static let itemColumns = """

@@ -24,14 +24,21 @@ extension Workspace {
         let p = try project(name)
         return try db.read {
             var names = Set(try db.rows("SELECT name FROM member WHERE project_id = ?", .int(p.id)).map { try $0.text("name") })
-            names.formUnion(try db.rows("SELECT DISTINCT annotator FROM annotation WHERE project_id = ?", .int(p.id)).map { try $0.text("annotator") })
+            // Answer counts from the tally the answer triggers keep. Only queue answers are
+            // flagged for review or timed (imports carry neither), so those two are counted over
+            // the queue answers' index.
+            var answers: [String: Int] = [:]
+            for r in try db.rows("SELECT annotator, answers FROM annotator_tally WHERE project_id = ? AND answers > 0", .int(p.id)) {
+                answers[try r.text("annotator")] = Int(try r.int("answers"))
+            }
+            names.formUnion(answers.keys)
             var out: [AnnotatorReport] = []
             for n in names.sorted() {
                 let m = try db.row("SELECT role, state, pause_reason, checks_from, too_fast FROM member WHERE project_id = ? AND name = ?", .int(p.id), .text(n))
                 let role = try m?.text("role") ?? "annotator"
                 var state = try m?.text("state") ?? "active"
-                let annotations = Int(try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(n)) ?? 0)
-                let flagged = Int(try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ? AND review_reason IS NOT NULL", .int(p.id), .text(n)) ?? 0)
+                let annotations = answers[n] ?? 0
+                let flagged = Int(try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ? AND source = 'queue' AND review_reason IS NOT NULL", .int(p.id), .text(n)) ?? 0)
                 var accuracy: Double?
                 var goldCount = 0
                 if let gold = p.guideline.enforcement.gold {
@@ -49,7 +56,7 @@ extension Workspace {
                     if state == "active" { state = "qualifying" }
                 }
                 if state == "active" || state == "qualifying", !(try hasAcknowledged(p, annotator: n)) { state = "must acknowledge v\(p.guidelineVersion)" }
-                let secs = try db.rows("SELECT seconds FROM annotation WHERE project_id = ? AND annotator = ? AND seconds IS NOT NULL ORDER BY seconds", .int(p.id), .text(n)).map { try $0.double("seconds") }
+                let secs = try db.rows("SELECT seconds FROM annotation WHERE project_id = ? AND annotator = ? AND source = 'queue' AND seconds IS NOT NULL ORDER BY seconds", .int(p.id), .text(n)).map { try $0.double("seconds") }
                 let median: Double? = secs.isEmpty ? nil : (secs.count % 2 == 1 ? secs[secs.count / 2] : (secs[secs.count / 2 - 1] + secs[secs.count / 2]) / 2)
                 out.append(AnnotatorReport(name: n, role: role, state: state, pauseReason: try m?.string("pause_reason"), annotations: annotations,
                                            goldAnswers: goldCount, goldAccuracy: accuracy, qualification: qualification,

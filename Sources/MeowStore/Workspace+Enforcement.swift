@@ -361,7 +361,7 @@ extension Workspace {
             try releaseClaims(projectID: p.id, annotator: annotator, in: tx)
         case .clean:
             // Answers up to here are trusted; a later pause flags only what came after.
-            let last = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0
+            let last = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation WHERE project_id = ? AND annotator = ? AND source = 'queue'", .int(p.id), .text(annotator)) ?? 0
             try db.run("UPDATE member SET passed_through = ? WHERE project_id = ? AND name = ?", .int(last), .int(p.id), .text(annotator))
         case .carryOn:
             break
@@ -377,7 +377,7 @@ extension Workspace {
                 throw StoreError.notPaused(annotator)
             }
             let lastGold = try db.scalarInt("SELECT coalesce(max(id), 0) FROM gold_answer") ?? 0
-            let last = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0
+            let last = try db.scalarInt("SELECT coalesce(max(id), 0) FROM annotation WHERE project_id = ? AND annotator = ? AND source = 'queue'", .int(p.id), .text(annotator)) ?? 0
             try db.run("UPDATE member SET state = 'active', pause_reason = NULL, checks_from = ?, passed_through = ? WHERE project_id = ? AND name = ?",
                        .int(lastGold), .int(last), .int(p.id), .text(annotator))
         }

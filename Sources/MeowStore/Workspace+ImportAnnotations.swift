@@ -117,7 +117,7 @@ extension Workspace {
             }
             try writer.finish(&summary)
             feed.stop() // its read transaction ends before the commit, so the checkpoint after it is not held back
-            try updateCountersAfterImport(project: p.id, in: tx)
+            try updateCountersAfterImport(project: p.id, answersByAnnotator: writer.answersByAnnotator, in: tx)
             try restoreImportTriggers(setAside, in: tx)
         }
         return summary
@@ -156,11 +156,17 @@ extension Workspace {
     }
 
     /// What `annotation_counts_insert` does per row, for every answer the import inserted at
-    /// once: each item's done count grows by its new answers, and the project's progress by
-    /// the answers that went to items still short of their need. The new answers per item are
+    /// once: each annotator's tally and each item's done count grow by their new answers, and
+    /// the project's progress by the answers that went to items still short of their need. The new answers per item are
     /// counted while inserting (`AnswerWriter`, into the temporary table `meow_import_counts`):
     /// grouping the new rows afterwards read them twice more (0.5 s for a million).
-    private func updateCountersAfterImport(project: Int64, in tx: WriteTransaction) throws {
+    private func updateCountersAfterImport(project: Int64, answersByAnnotator: [String: Int], in tx: WriteTransaction) throws {
+        for (annotator, n) in answersByAnnotator.sorted(by: { $0.key < $1.key }) {
+            try db.run("""
+                INSERT INTO annotator_tally(project_id, annotator, answers) VALUES (?, ?, ?)
+                ON CONFLICT (project_id, annotator) DO UPDATE SET answers = annotator_tally.answers + excluded.answers
+                """, .int(project), .text(annotator), .int(Int64(n)))
+        }
         try db.run("""
             UPDATE project SET answers_done = answers_done + (
                 SELECT coalesce(sum(CASE WHEN i.done_count + t.c < i.need THEN i.done_count + t.c ELSE i.need END

@@ -59,7 +59,7 @@ extension Workspace {
         let id = SQLValue.int(p.id)
         var c = ReportCounts()
         c.items = Int(try db.scalarInt("SELECT count(*) FROM item WHERE project_id = ?", id) ?? 0)
-        c.answers = Int(try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ?", id) ?? 0)
+        c.answers = Int(try db.scalarInt("SELECT coalesce(sum(answers), 0) FROM annotator_tally WHERE project_id = ?", id) ?? 0)
         // created_at is ISO 8601 UTC: its first 13 characters name the hour.
         c.perHour = try db.rows("""
             SELECT substr(created_at, 1, 13) AS hour, count(*) AS n FROM annotation WHERE project_id = ?
@@ -69,11 +69,17 @@ extension Workspace {
             SELECT guideline_version AS version, count(*) AS n FROM annotation WHERE project_id = ?
             GROUP BY guideline_version ORDER BY guideline_version
             """, id).map { (Int(try $0.int("version")), Int(try $0.int("n"))) }
+        // Answers from the tally the answer triggers keep; times from queue answers (imports
+        // carry none), over their index.
+        for r in try db.rows("SELECT annotator, answers FROM annotator_tally WHERE project_id = ? AND answers > 0", id) {
+            c.perAnnotator[try r.text("annotator")] = (Int(try r.int("answers")), 0, 0)
+        }
         for r in try db.rows("""
-            SELECT annotator, count(*) AS n, count(seconds) AS timed, coalesce(sum(seconds), 0) AS secs
-            FROM annotation WHERE project_id = ? GROUP BY annotator
+            SELECT annotator, count(seconds) AS timed, coalesce(sum(seconds), 0) AS secs
+            FROM annotation WHERE project_id = ? AND source = 'queue' GROUP BY annotator
             """, id) {
-            c.perAnnotator[try r.text("annotator")] = (Int(try r.int("n")), Int(try r.int("timed")), try r.double("secs"))
+            let a = try r.text("annotator")
+            c.perAnnotator[a] = (c.perAnnotator[a]?.0 ?? 0, Int(try r.int("timed")), try r.double("secs"))
         }
         // Gold checks are the unannounced ones (attempt 0); qualification rounds count apart.
         for r in try db.rows("""

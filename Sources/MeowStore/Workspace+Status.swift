@@ -34,7 +34,8 @@ extension Workspace {
                 """, .int(p.id), .double(t)) ?? Row(values: [.int(0), .int(0), .int(0)], names: ["items", "completed", "in_progress"])
             var counts: [String: ProjectStatus.AnnotatorCount] = [:]
             func entry(_ a: String) -> ProjectStatus.AnnotatorCount { counts[a] ?? .init(annotator: a, annotations: 0, skipped: 0, holding: 0) }
-            for r in try db.rows("SELECT annotator, count(*) AS n FROM annotation WHERE project_id = ? GROUP BY annotator", .int(p.id)) {
+            // The tally the answer triggers keep: one row per annotator, not a count of answers.
+            for r in try db.rows("SELECT annotator, answers AS n FROM annotator_tally WHERE project_id = ? AND answers > 0", .int(p.id)) {
                 var e = entry(try r.text("annotator")); e.annotations = Int(try r.int("n")); counts[e.annotator] = e
             }
             for r in try db.rows("SELECT s.annotator, count(*) AS n FROM skip s JOIN item i ON i.id = s.item_id WHERE i.project_id = ? GROUP BY s.annotator", .int(p.id)) {
@@ -43,7 +44,7 @@ extension Workspace {
             for r in try db.rows("SELECT annotator, count(*) AS n FROM claim WHERE project_id = ? AND expires_at > ? GROUP BY annotator", .int(p.id), .double(t)) {
                 var e = entry(try r.text("annotator")); e.holding = Int(try r.int("n")); counts[e.annotator] = e
             }
-            let annotations = try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ?", .int(p.id)) ?? 0
+            let annotations = try db.scalarInt("SELECT coalesce(sum(answers), 0) FROM annotator_tally WHERE project_id = ?", .int(p.id)) ?? 0
             return ProjectStatus(project: p.name, guidelineVersion: p.guidelineVersion, overlap: p.overlap,
                                  items: Int(try totals.int("items")), completed: Int(try totals.int("completed")), inProgress: Int(try totals.int("in_progress")),
                                  annotations: Int(annotations),
@@ -58,7 +59,7 @@ extension Workspace {
     }
 
     func progress(_ p: Project, annotator: String, countMine: Bool = true) throws -> (mine: Int, teamDone: Int, teamTotal: Int) {
-        let mine = countMine ? (try db.scalarInt("SELECT count(*) FROM annotation WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0) : 0
+        let mine = countMine ? (try db.scalarInt("SELECT answers FROM annotator_tally WHERE project_id = ? AND annotator = ?", .int(p.id), .text(annotator)) ?? 0) : 0
         guard let r = try db.row("SELECT \(db.answersDone) AS answers_done, answers_needed FROM project WHERE id = ?", .int(p.id)) else {
             throw StoreError.unknownProject(p.name, known: try projectNames())
         }

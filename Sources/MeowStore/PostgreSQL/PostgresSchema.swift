@@ -406,5 +406,40 @@ enum PostgresSchema {
         -- the step keeps the two schema versions equal.
         SELECT 1;
         """),
+        ("v9-annotator-tally", """
+        -- As on a file: each annotator's answers per project, kept by the answer trigger (one
+        -- row per annotator, so annotators never wait on each other's row), and the
+        -- by-annotator index for queue answers only.
+        CREATE TABLE annotator_tally (
+            project_id bigint NOT NULL REFERENCES project(id),
+            annotator  text NOT NULL,
+            answers    bigint NOT NULL DEFAULT 0 CHECK (answers >= 0),
+            PRIMARY KEY (project_id, annotator)
+        );
+        INSERT INTO annotator_tally(project_id, annotator, answers)
+            SELECT project_id, annotator, count(*) FROM annotation GROUP BY project_id, annotator;
+        DROP INDEX annotation_by_annotator;
+        CREATE INDEX annotation_queue_by_annotator ON annotation(project_id, annotator, id) WHERE source = 'queue';
+        CREATE OR REPLACE FUNCTION meow_annotation_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                IF (SELECT done_count < need FROM item WHERE id = NEW.item_id) THEN
+                    INSERT INTO meow_progress(project_id, shard, done) VALUES (NEW.project_id, pg_backend_pid() % 16, 1)
+                    ON CONFLICT (project_id, shard) DO UPDATE SET done = meow_progress.done + 1;
+                END IF;
+                UPDATE item SET done_count = done_count + 1 WHERE id = NEW.item_id;
+                INSERT INTO annotator_tally(project_id, annotator, answers) VALUES (NEW.project_id, NEW.annotator, 1)
+                ON CONFLICT (project_id, annotator) DO UPDATE SET answers = annotator_tally.answers + 1;
+                RETURN NEW;
+            END IF;
+            IF (SELECT done_count <= need FROM item WHERE id = OLD.item_id) THEN
+                INSERT INTO meow_progress(project_id, shard, done) VALUES (OLD.project_id, pg_backend_pid() % 16, -1)
+                ON CONFLICT (project_id, shard) DO UPDATE SET done = meow_progress.done - 1;
+            END IF;
+            UPDATE item SET done_count = done_count - 1 WHERE id = OLD.item_id;
+            UPDATE annotator_tally SET answers = answers - 1 WHERE project_id = OLD.project_id AND annotator = OLD.annotator;
+            RETURN OLD;
+        END $$;
+        """),
     ]
 }
