@@ -81,6 +81,24 @@ struct DatasetTests {
         #expect(throws: StoreError.self) { try ws.agreementRatings(project: "p", guidelineVersion: 2) }
     }
 
+    /// With one project in the workspace the halves skip the per-row project test; with a
+    /// second project (its answers between and after this one's), each read keeps to its own.
+    @Test func agreementInHalvesReadsOnlyItsOwnProject() throws {
+        try project(items: 30, labels: Self.mostlyAgree)
+        ws.parallelAgreementFrom = 0
+        #expect(try ws.agreementRatings(project: "p").count == 90)
+        try ws.createProject("q", guideline: Self.guideline(""), by: "admin")
+        try (1...10).map { #"{"id":"q\#($0)","text":"other text \#($0)"}"# }.joined(separator: "\n").write(toFile: dir + "/q.jsonl", atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "q", reader: ItemReader(path: dir + "/q.jsonl", format: .jsonl), skipInvalid: false)
+        try ("item,annotator,label\n" + (1...10).map { "q\($0),z,pos\nq\($0),y,neg\n" }.joined()).write(toFile: dir + "/q.csv", atomically: true, encoding: .utf8)
+        _ = try ws.importAnnotations(project: "q", path: dir + "/q.csv", format: .csv, by: "admin")
+        let before = ws.agreementReadsInHalves
+        let p = try ws.agreementRatings(project: "p"), q = try ws.agreementRatings(project: "q")
+        #expect(ws.agreementReadsInHalves == before + 2, "the two-halves read did not run")
+        #expect(p.count == 90 && Set(p.annotators) == ["a", "b", "c"])
+        #expect(q.count == 20 && Set(q.annotators) == ["y", "z"])
+    }
+
     /// Exports and the agreement read go through a cursor on PostgreSQL, a chunk at a time:
     /// with chunks of 7 rows (edges everywhere) they give exactly what SQLite gives.
     @Test(.enabled(if: TestBackend.serverURL != nil, "needs MEOW_TEST_POSTGRES"))
