@@ -83,19 +83,22 @@ extension Suite {
         let script = o.dataDir + "/ref_krippendorff.py"
         if py != nil { try Self.pythonScript.write(toFile: script, atomically: true, encoding: .utf8) }
         // In turn, meow and the reference, so that a slow minute of the machine falls on both.
+        // Processes of a fraction of a second move ±30% with the machine's minute: at least
+        // three reference runs and four of meow, medians.
+        let runs = max(reps, 3)
         var pyRuns: [ProcResult] = []
-        for k in 0...reps {
+        for k in 0...runs {
             _ = try meowAgreementFile(a, times: k + 1)
             _ = try meowAgreementProject(a, times: k + 1)
-            if let py, k < reps {
+            if let py, k < runs {
                 let r = try runProcess([py, script, csv], stdout: data.tmp("ref-alpha.json"), stderr: data.tmp("ref-alpha.err"))
                 try r.check("python reference")
                 pyRuns.append(r)
             }
         }
-        let fileRuns = try meowAgreementFile(a, times: reps + 1)
+        let fileRuns = try meowAgreementFile(a, times: runs + 1)
         let fileAlpha = alphaNominal(fromMeowJSON: fileRuns.last!.stdout)
-        let projectRuns = try meowAgreementProject(a, times: reps + 1)
+        let projectRuns = try meowAgreementProject(a, times: runs + 1)
         let projectAlpha = alphaNominal(fromMeowJSON: projectRuns.last!.stdout)
         let mFile = median(fileRuns.map(\.seconds)), mProject = median(projectRuns.map(\.seconds))
 
