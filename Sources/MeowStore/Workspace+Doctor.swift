@@ -85,16 +85,18 @@ extension Workspace {
                        (SELECT coalesce(sum(CASE WHEN done_count < need THEN done_count ELSE need END), 0) FROM item WHERE project_id = ?1) AS items_done
                 FROM project WHERE id = ?1
                 """, .int(p.id))
-            // Every (annotator, count) pair of the answers against the tally, both ways.
-            let tallyDrift = try db.scalarInt("""
-                SELECT (SELECT count(*) FROM (SELECT annotator, count(*) AS n FROM annotation WHERE project_id = ?1 GROUP BY annotator
-                                              EXCEPT SELECT annotator, answers FROM annotator_tally WHERE project_id = ?1 AND answers > 0) AS a)
-                     + (SELECT count(*) FROM (SELECT annotator, answers FROM annotator_tally WHERE project_id = ?1 AND answers > 0
-                                              EXCEPT SELECT annotator, count(*) FROM annotation WHERE project_id = ?1 GROUP BY annotator) AS b)
-                """, .int(p.id)) ?? 0
+            // Each annotator's answers against the tally, both ways (one pass over the answers).
+            var counted: [String: Int64] = [:], tallied: [String: Int64] = [:]
+            for r in try db.rows("SELECT annotator, count(*) AS n FROM annotation WHERE project_id = ? GROUP BY annotator", .int(p.id)) {
+                counted[try r.text("annotator")] = try r.int("n")
+            }
+            for r in try db.rows("SELECT annotator, answers FROM annotator_tally WHERE project_id = ? AND answers != 0", .int(p.id)) {
+                tallied[try r.text("annotator")] = try r.int("answers")
+            }
+            let tallyDrift = Set(counted.keys).union(tallied.keys).filter { counted[$0] != tallied[$0] }.count
             var drift: [String] = []
             if doneDrift > 0 { drift.append("\(doneDrift) items whose answer count is off") }
-            if tallyDrift > 0 { drift.append("annotators whose answer tally is off") }
+            if tallyDrift > 0 { drift.append("\(tallyDrift) annotators whose answer tally is off") }
             if claimDrift > 0 { drift.append("\(claimDrift) items whose lease count is off") }
             if let totals, try totals.int("answers_needed") != totals.int("items_needed") || totals.int("answers_done") != totals.int("items_done") {
                 drift.append("project progress \(try totals.int("answers_done"))/\(try totals.int("answers_needed")) but the items say \(try totals.int("items_done"))/\(try totals.int("items_needed"))")
