@@ -25,6 +25,10 @@ struct AnswerWriter {
     private var runItem: Int64 = -1
     private var runCount = 0
     private var runs: [(item: Int64, count: Int)] = []
+    /// Where each item's run is in `runs`: an item appears once per multi-row statement
+    /// (PostgreSQL refuses an upsert that touches a row twice; a file sorted by annotator
+    /// brings each item back every few rows).
+    private var runIndex: [Int64: Int] = [:]
     private let addRuns: any SQLStatement
     /// New answers per annotator, for `annotator_tally` (its trigger is set aside with the
     /// item counters').
@@ -106,7 +110,7 @@ struct AnswerWriter {
     /// Inserts what is pending and counts the last run: every answer is in, and counted.
     mutating func finish(_ summary: inout AnnotationImportSummary) throws {
         try flush(&summary)
-        if runCount > 0 { runs.append((runItem, runCount)) }
+        try pushRun()
         runCount = 0
         try addPendingRuns()
     }
@@ -116,12 +120,18 @@ struct AnswerWriter {
         answersByAnnotator[answer.annotator, default: 0] += 1
         let item = answer.itemID
         if item == runItem { runCount += 1; return }
-        if runCount > 0 {
-            runs.append((runItem, runCount))
-            if runs.count == Self.rows { try addPendingRuns() }
-        }
+        try pushRun()
         runItem = item
         runCount = 1
+    }
+
+    /// The current run into `runs`, added to the same item's run when it is already there.
+    private mutating func pushRun() throws {
+        guard runCount > 0 else { return }
+        if let k = runIndex[runItem] { runs[k].count += runCount; return }
+        runIndex[runItem] = runs.count
+        runs.append((runItem, runCount))
+        if runs.count == Self.rows { try addPendingRuns() }
     }
 
     private mutating func addPendingRuns() throws {
@@ -139,6 +149,7 @@ struct AnswerWriter {
             }
         }
         runs.removeAll(keepingCapacity: true)
+        runIndex.removeAll(keepingCapacity: true)
     }
 
     /// One multi-row INSERT of every pending row; returns the rows inserted.

@@ -407,11 +407,12 @@ enum Schema {
         ("v9-annotator-tally", """
         -- Each annotator's answers per project, kept by the answer triggers like the item
         -- counters: status, the labeling screen and the annotators report read one row per
-        -- annotator instead of counting their answers.
+        -- annotator instead of counting their answers. No CHECK on the count: it is derived,
+        -- and a tally someone edited must not stop an undo (`meow doctor` reports the drift).
         CREATE TABLE annotator_tally (
             project_id INTEGER NOT NULL REFERENCES project(id),
             annotator  TEXT NOT NULL,
-            answers    INTEGER NOT NULL DEFAULT 0 CHECK (answers >= 0),
+            answers    INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (project_id, annotator)
         ) STRICT, WITHOUT ROWID;
         INSERT INTO annotator_tally(project_id, annotator, answers)
@@ -419,10 +420,12 @@ enum Schema {
         -- Only queue answers are looked up by annotator now (undo, gold turns, flags); an index
         -- that also held every imported answer cost an import of a million labels 0.85 s of
         -- its 1.7 s of inserts (50 annotators: 50 places in the index that take rows at once).
-        DROP INDEX annotation_by_annotator;
+        -- IF EXISTS: a workspace whose trigger or index someone dropped still upgrades (and
+        -- gets them back), so `meow doctor` can open it.
+        DROP INDEX IF EXISTS annotation_by_annotator;
         CREATE INDEX annotation_queue_by_annotator ON annotation(project_id, annotator, id) WHERE source = 'queue';
-        DROP TRIGGER annotation_counts_insert;
-        DROP TRIGGER annotation_counts_delete;
+        DROP TRIGGER IF EXISTS annotation_counts_insert;
+        DROP TRIGGER IF EXISTS annotation_counts_delete;
         \(tallyTriggers)
         """),
     ]

@@ -86,8 +86,10 @@ extension Workspace {
     public func guidelineVersions(project name: String) throws -> [(version: Int, hash: String, createdAt: String, annotations: Int)] {
         let p = try project(name)
         return try db.rows("""
-            SELECT g.version, g.content_hash, g.created_at, (SELECT count(*) FROM annotation a WHERE a.project_id = g.project_id AND a.guideline_version = g.version) AS answers
-            FROM guideline_version g WHERE g.project_id = ? ORDER BY g.version
+            SELECT g.version, g.content_hash, g.created_at, coalesce(c.n, 0) AS answers
+            FROM guideline_version g
+            LEFT JOIN (SELECT guideline_version AS v, count(*) AS n FROM annotation WHERE project_id = ?1 GROUP BY guideline_version) c ON c.v = g.version
+            WHERE g.project_id = ?1 ORDER BY g.version
             """, .int(p.id)).map { (Int(try $0.int("version")), try $0.text("content_hash"), try $0.text("created_at"), Int(try $0.int("answers"))) }
     }
 }

@@ -71,35 +71,40 @@ extension Workspace {
             let expired = try db.scalarInt("SELECT count(*) FROM claim WHERE project_id = ? AND expires_at <= ?", .int(p.id), .double(t)) ?? 0
             if expired > 0 { r.notes.append("\(name): \(expired) expired leases (their items go back to the queue on the next claim)") }
 
-            let doneDrift = try db.scalarInt("""
-                SELECT count(*) FROM item i WHERE i.project_id = ?
-                  AND i.done_count != (SELECT count(*) FROM annotation a WHERE a.item_id = i.id)
-                """, .int(p.id)) ?? 0
-            let claimDrift = try db.scalarInt("""
-                SELECT count(*) FROM item i WHERE i.project_id = ?
-                  AND i.claim_count != (SELECT count(*) FROM claim c WHERE c.item_id = i.id)
-                """, .int(p.id)) ?? 0
-            let totals = try db.row("""
-                SELECT answers_needed, \(db.answersDone) AS answers_done,
-                       (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1) AS items_needed,
-                       (SELECT coalesce(sum(CASE WHEN done_count < need THEN done_count ELSE need END), 0) FROM item WHERE project_id = ?1) AS items_done
-                FROM project WHERE id = ?1
-                """, .int(p.id))
-            // Each annotator's answers against the tally, both ways (one pass over the answers).
-            var counted: [String: Int64] = [:], tallied: [String: Int64] = [:]
-            for r in try db.rows("SELECT annotator, count(*) AS n FROM annotation WHERE project_id = ? GROUP BY annotator", .int(p.id)) {
-                counted[try r.text("annotator")] = try r.int("n")
-            }
-            for r in try db.rows("SELECT annotator, answers FROM annotator_tally WHERE project_id = ? AND answers != 0", .int(p.id)) {
-                tallied[try r.text("annotator")] = try r.int("answers")
-            }
-            let tallyDrift = Set(counted.keys).union(tallied.keys).filter { counted[$0] != tallied[$0] }.count
-            var drift: [String] = []
-            if doneDrift > 0 { drift.append("\(doneDrift) items whose answer count is off") }
-            if tallyDrift > 0 { drift.append("\(tallyDrift) annotators whose answer tally is off") }
-            if claimDrift > 0 { drift.append("\(claimDrift) items whose lease count is off") }
-            if let totals, try totals.int("answers_needed") != totals.int("items_needed") || totals.int("answers_done") != totals.int("items_done") {
-                drift.append("project progress \(try totals.int("answers_done"))/\(try totals.int("answers_needed")) but the items say \(try totals.int("items_done"))/\(try totals.int("items_needed"))")
+            // One snapshot for every count: an answer committed between two of these reads
+            // would otherwise look like drift.
+            let drift: [String] = try db.read {
+                let doneDrift = try db.scalarInt("""
+                    SELECT count(*) FROM item i WHERE i.project_id = ?
+                      AND i.done_count != (SELECT count(*) FROM annotation a WHERE a.item_id = i.id)
+                    """, .int(p.id)) ?? 0
+                let claimDrift = try db.scalarInt("""
+                    SELECT count(*) FROM item i WHERE i.project_id = ?
+                      AND i.claim_count != (SELECT count(*) FROM claim c WHERE c.item_id = i.id)
+                    """, .int(p.id)) ?? 0
+                let totals = try db.row("""
+                    SELECT answers_needed, \(db.answersDone) AS answers_done,
+                           (SELECT coalesce(sum(need), 0) FROM item WHERE project_id = ?1) AS items_needed,
+                           (SELECT coalesce(sum(CASE WHEN done_count < need THEN done_count ELSE need END), 0) FROM item WHERE project_id = ?1) AS items_done
+                    FROM project WHERE id = ?1
+                    """, .int(p.id))
+                // Each annotator's answers against the tally, both ways (one pass over the answers).
+                var counted: [String: Int64] = [:], tallied: [String: Int64] = [:]
+                for r in try db.rows("SELECT annotator, count(*) AS n FROM annotation WHERE project_id = ? GROUP BY annotator", .int(p.id)) {
+                    counted[try r.text("annotator")] = try r.int("n")
+                }
+                for r in try db.rows("SELECT annotator, answers FROM annotator_tally WHERE project_id = ? AND answers != 0", .int(p.id)) {
+                    tallied[try r.text("annotator")] = try r.int("answers")
+                }
+                let tallyDrift = Set(counted.keys).union(tallied.keys).filter { counted[$0] != tallied[$0] }.count
+                var drift: [String] = []
+                if doneDrift > 0 { drift.append("\(doneDrift) items whose answer count is off") }
+                if tallyDrift > 0 { drift.append("answer tally off for \(tallyDrift) annotator\(tallyDrift == 1 ? "" : "s")") }
+                if claimDrift > 0 { drift.append("\(claimDrift) items whose lease count is off") }
+                if let totals, try totals.int("answers_needed") != totals.int("items_needed") || totals.int("answers_done") != totals.int("items_done") {
+                    drift.append("project progress \(try totals.int("answers_done"))/\(try totals.int("answers_needed")) but the items say \(try totals.int("items_done"))/\(try totals.int("items_needed"))")
+                }
+                return drift
             }
             if drift.isEmpty { r.checks.append("\(name): counters match the answers and leases") }
             else { r.problems.append("\(name): counter drift: " + drift.joined(separator: "; ")) }

@@ -80,6 +80,20 @@ struct AnnotatorTallyTests {
         let summary = try ws.importAnnotations(project: "p", path: dir + "/a.csv", format: .csv, by: "admin")
         #expect(summary.inserted == 9 && summary.alreadyPresent == 1)
         try expectCounts(["ann": 4, "bob": 2, "cat": 6, "dog": 2], "after an import")
+        // A file of more rows than one multi-row INSERT holds (128), with a row already stored
+        // and a line given twice inside one batch: the batch is sorted out row by row, and
+        // each new answer is counted once.
+        var rows = ["item,annotator,label"]
+        for k in 0..<25 {
+            for i in 1...12 { rows.append("i\(i),b\(k < 10 ? "0" : "")\(k),good") }
+            if k == 5 { rows.append("i7,cat,bad"); rows.append("i3,b05,good") }
+        }
+        try (rows.joined(separator: "\n") + "\n").write(toFile: dir + "/big.csv", atomically: true, encoding: .utf8)
+        let big = try ws.importAnnotations(project: "p", path: dir + "/big.csv", format: .csv, by: "admin")
+        #expect(big.inserted == 300 && big.alreadyPresent == 2, "\(big)")
+        var expected = ["ann": 4, "bob": 2, "cat": 6, "dog": 2]
+        for k in 0..<25 { expected["b\(k < 10 ? "0" : "")\(k)"] = 12 }
+        try expectCounts(expected, "after an import of several batches")
     }
 
     @Test(arguments: TestBackend.available) static func doctorReportsATallyThatDrifted(_ backend: TestBackend) throws { try Self(backend).doctorReportsATallyThatDrifted() }
@@ -93,10 +107,16 @@ struct AnnotatorTallyTests {
         try ws.db.run("UPDATE annotator_tally SET answers = answers + 1 WHERE annotator = 'ann'")
         let report = try ws.doctor()
         #expect(!report.ok)
-        #expect(report.problems.contains { $0.contains("answer tally is off") }, "\(report.problems)")
+        #expect(report.problems.contains { $0.contains("answer tally off for") }, "\(report.problems)")
         try ws.db.run("UPDATE annotator_tally SET answers = answers - 1 WHERE annotator = 'ann'")
         try ws.db.run("INSERT INTO annotator_tally(project_id, annotator, answers) SELECT id, 'ghost', 2 FROM project")
-        #expect(try ws.doctor().problems.contains { $0.contains("answer tally is off") })
+        #expect(try ws.doctor().problems.contains { $0.contains("answer tally off for") })
+        // A tally edited down to nothing does not stop an undo (it is derived data).
+        try ws.db.run("DELETE FROM annotator_tally WHERE annotator = 'ghost'")
+        try ws.db.run("UPDATE annotator_tally SET answers = 0 WHERE annotator = 'ann'")
+        _ = try ws.undoLast(project: "p", annotator: "ann")
+        #expect(try ws.db.scalarInt("SELECT count(*) FROM annotation") == 0)
+        #expect(try ws.doctor().problems.contains { $0.contains("answer tally off for 1 annotator") })
     }
 
     /// A v8 workspace (an index of every answer by annotator, no tally) gets the tally from its
@@ -111,7 +131,10 @@ struct AnnotatorTallyTests {
         try "item,annotator,label\ni9,cat,bad\ni10,cat,good\ni11,ann,bad\n".write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
         _ = try ws.importAnnotations(project: "p", path: dir + "/a.csv", format: .csv, by: "admin")
         try ws.db.execute(Self.backToV8)
+        // Someone dropped a counting trigger: the upgrade still runs and puts it back.
+        try ws.db.execute("DROP TRIGGER annotation_counts_insert")
         let upgraded = try Workspace(path: ws.path)
+        #expect(try upgraded.db.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'annotation_counts_insert'") == 1)
         #expect(upgraded.schemaVersion == Workspace.supportedSchemaVersion)
         #expect(try upgraded.db.scalarInt("SELECT answers FROM annotator_tally WHERE annotator = 'ann'") == 3)
         #expect(try upgraded.db.scalarInt("SELECT answers FROM annotator_tally WHERE annotator = 'cat'") == 2)

@@ -82,7 +82,8 @@ struct DatasetTests {
     }
 
     /// With one project in the workspace the halves skip the per-row project test; with a
-    /// second project (its answers between and after this one's), each read keeps to its own.
+    /// second project (its answers after this one's, inside the ids the halves read), each read
+    /// keeps to its own.
     @Test func agreementInHalvesReadsOnlyItsOwnProject() throws {
         try project(items: 30, labels: Self.mostlyAgree)
         ws.parallelAgreementFrom = 0

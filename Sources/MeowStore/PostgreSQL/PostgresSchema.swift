@@ -413,12 +413,12 @@ enum PostgresSchema {
         CREATE TABLE annotator_tally (
             project_id bigint NOT NULL REFERENCES project(id),
             annotator  text NOT NULL,
-            answers    bigint NOT NULL DEFAULT 0 CHECK (answers >= 0),
+            answers    bigint NOT NULL DEFAULT 0,
             PRIMARY KEY (project_id, annotator)
         );
         INSERT INTO annotator_tally(project_id, annotator, answers)
             SELECT project_id, annotator, count(*) FROM annotation GROUP BY project_id, annotator;
-        DROP INDEX annotation_by_annotator;
+        DROP INDEX IF EXISTS annotation_by_annotator;
         CREATE INDEX annotation_queue_by_annotator ON annotation(project_id, annotator, id) WHERE source = 'queue';
         CREATE OR REPLACE FUNCTION meow_annotation_counts() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
