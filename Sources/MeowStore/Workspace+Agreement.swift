@@ -106,6 +106,50 @@ struct AnswerScan: Sendable {
     var onlyProject = false
 }
 
+/// What one pass over the answers builds: the ratings and the codes of the names seen so far.
+/// Fed one answer at a time by `Connection.scanAnswers` (from inside SQLite) or by a server's
+/// rows.
+struct AnswerScanState {
+    let scan: AnswerScan
+    var builder: RatingsBuilder
+    /// Item row id → item code in `builder` (items are named by their row id: the statistics
+    /// need identity, not names, and the join with `item` cost a lookup per answer). Every item
+    /// of `builder` is here, so a miss is a new item.
+    var itemCodes: ItemCodes
+    /// The row id of each item added to `builder`, in code order.
+    var itemRowIDs: [Int64]
+    var annotatorCodes: NameCodeTable
+    /// Label text as stored → code after renames.
+    var labelCodes: NameCodeTable
+
+    /// One answer, its names as UTF-8 bytes (valid for this call only).
+    @inline(__always)
+    mutating func add(item itemID: Int64, annotator: UnsafeRawBufferPointer, label: UnsafeRawBufferPointer) {
+        let annotatorCode: Int32
+        if let c = annotatorCodes.code(of: annotator) { annotatorCode = c } else {
+            let name = String(decoding: annotator, as: UTF8.self)
+            // Left-out annotators get a code of -1 so they are skipped by bytes next time.
+            annotatorCode = scan.annotators.map { $0.contains(name) } ?? true ? builder.internAnnotator(name) : -1
+            annotatorCodes.insert(annotator, code: annotatorCode)
+        }
+        if annotatorCode < 0 { return }
+        let itemCode: Int32
+        if let c = itemCodes[itemID] { itemCode = c } else {
+            itemCode = builder.appendNewItem(ScanJob.decimal(itemID))
+            itemCodes[itemID] = itemCode
+            itemRowIDs.append(itemID)
+        }
+        let labelCode: Int32
+        if let c = labelCodes.code(of: label) { labelCode = c } else {
+            let raw = String(decoding: label, as: UTF8.self)
+            let renamed = scan.renames.isEmpty ? raw : raw.split(separator: ",").map { scan.renames[String($0)] ?? String($0) }.joined(separator: ",")
+            labelCode = builder.internLabel(renamed)
+            labelCodes.insert(label, code: labelCode)
+        }
+        builder.append(itemCode: itemCode, annotatorCode: annotatorCode, labelCode: labelCode)
+    }
+}
+
 /// One pass over a range of answer ids on one connection, into its own `RatingsBuilder`.
 /// A class so that two can run at once and be read afterwards (`Workspace.agreementRatings`).
 final class ScanJob: @unchecked Sendable {
@@ -122,12 +166,9 @@ final class ScanJob: @unchecked Sendable {
     /// The newest answer id and the newest history id in this job's snapshot.
     private(set) var stamp: [Int64] = []
     private(set) var error: (any Error)?
-    /// Item row id → item code in `builder` (items are named by their row id: the statistics
-    /// need identity, not names, and the join with `item` cost a lookup per answer). Every item
-    /// of `builder` is here, so a miss is a new item.
+    /// The codes kept between passes (see `AnswerScanState`).
     private var itemCodes: ItemCodes
     private var annotatorCodes = NameCodeTable()
-    /// Label text as stored → code after renames; -1: an annotator left out.
     private var labelCodes = NameCodeTable()
 
     init(_ db: any SQLDatabase, _ scan: AnswerScan, _ builder: RatingsBuilder, ids: ClosedRange<Int64>?, reserve: Int? = nil) {
@@ -153,66 +194,38 @@ final class ScanJob: @unchecked Sendable {
             stamp = [try row.int("newest"), try row.int("changes")]
         }
         // A table scan beats a million index-then-row lookups; `+` keeps the planner off the index.
-        var sql = "SELECT item_id, annotator, label FROM annotation WHERE "
+        var rest = "WHERE "
         var args: [SQLValue] = []
-        if scan.onlyProject, ids != nil { sql += "1" } else { sql += "+project_id = ?"; args.append(.int(scan.project)) }
-        if let v = scan.guidelineVersion { sql += " AND guideline_version = ?"; args.append(.int(Int64(v))) }
-        if let ids { sql += " AND id BETWEEN ? AND ?"; args += [.int(ids.lowerBound), .int(ids.upperBound)] }
-        let s = try db.streaming(sql)
+        if scan.onlyProject, ids != nil { rest += "1" } else { rest += "+project_id = ?"; args.append(.int(scan.project)) }
+        if let v = scan.guidelineVersion { rest += " AND guideline_version = ?"; args.append(.int(Int64(v))) }
+        if let ids { rest += " AND id BETWEEN ? AND ?"; args += [.int(ids.lowerBound), .int(ids.upperBound)] }
+        // The state is a local struct, not the class's properties: those would be checked for
+        // exclusive access on every use (measured: the loop ran at half speed).
+        var state = AnswerScanState(scan: scan, builder: builder, itemCodes: ItemCodes(rowIDs: scan.itemRowIDs), itemRowIDs: itemRowIDs,
+                                    annotatorCodes: annotatorCodes, labelCodes: labelCodes)
+        builder = RatingsBuilder() // the only reference to the columns, so appends do not copy
+        itemCodes = ItemCodes(rowIDs: 0...0) // likewise for the item index
+        itemRowIDs = []
+        defer {
+            builder = state.builder
+            itemCodes = state.itemCodes
+            itemRowIDs = state.itemRowIDs
+            annotatorCodes = state.annotatorCodes
+            labelCodes = state.labelCodes
+        }
+        state.builder.reserveCapacity(reserve ?? ids.map { Int($0.upperBound - $0.lowerBound + 1) } ?? 0)
+        if let file = db as? Connection {
+            try file.scanAnswers(rest, args, into: &state)
+            return
+        }
+        // A server's rows, one at a time.
+        let s = try db.streaming("SELECT item_id, annotator, label FROM annotation " + rest)
         try s.bind(args)
         let cItem = try s.column("item_id"), cAnnotator = try s.column("annotator"), cLabel = try s.column("label")
-        // Locals in the loop: a class's stored properties would be checked for exclusive
-        // access on every use (measured: the loop ran at half speed).
-        var builder = self.builder, itemCodes = ItemCodes(rowIDs: scan.itemRowIDs), itemRowIDs = self.itemRowIDs
-        var annotatorCodes = self.annotatorCodes, labelCodes = self.labelCodes
-        self.builder = RatingsBuilder() // the only reference to the columns, so appends do not copy
-        self.itemCodes = ItemCodes(rowIDs: 0...0) // likewise for the item index
-        self.itemRowIDs = []
-        defer {
-            self.builder = builder
-            self.itemCodes = itemCodes
-            self.itemRowIDs = itemRowIDs
-            self.annotatorCodes = annotatorCodes
-            self.labelCodes = labelCodes
-        }
-        builder.reserveCapacity(reserve ?? ids.map { Int($0.upperBound - $0.lowerBound + 1) } ?? 0)
-        // On a file, the loop is compiled for SQLite's own statement: direct calls per row
-        // instead of the protocol's (a million answers: 173 ms instead of 183 ms for the whole
-        // command, medians of 12). A server's rows go the general way.
-        if let sqlite = s as? Statement {
-            try scanRows(sqlite, cItem, cAnnotator, cLabel, &builder, &itemCodes, &itemRowIDs, &annotatorCodes, &labelCodes)
-        } else {
-            try scanRows(s, cItem, cAnnotator, cLabel, &builder, &itemCodes, &itemRowIDs, &annotatorCodes, &labelCodes)
-        }
-    }
-
-    private func scanRows<S: SQLStatement>(_ s: S, _ cItem: Int32, _ cAnnotator: Int32, _ cLabel: Int32, _ builder: inout RatingsBuilder,
-                                           _ itemCodes: inout ItemCodes, _ itemRowIDs: inout [Int64],
-                                           _ annotatorCodes: inout NameCodeTable, _ labelCodes: inout NameCodeTable) throws {
         while try s.step() {
-            let annotatorCode: Int32
-            if let c = s.withTextBytes(cAnnotator, { annotatorCodes.code(of: $0) }) { annotatorCode = c } else {
-                let name = try s.text(cAnnotator)
-                // Left-out annotators get a code of -1 so they are skipped by bytes next time.
-                annotatorCode = scan.annotators.map { $0.contains(name) } ?? true ? builder.internAnnotator(name) : -1
-                s.withTextBytes(cAnnotator) { annotatorCodes.insert($0, code: annotatorCode) }
+            s.withTextBytes(cAnnotator) { annotator in
+                s.withTextBytes(cLabel) { label in state.add(item: s.int64(cItem), annotator: annotator, label: label) }
             }
-            if annotatorCode < 0 { continue }
-            let itemID = s.int64(cItem) // INTEGER NOT NULL in a STRICT table
-            let itemCode: Int32
-            if let c = itemCodes[itemID] { itemCode = c } else {
-                itemCode = builder.appendNewItem(Self.decimal(itemID))
-                itemCodes[itemID] = itemCode
-                itemRowIDs.append(itemID)
-            }
-            let labelCode: Int32
-            if let c = s.withTextBytes(cLabel, { labelCodes.code(of: $0) }) { labelCode = c } else {
-                let raw = try s.text(cLabel)
-                let label = scan.renames.isEmpty ? raw : raw.split(separator: ",").map { scan.renames[String($0)] ?? String($0) }.joined(separator: ",")
-                labelCode = builder.internLabel(label)
-                s.withTextBytes(cLabel) { labelCodes.insert($0, code: labelCode) }
-            }
-            builder.append(itemCode: itemCode, annotatorCode: annotatorCode, labelCode: labelCode)
         }
     }
 
@@ -282,7 +295,7 @@ struct ItemCodes {
     }
 
     subscript(id: Int64) -> Int32? {
-        get {
+        @inline(__always) get {
             let k = id - base
             if k >= 0 && k < Int64(dense.count) { let c = dense[Int(k)]; return c < 0 ? nil : c }
             return sparse[id]
