@@ -115,12 +115,18 @@ struct AnswerScanState {
     /// Item row id → item code in `builder` (items are named by their row id: the statistics
     /// need identity, not names, and the join with `item` cost a lookup per answer). Every item
     /// of `builder` is here, so a miss is a new item.
-    var itemCodes: ItemCodes
-    /// The row id of each item added to `builder`, in code order.
-    var itemRowIDs: [Int64]
-    var annotatorCodes: NameCodeTable
+    var itemCodes = ItemCodes(rowIDs: 0...0)
+    /// The row id of each item this state added to `builder`, in code order (from the code
+    /// `builder` started at), so that `absorb` need not parse the names back.
+    var itemRowIDs: [Int64] = []
+    var annotatorCodes = NameCodeTable()
     /// Label text as stored → code after renames.
-    var labelCodes: NameCodeTable
+    var labelCodes = NameCodeTable()
+
+    init(scan: AnswerScan, builder: RatingsBuilder) {
+        self.scan = scan
+        self.builder = builder
+    }
 
     /// One answer, its names as UTF-8 bytes (valid for this call only).
     @inline(__always)
@@ -148,6 +154,27 @@ struct AnswerScanState {
         }
         builder.append(itemCode: itemCode, annotatorCode: annotatorCode, labelCode: labelCode)
     }
+
+    /// Appends `theirs` (a later id range, whose builder started at item code `theirFirst`)
+    /// after these answers. An item whose answers both read keeps this state's code.
+    mutating func absorb(_ theirs: AnswerScanState, theirFirst: Int) {
+        let other = theirs.builder
+        var items = [Int32](repeating: 0, count: other.items.count)
+        // Items both started with (none in practice) keep their codes.
+        for code in 0..<theirFirst { items[code] = Int32(code) }
+        for (k, id) in theirs.itemRowIDs.enumerated() {
+            let code = theirFirst + k
+            if let mine = itemCodes[id] { items[code] = mine } else {
+                let mine = builder.appendNewItem(other.items[code])
+                itemCodes[id] = mine
+                itemRowIDs.append(id)
+                items[code] = mine
+            }
+        }
+        let annotators = other.annotators.map { builder.internAnnotator($0) }
+        let labels = other.labels.map { builder.internLabel($0) }
+        builder.append(contentsOf: other, items: items, annotators: annotators, labels: labels)
+    }
 }
 
 /// One pass over a range of answer ids on one connection, into its own `RatingsBuilder`.
@@ -158,27 +185,31 @@ final class ScanJob: @unchecked Sendable {
     private let ids: ClosedRange<Int64>?
     /// Answers to make room for (nil: as many as `ids` spans).
     private let reserve: Int?
-    private(set) var builder: RatingsBuilder
-    /// The row id of each item this job added to `builder` (its code minus `firstItemCode`),
-    /// so that `absorb` need not parse the names back.
-    private var itemRowIDs: [Int64] = []
+    /// What this job has read.
+    private var state: AnswerScanState
     private let firstItemCode: Int
     /// The newest answer id and the newest history id in this job's snapshot.
     private(set) var stamp: [Int64] = []
     private(set) var error: (any Error)?
-    /// The codes kept between passes (see `AnswerScanState`).
-    private var itemCodes: ItemCodes
-    private var annotatorCodes = NameCodeTable()
-    private var labelCodes = NameCodeTable()
+    var builder: RatingsBuilder { state.builder }
 
     init(_ db: any SQLDatabase, _ scan: AnswerScan, _ builder: RatingsBuilder, ids: ClosedRange<Int64>?, reserve: Int? = nil) {
         self.db = db
         self.scan = scan
-        self.builder = builder
         self.ids = ids
         self.reserve = reserve
+        state = AnswerScanState(scan: scan, builder: builder)
         firstItemCode = builder.items.count
-        itemCodes = ItemCodes(rowIDs: 0...0) // made in `read`, on the job's own thread
+    }
+
+    /// The state, out of the class for a pass over many rows: a class's stored properties are
+    /// checked for exclusive access on every use (measured: the loop ran at half speed). An
+    /// empty state stands in meanwhile, so the columns have one reference and appends do not
+    /// copy them.
+    private func takeState() -> AnswerScanState {
+        let taken = state
+        state = AnswerScanState(scan: scan, builder: RatingsBuilder())
+        return taken
     }
 
     func run() {
@@ -199,20 +230,9 @@ final class ScanJob: @unchecked Sendable {
         if scan.onlyProject, ids != nil { rest += "1" } else { rest += "+project_id = ?"; args.append(.int(scan.project)) }
         if let v = scan.guidelineVersion { rest += " AND guideline_version = ?"; args.append(.int(Int64(v))) }
         if let ids { rest += " AND id BETWEEN ? AND ?"; args += [.int(ids.lowerBound), .int(ids.upperBound)] }
-        // The state is a local struct, not the class's properties: those would be checked for
-        // exclusive access on every use (measured: the loop ran at half speed).
-        var state = AnswerScanState(scan: scan, builder: builder, itemCodes: ItemCodes(rowIDs: scan.itemRowIDs), itemRowIDs: itemRowIDs,
-                                    annotatorCodes: annotatorCodes, labelCodes: labelCodes)
-        builder = RatingsBuilder() // the only reference to the columns, so appends do not copy
-        itemCodes = ItemCodes(rowIDs: 0...0) // likewise for the item index
-        itemRowIDs = []
-        defer {
-            builder = state.builder
-            itemCodes = state.itemCodes
-            itemRowIDs = state.itemRowIDs
-            annotatorCodes = state.annotatorCodes
-            labelCodes = state.labelCodes
-        }
+        var state = takeState()
+        defer { self.state = state }
+        state.itemCodes = ItemCodes(rowIDs: scan.itemRowIDs) // made here, on the job's own thread
         state.builder.reserveCapacity(reserve ?? ids.map { Int($0.upperBound - $0.lowerBound + 1) } ?? 0)
         if let file = db as? Connection {
             try file.scanAnswers(rest, args, into: &state)
@@ -248,34 +268,9 @@ final class ScanJob: @unchecked Sendable {
 
     /// Appends `other`'s answers (a later id range) after this job's.
     func absorb(_ other: ScanJob) {
-        // Locals, as in `read`: exclusivity checks on the class's properties per item were most
-        // of this pass (13 ms for 125,000 items). `itemCodes` is this job's own index: an item
-        // whose answers both halves read must keep one code.
-        var builder = self.builder, itemCodes = self.itemCodes, itemRowIDs = self.itemRowIDs
-        self.builder = RatingsBuilder()
-        self.itemCodes = ItemCodes(rowIDs: 0...0)
-        self.itemRowIDs = []
-        defer {
-            self.builder = builder
-            self.itemCodes = itemCodes
-            self.itemRowIDs = itemRowIDs
-        }
-        let theirs = other.builder, theirIDs = other.itemRowIDs, theirFirst = other.firstItemCode
-        var items = [Int32](repeating: 0, count: theirs.items.count)
-        // Items both started with (none in practice) keep their codes.
-        for code in 0..<theirFirst { items[code] = Int32(code) }
-        for (k, id) in theirIDs.enumerated() {
-            let code = theirFirst + k
-            if let mine = itemCodes[id] { items[code] = mine } else {
-                let mine = builder.appendNewItem(theirs.items[code])
-                itemCodes[id] = mine
-                itemRowIDs.append(id)
-                items[code] = mine
-            }
-        }
-        let annotators = theirs.annotators.map { builder.internAnnotator($0) }
-        let labels = theirs.labels.map { builder.internLabel($0) }
-        builder.append(contentsOf: theirs, items: items, annotators: annotators, labels: labels)
+        var mine = takeState()
+        mine.absorb(other.state, theirFirst: other.firstItemCode)
+        state = mine
     }
 }
 

@@ -178,7 +178,7 @@ public final class Statement {
         let n = Int(sqlite3_column_bytes(stmt, i))
         return String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
     }
-    /// The column's UTF-8 bytes, valid until the next step (export and agreement hot paths).
+    /// The column's UTF-8 bytes, valid until the next step (the export's hot path).
     /// Read through the column's value: one `sqlite3_column_*` call instead of two, each of
     /// which re-checks the row and the connection's error state (6.7% fewer instructions for
     /// a scan of three columns, counted by callgrind). Such a value may be read on the thread
