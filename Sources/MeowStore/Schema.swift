@@ -428,24 +428,24 @@ enum Schema {
         DROP TRIGGER IF EXISTS annotation_counts_delete;
         \(tallyTriggers)
         """),
+        ("v10-agreement-snapshot", """
+        -- `meow agreement` keeps each project's answers, coded, in `agreement_snapshot` and
+        -- reads only the answers added since (higher ids). That holds while no answer is taken
+        -- back or changed: these triggers count such changes per project, and a snapshot
+        -- taken under another count is not used. The snapshot is derived data; deleting it
+        -- loses nothing.
+        ALTER TABLE project ADD COLUMN answers_rewritten INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE agreement_snapshot (
+            project_id    INTEGER PRIMARY KEY REFERENCES project(id),
+            newest_answer INTEGER NOT NULL,
+            rewritten     INTEGER NOT NULL,
+            setup         TEXT NOT NULL,
+            answers       INTEGER NOT NULL,
+            data          BLOB NOT NULL
+        ) STRICT;
+        \(rewriteTriggers)
+        """),
     ]
-
-    /// The answer triggers as v9 left them: item and project progress, and the tally.
-    static let tallyTriggers = """
-        CREATE TRIGGER annotation_counts_insert AFTER INSERT ON annotation BEGIN
-            UPDATE project SET answers_done = answers_done + 1
-             WHERE id = NEW.project_id AND (SELECT done_count < need FROM item WHERE id = NEW.item_id);
-            UPDATE item SET done_count = done_count + 1 WHERE id = NEW.item_id;
-            INSERT INTO annotator_tally(project_id, annotator, answers) VALUES (NEW.project_id, NEW.annotator, 1)
-                ON CONFLICT (project_id, annotator) DO UPDATE SET answers = answers + 1;
-        END;
-        CREATE TRIGGER annotation_counts_delete AFTER DELETE ON annotation BEGIN
-            UPDATE project SET answers_done = answers_done - 1
-             WHERE id = OLD.project_id AND (SELECT done_count <= need FROM item WHERE id = OLD.item_id);
-            UPDATE item SET done_count = done_count - 1 WHERE id = OLD.item_id;
-            UPDATE annotator_tally SET answers = answers - 1 WHERE project_id = OLD.project_id AND annotator = OLD.annotator;
-        END;
-        """
 
     /// The item table's columns, as migration v1 created them and v8 rebuilt them.
     private static let itemColumns = """
@@ -473,20 +473,6 @@ enum Schema {
         "CREATE UNIQUE INDEX item_text ON item(project_id, text_hash)",
         "CREATE INDEX item_open ON item(project_id, qkey) WHERE taken < need",
     ]
-
-    /// The triggers that protect frozen sets and the history: `meow doctor` reports any that
-    /// is missing (someone ran DROP TRIGGER).
-    static let protectionTriggers = [
-        "frozen_set_immutable", "frozen_set_undeletable", "frozen_record_immutable", "frozen_record_undeletable",
-        "frozen_item_text", "frozen_item_delete", "frozen_annotation_insert", "frozen_annotation_update", "frozen_annotation_delete",
-        "frozen_final_insert", "frozen_final_update", "frozen_final_delete", "frozen_claim",
-        "history_append_only", "history_undeletable",
-    ]
-
-    /// The triggers that keep the progress counters (`item.done_count`, `claim_count`,
-    /// `project.answers_done`); import-annotations drops and recreates two of them inside its
-    /// transaction, so `meow doctor` checks they are all there.
-    static let countingTriggers = ["annotation_counts_insert", "annotation_counts_delete", "claim_counts_insert", "claim_counts_delete"]
 
     static var version: Int { migrations.count }
 }

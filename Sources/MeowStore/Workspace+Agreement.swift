@@ -11,7 +11,9 @@ extension Workspace {
     /// on its own connection; names are found from their bytes without making a `String`.
     /// Both halves must see the same answers: each reads the newest answer id and the newest
     /// history id (an undo writes one) in its own snapshot, and when another process changed the
-    /// answers in between, the read is done again in one pass.
+    /// answers in between, the read is done again in one pass. On a file, all of a project's
+    /// answers are then kept coded in `agreement_snapshot`, and the next read takes them from
+    /// there and reads only the answers added since (`answersFromSnapshot`).
     public func agreementRatings(project name: String, guidelineVersion: Int? = nil, annotators: [String]? = nil) throws -> Ratings {
         let p = try project(name)
         let renames = try labelRenames(project: name)
@@ -37,6 +39,36 @@ extension Workspace {
         if let ids = try db.row("SELECT coalesce((SELECT min(id) FROM item), 0) AS low, coalesce((SELECT max(id) FROM item), 0) AS high") {
             scan.itemRowIDs = try ids.int("low")...max(try ids.int("low"), try ids.int("high"))
         }
+        // All of a project's answers (no filter) on a file: from the snapshot when it holds.
+        let file = guidelineVersion == nil && annotators == nil && agreementSnapshots ? db as? Connection : nil
+        let setup = Self.snapshotSetup(order: order, renames: renames)
+        if let file, let read = try answersFromSnapshot(file, scan: scan, builder: builder, setup: setup) {
+            builder = read.state.builder
+            agreementSnapshotReads += 1
+            // Renewed once the answers read past it are a tenth of those in it.
+            if read.added > 0, read.added * 10 >= read.cached {
+                saveAgreementSnapshot(file, stamp: read.stamp, setup: setup, state: read.state)
+            }
+        } else {
+            let (state, stamp) = try readAnswers(scan, builder)
+            builder = state.builder
+            if let file, let stamp, builder.count >= agreementSnapshotFrom {
+                saveAgreementSnapshot(file, stamp: stamp, setup: setup, state: state)
+            }
+        }
+        // Labels beyond the guideline's: multi-label combinations (no order, and no values were
+        // set), or a label since removed from the guideline, which has no place on the scale.
+        let offScale = Array(builder.labels.dropFirst(order.count))
+        if !offScale.isEmpty { builder.labelValues = nil }
+        var ratings = builder.build()
+        if guideline.task == .classify { ratings.labelsOffScale = offScale }
+        return ratings
+    }
+
+    /// Every answer `scan` selects, read in two halves at once when there are many, and the
+    /// stamp of the snapshot they were read in (nil when it is not one snapshot's answers).
+    private func readAnswers(_ s: AnswerScan, _ builder: RatingsBuilder) throws -> (AnswerScanState, AnswersStamp?) {
+        var scan = s
         // Two subqueries: min and max in one SELECT would scan the table instead of reading the ends.
         let range = try db.read { try db.row("""
             SELECT coalesce((SELECT min(id) FROM annotation), 0) AS low, coalesce((SELECT max(id) FROM annotation), 0) AS high,
@@ -49,7 +81,6 @@ extension Workspace {
         // holds for the halves' snapshots when nothing was taken back since (no new history):
         // answers added since have higher ids.
         scan.onlyProject = try range?.int("projects") == 1
-        var done = false
         if high - low >= parallelAgreementFrom, path != ":memory:", ProcessInfo.processInfo.activeProcessorCount >= 2,
            let other = try? Connection(path: path, readOnly: true, create: false) {
             let split = low + (high - low) / 2
@@ -59,27 +90,17 @@ extension Workspace {
             _ = concurrently({ first.run() }, { second.run() })
             if let error = first.error ?? second.error { throw error }
             // Same answers in both snapshots, and none newer than the range read before them.
-            if first.stamp == second.stamp, first.stamp.first.map({ $0 <= high }) ?? false,
-               !scan.onlyProject || first.stamp.last == changes {
+            if first.stamp == second.stamp, let stamp = first.stamp, stamp.newest <= high,
+               !scan.onlyProject || stamp.changes == changes {
                 first.absorb(second)
-                builder = first.builder
                 agreementReadsInHalves += 1
-                done = true
+                return (first.finished(), stamp)
             }
         }
-        if !done {
-            let job = ScanJob(db, scan, builder, ids: nil)
-            job.run()
-            if let error = job.error { throw error }
-            builder = job.builder
-        }
-        // Labels beyond the guideline's: multi-label combinations (no order, and no values were
-        // set), or a label since removed from the guideline, which has no place on the scale.
-        let offScale = Array(builder.labels.dropFirst(order.count))
-        if !offScale.isEmpty { builder.labelValues = nil }
-        var ratings = builder.build()
-        if guideline.task == .classify { ratings.labelsOffScale = offScale }
-        return ratings
+        let job = ScanJob(db, scan, builder, ids: nil)
+        job.run()
+        if let error = job.error { throw error }
+        return (job.finished(), job.stamp)
     }
 
     /// Guideline versions of a project with how many answers each holds.
@@ -92,6 +113,14 @@ extension Workspace {
             WHERE g.project_id = ?1 ORDER BY g.version
             """, .int(p.id)).map { (Int(try $0.int("version")), try $0.text("content_hash"), try $0.text("created_at"), Int(try $0.int("answers"))) }
     }
+}
+
+/// What one read snapshot held: its newest answer id, newest history id, and how many of the
+/// project's answers had been taken back or changed.
+struct AnswersStamp: Equatable {
+    var newest: Int64
+    var changes: Int64
+    var rewritten: Int64
 }
 
 /// What to read: one project's answers, optionally one guideline version and some annotators.
@@ -188,8 +217,8 @@ final class ScanJob: @unchecked Sendable {
     /// What this job has read.
     private var state: AnswerScanState
     private let firstItemCode: Int
-    /// The newest answer id and the newest history id in this job's snapshot.
-    private(set) var stamp: [Int64] = []
+    /// What this job's snapshot held.
+    private(set) var stamp: AnswersStamp?
     private(set) var error: (any Error)?
     var builder: RatingsBuilder { state.builder }
 
@@ -218,11 +247,13 @@ final class ScanJob: @unchecked Sendable {
 
     private func read() throws {
         // Answers are only ever added (a new, higher id) or taken back by undo (which writes a
-        // history row): the two newest ids tell whether two snapshots hold the same answers.
+        // history row and counts in `answers_rewritten`): these tell whether two snapshots hold
+        // the same answers.
         if let row = try db.row("""
-            SELECT coalesce((SELECT max(id) FROM annotation), 0) AS newest, coalesce((SELECT max(id) FROM history), 0) AS changes
-            """) {
-            stamp = [try row.int("newest"), try row.int("changes")]
+            SELECT coalesce((SELECT max(id) FROM annotation), 0) AS newest, coalesce((SELECT max(id) FROM history), 0) AS changes,
+                   coalesce((SELECT answers_rewritten FROM project WHERE id = ?), 0) AS rewritten
+            """, .int(scan.project)) {
+            stamp = AnswersStamp(newest: try row.int("newest"), changes: try row.int("changes"), rewritten: try row.int("rewritten"))
         }
         // A table scan beats a million index-then-row lookups; `+` keeps the planner off the index.
         var rest = "WHERE "
@@ -265,6 +296,9 @@ final class ScanJob: @unchecked Sendable {
             return String(decoding: UnsafeBufferPointer(rebasing: digits[start...]), as: UTF8.self)
         }
     }
+
+    /// What the job read, taken out of it.
+    func finished() -> AnswerScanState { takeState() }
 
     /// Appends `other`'s answers (a later id range) after this job's.
     func absorb(_ other: ScanJob) {

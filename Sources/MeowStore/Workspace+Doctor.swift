@@ -52,6 +52,9 @@ extension Workspace {
         let missingCounters = Schema.countingTriggers.filter { !present.contains($0) }
         if missingCounters.isEmpty { r.checks.append("counting triggers: all \(Schema.countingTriggers.count) present") }
         else { r.problems.append("counting triggers missing (progress counts stop following the answers and leases): \(missingCounters.joined(separator: ", "))") }
+        let missingSnapshot = Schema.snapshotTriggers.filter { !present.contains($0) }
+        if missingSnapshot.isEmpty { r.checks.append("agreement snapshot triggers: both present") }
+        else { r.problems.append("agreement snapshot triggers missing (`meow agreement` would not notice an answer taken back or changed): \(missingSnapshot.joined(separator: ", "))") }
 
         for name in try projectNames() {
             let p = try project(name)
@@ -108,6 +111,9 @@ extension Workspace {
             }
             if drift.isEmpty { r.checks.append("\(name): counters match the answers and leases") }
             else { r.problems.append("\(name): counter drift: " + drift.joined(separator: "; ")) }
+            if try agreementSnapshotDiffers(project: name) {
+                r.problems.append("\(name): the agreement snapshot differs from the answers it claims to hold (it is derived: `DELETE FROM agreement_snapshot` in sqlite3 loses nothing, and the next `meow agreement` writes it again)")
+            }
         }
         return r
     }

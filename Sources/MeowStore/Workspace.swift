@@ -16,6 +16,14 @@ public final class Workspace {
     var parallelAgreementFrom: Int64 = 200_000
     /// How many agreement reads were done in two halves (tests check the path ran).
     var agreementReadsInHalves = 0
+    /// From how many answers agreement keeps a project's answers in `agreement_snapshot`
+    /// (below it a read is a few milliseconds anyway); tests lower it.
+    var agreementSnapshotFrom = 50_000
+    /// Tests turn snapshots off to compare with a read of every answer.
+    var agreementSnapshots = true
+    /// How many agreement reads started from a snapshot, and how many snapshots were written.
+    var agreementSnapshotReads = 0
+    var agreementSnapshotWrites = 0
     /// From how many rows an import builds the item's keys after loading instead of keeping
     /// them row by row, when the load is also at least as big as the rest of the table (tests
     /// lower it to run that path on small files).

@@ -149,8 +149,8 @@ struct AnnotatorTallyTests {
         #expect(try upgraded.doctor().ok)
     }
 
-    /// What v9 changed, undone: the v1 triggers and index, no tally, version 8.
-    static let backToV8 = """
+    /// What v9 changed, undone (after v10): the v1 triggers and index, no tally, version 8.
+    static let backToV8 = AgreementSnapshotTests.backToV9 + """
         DROP TABLE annotator_tally;
         DROP INDEX annotation_queue_by_annotator;
         CREATE INDEX annotation_by_annotator ON annotation(project_id, annotator, source, id);

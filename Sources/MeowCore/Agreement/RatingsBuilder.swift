@@ -90,6 +90,22 @@ public struct RatingsBuilder: Sendable {
         }
     }
 
+    /// The coded answers as appended, repeats included: what a store keeps to read a
+    /// project's answers back without decoding every name again (`agreement_snapshot`).
+    public var codedAnswers: (item: [Int32], annotator: [Int32], label: [Int32]) {
+        (itemColumn, annotatorColumn, labelColumn)
+    }
+
+    /// Appends answers by code, as `codedAnswers` gave them (all three the same length, each
+    /// code below the count of its names).
+    public mutating func append(codedItems item: UnsafeBufferPointer<Int32>, annotators annotator: UnsafeBufferPointer<Int32>,
+                                labels label: UnsafeBufferPointer<Int32>) {
+        precondition(item.count == annotator.count && item.count == label.count, "RatingsBuilder: columns of different lengths")
+        itemColumn.append(contentsOf: item)
+        annotatorColumn.append(contentsOf: annotator)
+        labelColumn.append(contentsOf: label)
+    }
+
     /// The code of label `name`, adding it if new.
     public mutating func internLabel(_ name: String) -> Int32 {
         Self.intern(name, codes: &labelCodes, names: &labels)

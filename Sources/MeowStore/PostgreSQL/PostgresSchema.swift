@@ -441,5 +441,32 @@ enum PostgresSchema {
             RETURN OLD;
         END $$;
         """),
+        ("v10-agreement-snapshot", """
+        -- As on a file: the count of answers taken back or changed, and the snapshot table.
+        -- The server does not read snapshots yet: its answer ids come from a sequence, so a
+        -- transaction can commit an id below one already visible, and "the answers after the
+        -- newest id" would miss it.
+        ALTER TABLE project ADD COLUMN answers_rewritten bigint NOT NULL DEFAULT 0;
+        CREATE TABLE agreement_snapshot (
+            project_id    bigint PRIMARY KEY REFERENCES project(id),
+            newest_answer bigint NOT NULL,
+            rewritten     bigint NOT NULL,
+            setup         text NOT NULL,
+            answers       bigint NOT NULL,
+            data          bytea NOT NULL
+        );
+        CREATE FUNCTION meow_answers_rewritten() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE project SET answers_rewritten = answers_rewritten + 1 WHERE id = OLD.project_id;
+            IF TG_OP = 'UPDATE' AND NEW.project_id <> OLD.project_id THEN
+                UPDATE project SET answers_rewritten = answers_rewritten + 1 WHERE id = NEW.project_id;
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER annotation_rewritten_delete AFTER DELETE ON annotation
+            FOR EACH ROW EXECUTE FUNCTION meow_answers_rewritten();
+        CREATE TRIGGER annotation_rewritten_update AFTER UPDATE OF item_id, project_id, annotator, label ON annotation
+            FOR EACH ROW EXECUTE FUNCTION meow_answers_rewritten();
+        """),
     ]
 }

@@ -21,11 +21,20 @@ extension Connection {
             }, { context in sqlite3_result_null(context) }, nil)
             guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: errorMessage, sql: name) }
             // Removed before `state` goes out of reach; the statement is not cached, so nothing
-            // can call the function with a stale pointer.
-            defer { sqlite3_create_function_v2(handle, name, 3, flags, nil, nil, nil, nil, nil) }
-            let statement = try Statement(connection: self, sql: "SELECT \(name)(item_id, annotator, label) FROM annotation " + rest)
-            try statement.bind(args)
-            try statement.runToEnd()
+            // can call the function with a stale pointer. SQLite refuses to remove a function
+            // while any statement of the connection is mid-way: callers finish theirs first, and
+            // a refusal is an error here rather than a function left pointing at a dead state.
+            func remove() -> Int32 { sqlite3_create_function_v2(handle, name, 3, flags, nil, nil, nil, nil, nil) }
+            do {
+                let statement = try Statement(connection: self, sql: "SELECT \(name)(item_id, annotator, label) FROM annotation " + rest)
+                try statement.bind(args)
+                try statement.runToEnd()
+            } catch {
+                _ = remove()
+                throw error
+            }
+            let removed = remove()
+            guard removed == SQLITE_OK else { throw SQLiteError(code: removed, message: errorMessage, sql: name) }
         }
     }
 }

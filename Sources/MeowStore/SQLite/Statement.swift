@@ -190,6 +190,13 @@ public final class Statement {
         return try body(UnsafeRawBufferPointer(start: p, count: n))
     }
 
+    /// The bytes of a blob column, valid only inside `body` (no copy of a large blob).
+    public func withBlobBytes<T>(_ i: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let p = sqlite3_column_blob(stmt, i)
+        let n = Int(sqlite3_column_bytes(stmt, i))
+        return try body(UnsafeRawBufferPointer(start: p, count: n))
+    }
+
     public func row() -> Row {
         var values: [SQLValue] = []
         for i in 0..<columnCount {

@@ -1,0 +1,119 @@
+import Foundation
+import MeowCore
+
+/// What `answersFromSnapshot` read: the snapshot's answers and those added since.
+struct SnapshotRead {
+    var state: AnswerScanState
+    /// The read transaction's own stamp, for renewing the snapshot.
+    var stamp: AnswersStamp
+    /// Answers that came from the snapshot, and answers read after it.
+    var cached: Int
+    var added: Int
+}
+
+extension Workspace {
+    /// What a snapshot's label codes depend on besides the answers: the guideline's labels in
+    /// order and the renames applied as answers are read. A snapshot made under others is not
+    /// used (a guideline update that renames or reorders labels changes the codes).
+    static func snapshotSetup(order: [String], renames: [String: String]) -> String {
+        let object: [String: Any] = ["format": 1, "order": order, "renames": renames]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The project's answers from its agreement snapshot plus the answers added after it, in
+    /// one read transaction; nil when there is no snapshot that holds.
+    ///
+    /// Why it is sound: on a file an answer only ever gets an id above every id before it,
+    /// unless the newest was deleted; and every delete or change of an answer counts in
+    /// `project.answers_rewritten` (triggers). So a snapshot taken under today's count holds
+    /// exactly the project's answers up to its `newest_answer`, and the rest have higher ids.
+    func answersFromSnapshot(_ file: Connection, scan: AnswerScan, builder: RatingsBuilder, setup: String) throws -> SnapshotRead? {
+        try file.read {
+            guard let row = try file.row("""
+                SELECT s.newest_answer AS snapshot_newest, s.rewritten, s.setup, p.answers_rewritten AS rewritten_now,
+                       coalesce((SELECT max(id) FROM history), 0) AS changes, coalesce((SELECT max(id) FROM annotation), 0) AS newest
+                FROM agreement_snapshot s JOIN project p ON p.id = s.project_id WHERE s.project_id = ?
+                """, .int(scan.project)),
+                  try row.int("rewritten") == row.int("rewritten_now"), try row.text("setup") == setup else { return nil }
+            guard var snapshot = try storedSnapshot(file, project: scan.project) else { return nil }
+            snapshot.builder.labelValues = builder.labelValues
+            snapshot.builder.labelValueKind = builder.labelValueKind
+            var state = AnswerScanState(scan: scan, builder: snapshot.builder)
+            state.itemCodes = ItemCodes(rowIDs: scan.itemRowIDs)
+            for (code, id) in snapshot.itemRowIDs.enumerated() { state.itemCodes[id] = Int32(code) }
+            state.itemRowIDs = snapshot.itemRowIDs
+            let cached = state.builder.count
+            // `+`: the rowid range, not the project's index.
+            try file.scanAnswers("WHERE +project_id = ? AND id > ?", [.int(scan.project), .int(try row.int("snapshot_newest"))], into: &state)
+            let stamp = AnswersStamp(newest: try row.int("newest"), changes: try row.int("changes"), rewritten: try row.int("rewritten_now"))
+            return SnapshotRead(state: state, stamp: stamp, cached: cached, added: state.builder.count - cached)
+        }
+    }
+
+    /// The project's snapshot as stored, or nil when there is none or it is damaged. The
+    /// statement is finished before this returns (a scan cannot start while one is mid-way),
+    /// and not cached (it would keep the blob's pages in reach).
+    private func storedSnapshot(_ file: Connection, project: Int64) throws -> AgreementSnapshot? {
+        let blob = try Statement(connection: file, sql: "SELECT data FROM agreement_snapshot WHERE project_id = ?")
+        defer { blob.reset() }
+        try blob.bind([.int(project)])
+        guard try blob.step() else { return nil }
+        return blob.withBlobBytes(0, AgreementSnapshot.decode)
+    }
+
+    /// Keeps `state` (all of the project's answers as of `stamp`) as its agreement snapshot.
+    /// Best effort: a workspace that is read-only, full or busy with a writer for more than a
+    /// moment keeps its old snapshot (or none), and the command's output is the same.
+    func saveAgreementSnapshot(_ file: Connection, stamp: AnswersStamp, setup: String, state: AnswerScanState) {
+        let data = AgreementSnapshot.encode(state.builder, itemRowIDs: state.itemRowIDs)
+        let wait = file.lockWaitLimit
+        file.lockWaitLimit = 0.2
+        defer { file.lockWaitLimit = wait }
+        do {
+            try file.write { _ in
+                // Not over a newer snapshot of the same answers (another reader's).
+                let save = try Statement(connection: file, sql: """
+                    INSERT INTO agreement_snapshot(project_id, newest_answer, rewritten, setup, answers, data) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (project_id) DO UPDATE SET newest_answer = excluded.newest_answer, rewritten = excluded.rewritten,
+                        setup = excluded.setup, answers = excluded.answers, data = excluded.data
+                    WHERE agreement_snapshot.newest_answer < excluded.newest_answer OR agreement_snapshot.rewritten <> excluded.rewritten
+                       OR agreement_snapshot.setup <> excluded.setup
+                    """)
+                try save.bind([.int(state.scan.project), .int(stamp.newest), .int(stamp.rewritten), .text(setup), .int(Int64(state.builder.count))])
+                try save.bindBlob(data, at: 6)
+                try save.runToEnd()
+            }
+            agreementSnapshotWrites += 1
+        } catch {
+            // Nothing to tell: the snapshot only saves time, and the answers were read whole.
+        }
+    }
+}
+
+extension Workspace {
+    /// For `meow doctor`: whether the project's agreement snapshot, when it is one agreement
+    /// would use, holds exactly the project's answers up to its newest id, as a read of them
+    /// gives. False when it does, or when there is none in use.
+    func agreementSnapshotDiffers(project name: String) throws -> Bool {
+        guard let file = db as? Connection else { return false }
+        let p = try project(name)
+        let renames = try labelRenames(project: name)
+        let order = p.guideline.labels.map { renames[$0.value] ?? $0.value }
+        let setup = Self.snapshotSetup(order: order, renames: renames)
+        return try file.read {
+            guard let row = try file.row("""
+                SELECT s.newest_answer, s.rewritten, s.setup, p.answers_rewritten AS rewritten_now
+                FROM agreement_snapshot s JOIN project p ON p.id = s.project_id WHERE s.project_id = ?
+                """, .int(p.id)),
+                  try row.int("rewritten") == row.int("rewritten_now"), try row.text("setup") == setup else { return false }
+            // A damaged blob is never used: nothing to report.
+            guard let snapshot = try storedSnapshot(file, project: p.id) else { return false }
+            var state = AnswerScanState(scan: AnswerScan(project: p.id, guidelineVersion: nil, annotators: nil, renames: renames),
+                                        builder: RatingsBuilder(labels: order))
+            try file.scanAnswers("WHERE +project_id = ? AND id <= ?", [.int(p.id), .int(try row.int("newest_answer"))], into: &state)
+            let (a, b) = (snapshot.builder, state.builder)
+            return !(a.labels == b.labels && a.annotators == b.annotators && a.items == b.items && a.codedAnswers == b.codedAnswers)
+        }
+    }
+}
