@@ -94,6 +94,7 @@ final class Suite {
     var exportRuns: [Int: [ProcResult]] = [:]
     var agreementFileRuns: [Int: [ProcResult]] = [:]
     var agreementProjectRuns: [Int: [ProcResult]] = [:]
+    var agreementProjectColdRuns: [Int: [ProcResult]] = [:]
     var annotatedThisRun: Set<Int> = []
 
     init(_ o: SuiteOptions) throws {
