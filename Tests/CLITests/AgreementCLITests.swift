@@ -216,6 +216,53 @@ struct AgreementCLITests {
         #expect(v2.status != 0 && v2.stderr.contains("no guideline v2"), "\(v2.stderr)")
     }
 
+    /// From 50,000 answers a project keeps an agreement snapshot. Whatever happens after it
+    /// (nothing, new answers, an answer edited by hand in SQL), the report is the one a read of
+    /// every answer gives, byte for byte.
+    @Test func theAgreementSnapshotNeverChangesTheReport() throws {
+        let dir = try TempDir()
+        let db = dir.path + "/meow.sqlite"
+        _ = try dir.write("g.md", testGuideline)
+        _ = try Meow.run(["init", "p", "--guideline", "g.md"], in: dir.path)
+        _ = try dir.write("items.txt", (1...13_000).map { "item \($0)" }.joined(separator: "\n"))
+        #expect(try Meow.run(["import", "p", "items.txt"], in: dir.path).status == 0)
+        let ids = try sqlite(db, "SELECT external_id FROM item ORDER BY id").split(separator: "\n")
+        let names = ["pos", "neg", "other"]
+        var rows = ["item,annotator,label"]
+        for (i, id) in ids.enumerated() {
+            for a in 0..<4 { rows.append("\(id),a\(a),\(names[(i * (a + 1) / 3) % 3])") }
+        }
+        _ = try dir.write("labels.csv", rows.joined(separator: "\n"))
+        #expect(try Meow.run(["import-annotations", "p", "labels.csv"], in: dir.path).status == 0)
+
+        func report() throws -> String {
+            let r = try Meow.run(["agreement", "p", "--json"], in: dir.path)
+            #expect(r.status == 0, "\(r.stderr)")
+            return r.stdout
+        }
+        /// The report with the snapshot set aside: every answer read.
+        func reportOfEveryAnswer() throws -> String {
+            _ = try sqlite(db, "DELETE FROM agreement_snapshot")
+            return try report()
+        }
+        let first = try report()
+        #expect(try sqlite(db, "SELECT answers FROM agreement_snapshot") == "52000")
+        #expect(try report() == first)
+        // New answers after the snapshot.
+        _ = try dir.write("late.csv", "item,annotator,label\n" + ids.prefix(40).map { "\($0),late,pos" }.joined(separator: "\n"))
+        #expect(try Meow.run(["import-annotations", "p", "late.csv"], in: dir.path).status == 0)
+        let later = try report()
+        #expect(later != first)
+        #expect(try reportOfEveryAnswer() == later)
+        // An answer changed by hand.
+        _ = try sqlite(db, "UPDATE annotation SET label = 'neg' WHERE id = (SELECT min(id) FROM annotation WHERE label = 'pos')")
+        let edited = try report()
+        #expect(edited != later)
+        #expect(try reportOfEveryAnswer() == edited)
+        let doctor = try Meow.run(["doctor"], in: dir.path)
+        #expect(doctor.status == 0 && doctor.stdout.contains("agreement snapshot triggers: both present"), "\(doctor.stdout)\(doctor.stderr)")
+    }
+
     @Test func readableReportAndHTML() throws {
         let dir = try TempDir()
         let r = try Meow.run(["agreement", "--input", Meow.repoRoot + "/Samples/review-annotations.jsonl", "--html", "r.html", "--bootstrap", "100", "--seed", "1"], in: dir.path)
