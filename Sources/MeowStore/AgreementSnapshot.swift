@@ -82,14 +82,18 @@ struct AgreementSnapshot {
             previous = previous &+ unzigzag(d)
             rowIDs[k] = previous
         }
-        var item = [Int32](repeating: 0, count: answers)
-        var code: Int64 = 0
-        for r in 0..<answers {
-            guard let d = reader.varint() else { return nil }
-            code = code &+ unzigzag(d)
-            guard code >= 0 && code < Int64(items) else { return nil }
-            item[r] = Int32(code)
+        var complete = true
+        let item = [Int32](unsafeUninitializedCapacity: answers) { out, initialized in
+            var code: Int64 = 0
+            for r in 0..<answers {
+                guard let d = reader.varint() else { complete = false; break }
+                code = code &+ unzigzag(d)
+                guard code >= 0 && code < Int64(items) else { complete = false; break }
+                out[r] = Int32(code)
+                initialized = r + 1
+            }
         }
+        guard complete else { return nil }
         guard reader.left == answers * (wa + wl),
               let annotator = reader.codes(answers, width: wa, below: annotators),
               let label = reader.codes(answers, width: wl, below: labels) else { return nil }
@@ -99,10 +103,8 @@ struct AgreementSnapshot {
         guard builder.labels.count == labels else { return nil }
         for name in names[labels...] { _ = builder.internAnnotator(name) }
         guard builder.annotators.count == annotators else { return nil }
-        for id in rowIDs { _ = builder.appendNewItem(ScanJob.decimal(id)) }
-        item.withUnsafeBufferPointer { i in
-            annotator.withUnsafeBufferPointer { a in label.withUnsafeBufferPointer { l in builder.append(codedItems: i, annotators: a, labels: l) } }
-        }
+        builder.appendNewItems(rowIDs.map(ScanJob.decimal))
+        builder.adoptCodedAnswers(item: item, annotator: annotator, label: label)
         return AgreementSnapshot(builder: builder, itemRowIDs: rowIDs)
     }
 

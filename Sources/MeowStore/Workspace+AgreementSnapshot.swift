@@ -40,16 +40,19 @@ extension Workspace {
             snapshot.builder.labelValues = builder.labelValues
             snapshot.builder.labelValueKind = builder.labelValueKind
             var state = AnswerScanState(scan: scan, builder: snapshot.builder)
-            state.itemCodes = ItemCodes(rowIDs: scan.itemRowIDs)
-            for (code, id) in snapshot.itemRowIDs.enumerated() { state.itemCodes[id] = Int32(code) }
             state.itemRowIDs = snapshot.itemRowIDs
             let cached = state.builder.count
             let after = try row.int("snapshot_newest"), newest = try row.int("newest")
-            // Room for the answers after it (at most as many as ids were given since): the
-            // columns were read at their exact size, and growing them copies every answer.
-            state.builder.reserveCapacity(Int(min(max(0, newest - after), Int64(cached))))
-            // `+`: the rowid range, not the project's index.
-            try file.scanAnswers("WHERE +project_id = ? AND id > ?", [.int(scan.project), .int(after)], into: &state)
+            // No answer since: nothing to look up or read.
+            if newest > after {
+                state.itemCodes = ItemCodes(rowIDs: scan.itemRowIDs)
+                for (code, id) in snapshot.itemRowIDs.enumerated() { state.itemCodes[id] = Int32(code) }
+                // Room for the answers after it (at most as many as ids were given since): the
+                // columns were read at their exact size, and growing them copies every answer.
+                state.builder.reserveCapacity(Int(min(newest - after, Int64(cached))))
+                // `+`: the rowid range, not the project's index.
+                try file.scanAnswers("WHERE +project_id = ? AND id > ?", [.int(scan.project), .int(after)], into: &state)
+            }
             let stamp = AnswersStamp(newest: newest, changes: try row.int("changes"), rewritten: try row.int("rewritten_now"))
             return SnapshotRead(state: state, stamp: stamp, cached: cached, added: state.builder.count - cached)
         }

@@ -96,14 +96,21 @@ public struct RatingsBuilder: Sendable {
         (itemColumn, annotatorColumn, labelColumn)
     }
 
-    /// Appends answers by code, as `codedAnswers` gave them (all three the same length, each
-    /// code below the count of its names).
-    public mutating func append(codedItems item: UnsafeBufferPointer<Int32>, annotators annotator: UnsafeBufferPointer<Int32>,
-                                labels label: UnsafeBufferPointer<Int32>) {
+    /// Takes coded answers as `codedAnswers` gave them, into a builder that holds none yet:
+    /// the arrays themselves, not a copy of a million rows (a snapshot read back). Codes must
+    /// be below the counts of their names.
+    public mutating func adoptCodedAnswers(item: [Int32], annotator: [Int32], label: [Int32]) {
+        precondition(itemColumn.isEmpty, "RatingsBuilder: answers adopted into a builder that has some")
         precondition(item.count == annotator.count && item.count == label.count, "RatingsBuilder: columns of different lengths")
-        itemColumn.append(contentsOf: item)
-        annotatorColumn.append(contentsOf: annotator)
-        labelColumn.append(contentsOf: label)
+        itemColumn = item
+        annotatorColumn = annotator
+        labelColumn = label
+    }
+
+    /// Adds items the caller knows are not interned yet, as `appendNewItem(_:)` does one.
+    public mutating func appendNewItems(_ names: [String]) {
+        precondition(items.count + names.count < Int(Int32.max), "RatingsBuilder: too many distinct names")
+        if items.isEmpty { items = names } else { items.append(contentsOf: names) }
     }
 
     /// The code of label `name`, adding it if new.
