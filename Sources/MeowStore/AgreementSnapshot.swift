@@ -80,6 +80,8 @@ struct AgreementSnapshot {
         for k in 0..<items {
             guard let d = reader.varint() else { return nil }
             previous = previous &+ unzigzag(d)
+            // Row ids are positive (and `ItemCodes` subtracts them).
+            guard previous > 0 else { return nil }
             rowIDs[k] = previous
         }
         var complete = true

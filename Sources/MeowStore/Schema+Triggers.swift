@@ -23,7 +23,7 @@ extension Schema {
         CREATE TRIGGER annotation_rewritten_delete AFTER DELETE ON annotation BEGIN
             UPDATE project SET answers_rewritten = answers_rewritten + 1 WHERE id = OLD.project_id;
         END;
-        CREATE TRIGGER annotation_rewritten_update AFTER UPDATE OF item_id, project_id, annotator, label ON annotation BEGIN
+        CREATE TRIGGER annotation_rewritten_update AFTER UPDATE OF id, item_id, project_id, annotator, label ON annotation BEGIN
             UPDATE project SET answers_rewritten = answers_rewritten + 1 WHERE id IN (OLD.project_id, NEW.project_id);
         END;
         """

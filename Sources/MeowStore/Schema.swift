@@ -429,11 +429,11 @@ enum Schema {
         \(tallyTriggers)
         """),
         ("v10-agreement-snapshot", """
-        -- `meow agreement` keeps each project's answers, coded, in `agreement_snapshot` and
-        -- reads only the answers added since (higher ids). That holds while no answer is taken
-        -- back or changed: these triggers count such changes per project, and a snapshot
-        -- taken under another count is not used. The snapshot is derived data; deleting it
-        -- loses nothing.
+        -- `meow agreement` keeps each project's answers, coded, in `agreement_snapshot` with
+        -- the id of the project's newest answer in it, and reads only the answers with higher
+        -- ids. That holds while none of the project's answers is taken back or changed: these
+        -- triggers count such changes per project, and a snapshot taken under another count
+        -- is not used. The snapshot is derived data; deleting it loses nothing.
         ALTER TABLE project ADD COLUMN answers_rewritten INTEGER NOT NULL DEFAULT 0;
         CREATE TABLE agreement_snapshot (
             project_id    INTEGER PRIMARY KEY REFERENCES project(id),

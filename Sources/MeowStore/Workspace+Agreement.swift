@@ -20,7 +20,7 @@ extension Workspace {
         // One version: its own labels (under today's names, as the answers are read) and its
         // own `number:`s, so an old version is measured on the scale it was labeled on.
         let guideline = try guidelineVersion.map { try project(p, atVersion: $0).guideline } ?? p.guideline
-        let order = guideline.labels.map { renames[$0.value] ?? $0.value }
+        let order = Self.codedLabelOrder(guideline, renames: renames)
         var builder = RatingsBuilder(labels: order)
         // Ratings: the scale's points are numbers (`number` = the point), as for classify labels.
         if guideline.task == .classify || guideline.task == .rate {
@@ -115,12 +115,14 @@ extension Workspace {
     }
 }
 
-/// What one read snapshot held: its newest answer id, newest history id, and how many of the
-/// project's answers had been taken back or changed.
+/// What one read snapshot held: its newest answer id, newest history id, how many of the
+/// project's answers had been taken back or changed, and the newest of the project's own
+/// answers.
 struct AnswersStamp: Equatable {
     var newest: Int64
     var changes: Int64
     var rewritten: Int64
+    var projectNewest: Int64
 }
 
 /// What to read: one project's answers, optionally one guideline version and some annotators.
@@ -146,7 +148,8 @@ struct AnswerScanState {
     /// of `builder` is here, so a miss is a new item.
     var itemCodes = ItemCodes(rowIDs: 0...0)
     /// The row id of each item this state added to `builder`, in code order (from the code
-    /// `builder` started at), so that `absorb` need not parse the names back.
+    /// `builder` started at; from a snapshot, every item of it), so that `absorb` and the
+    /// snapshot need not parse the names back.
     var itemRowIDs: [Int64] = []
     var annotatorCodes = NameCodeTable()
     /// Label text as stored → code after renames.
@@ -253,7 +256,9 @@ final class ScanJob: @unchecked Sendable {
             SELECT coalesce((SELECT max(id) FROM annotation), 0) AS newest, coalesce((SELECT max(id) FROM history), 0) AS changes,
                    coalesce((SELECT answers_rewritten FROM project WHERE id = ?), 0) AS rewritten
             """, .int(scan.project)) {
-            stamp = AnswersStamp(newest: try row.int("newest"), changes: try row.int("changes"), rewritten: try row.int("rewritten"))
+            let newest = try row.int("newest")
+            stamp = AnswersStamp(newest: newest, changes: try row.int("changes"), rewritten: try row.int("rewritten"),
+                                 projectNewest: try Workspace.newestAnswer(db, project: scan.project, upTo: newest))
         }
         // A table scan beats a million index-then-row lookups; `+` keeps the planner off the index.
         var rest = "WHERE "

@@ -12,31 +12,50 @@ struct SnapshotRead {
 }
 
 extension Workspace {
-    /// What a snapshot's label codes depend on besides the answers: the guideline's labels in
-    /// order and the renames applied as answers are read. A snapshot made under others is not
-    /// used (a guideline update that renames or reorders labels changes the codes).
+    /// The labels agreement codes a guideline's answers with, in its order, under today's
+    /// names (a renamed label's old answers count as the new name).
+    static func codedLabelOrder(_ guideline: Guideline, renames: [String: String]) -> [String] {
+        guideline.labels.map { renames[$0.value] ?? $0.value }
+    }
+
+    /// What a snapshot's label codes depend on besides the answers: the labels in order and
+    /// the renames applied as answers are read. A snapshot made under others is not used (a
+    /// guideline update that renames or reorders labels changes the codes). Each name is
+    /// written with its length, so no two setups read the same.
     static func snapshotSetup(order: [String], renames: [String: String]) -> String {
-        let object: [String: Any] = ["format": 1, "order": order, "renames": renames]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        func field(_ s: String) -> String { "\(s.utf8.count):\(s)" }
+        return "setup 1; order " + order.map(field).joined() + "; renames "
+            + renames.sorted { $0.key < $1.key }.map { field($0.key) + field($0.value) }.joined()
+    }
+
+    /// The newest id among the project's answers up to `newest` (0 when it has none): a walk
+    /// back over the row ids from `newest`, which stops at the project's first answer.
+    static func newestAnswer(_ db: any SQLDatabase, project: Int64, upTo newest: Int64) throws -> Int64 {
+        try db.scalarInt("SELECT id FROM annotation WHERE +project_id = ? AND id <= ? ORDER BY id DESC LIMIT 1", .int(project), .int(newest)) ?? 0
     }
 
     /// The project's answers from its agreement snapshot plus the answers added after it, in
     /// one read transaction; nil when there is no snapshot that holds.
     ///
-    /// Why it is sound: on a file an answer only ever gets an id above every id before it,
-    /// unless the newest was deleted; and every delete or change of an answer counts in
-    /// `project.answers_rewritten` (triggers). So a snapshot taken under today's count holds
-    /// exactly the project's answers up to its `newest_answer`, and the rest have higher ids.
+    /// Why it is sound: the snapshot holds the project's answers up to its own newest one,
+    /// id `newest_answer`, which it keeps while the snapshot holds: every delete or change of
+    /// one of the project's answers counts in `project.answers_rewritten` (triggers), and a
+    /// snapshot taken under another count is not used. A new answer gets an id above the
+    /// largest in the file, which is at least `newest_answer` while that answer is there; so
+    /// the project's answers not in the snapshot are exactly those with higher ids. (The
+    /// newest id in the whole file would not do: another project's newest answer can be
+    /// taken back and its id given again to an answer of this one.)
     func answersFromSnapshot(_ file: Connection, scan: AnswerScan, builder: RatingsBuilder, setup: String) throws -> SnapshotRead? {
         try file.read {
             guard let row = try file.row("""
-                SELECT s.newest_answer AS snapshot_newest, s.rewritten, s.setup, p.answers_rewritten AS rewritten_now,
+                SELECT s.newest_answer AS snapshot_newest, s.rewritten, s.setup, s.answers, p.answers_rewritten AS rewritten_now,
                        coalesce((SELECT max(id) FROM history), 0) AS changes, coalesce((SELECT max(id) FROM annotation), 0) AS newest
                 FROM agreement_snapshot s JOIN project p ON p.id = s.project_id WHERE s.project_id = ?
                 """, .int(scan.project)),
-                  try row.int("rewritten") == row.int("rewritten_now"), try row.text("setup") == setup else { return nil }
-            guard var snapshot = try storedSnapshot(file, project: scan.project) else { return nil }
+                  try row.int("rewritten") == row.int("rewritten_now"), try row.text("setup") == setup,
+                  try row.int("snapshot_newest") >= 0,
+                  var snapshot = try storedSnapshot(file, project: scan.project), try Int64(snapshot.builder.count) == row.int("answers")
+            else { return nil }
             snapshot.builder.labelValues = builder.labelValues
             snapshot.builder.labelValueKind = builder.labelValueKind
             var state = AnswerScanState(scan: scan, builder: snapshot.builder)
@@ -53,7 +72,8 @@ extension Workspace {
                 // `+`: the rowid range, not the project's index.
                 try file.scanAnswers("WHERE +project_id = ? AND id > ?", [.int(scan.project), .int(after)], into: &state)
             }
-            let stamp = AnswersStamp(newest: newest, changes: try row.int("changes"), rewritten: try row.int("rewritten_now"))
+            let stamp = AnswersStamp(newest: newest, changes: try row.int("changes"), rewritten: try row.int("rewritten_now"),
+                                     projectNewest: state.builder.count > cached ? try Self.newestAnswer(file, project: scan.project, upTo: newest) : after)
             return SnapshotRead(state: state, stamp: stamp, cached: cached, added: state.builder.count - cached)
         }
     }
@@ -78,20 +98,22 @@ extension Workspace {
         file.lockWaitLimit = 0.2
         defer { file.lockWaitLimit = wait }
         do {
-            try file.write { _ in
-                // Not over a newer snapshot of the same answers (another reader's).
+            let saved = try file.write { _ in
+                // Not over one of the same answers or newer (another reader's): the count of
+                // changes only grows, and the answers only grow under one count.
                 let save = try Statement(connection: file, sql: """
                     INSERT INTO agreement_snapshot(project_id, newest_answer, rewritten, setup, answers, data) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (project_id) DO UPDATE SET newest_answer = excluded.newest_answer, rewritten = excluded.rewritten,
                         setup = excluded.setup, answers = excluded.answers, data = excluded.data
-                    WHERE agreement_snapshot.newest_answer < excluded.newest_answer OR agreement_snapshot.rewritten <> excluded.rewritten
-                       OR agreement_snapshot.setup <> excluded.setup
+                    WHERE excluded.rewritten > agreement_snapshot.rewritten OR agreement_snapshot.setup <> excluded.setup
+                       OR (excluded.rewritten = agreement_snapshot.rewritten AND excluded.answers > agreement_snapshot.answers)
                     """)
-                try save.bind([.int(state.scan.project), .int(stamp.newest), .int(stamp.rewritten), .text(setup), .int(Int64(state.builder.count))])
+                try save.bind([.int(state.scan.project), .int(stamp.projectNewest), .int(stamp.rewritten), .text(setup), .int(Int64(state.builder.count))])
                 try save.bindBlob(data, at: 6)
                 try save.runToEnd()
+                return file.changes
             }
-            agreementSnapshotWrites += 1
+            agreementSnapshotWrites += saved
         } catch {
             // Nothing to tell: the snapshot only saves time, and the answers were read whole.
         }
@@ -100,13 +122,13 @@ extension Workspace {
 
 extension Workspace {
     /// For `meow doctor`: whether the project's agreement snapshot, when it is one agreement
-    /// would use, holds exactly the project's answers up to its newest id, as a read of them
+    /// would use, holds exactly the project's answers up to its newest one, as a read of them
     /// gives. False when it does, or when there is none in use.
     func agreementSnapshotDiffers(project name: String) throws -> Bool {
         guard let file = db as? Connection else { return false }
         let p = try project(name)
         let renames = try labelRenames(project: name)
-        let order = p.guideline.labels.map { renames[$0.value] ?? $0.value }
+        let order = Self.codedLabelOrder(p.guideline, renames: renames)
         let setup = Self.snapshotSetup(order: order, renames: renames)
         return try file.read {
             guard let row = try file.row("""

@@ -79,6 +79,7 @@ struct AgreementSnapshotTests {
         "DELETE FROM annotation WHERE id = (SELECT min(id) FROM annotation)",
         "UPDATE annotation SET label = 'neg' WHERE id = (SELECT min(id) FROM annotation WHERE label <> 'neg')",
         "UPDATE annotation SET annotator = 'z' WHERE id = 7",
+        "UPDATE annotation SET id = (SELECT max(id) FROM annotation) + 100 WHERE id = 3",
     ])
     func aTakenBackOrChangedAnswerRetiresTheSnapshot(change: String) throws {
         try d.project(items: 40, labels: DatasetTests.mostlyAgree)
@@ -141,6 +142,26 @@ struct AgreementSnapshotTests {
         #expect(q.count == 20 && Set(q.annotators) == ["y", "z"])
         expectSame(p, try everyAnswer("p"))
         expectSame(try ws.agreementRatings(project: "q"), try everyAnswer("q"))
+    }
+
+    /// Another project's newest answer taken back frees its id, and the next answer (here
+    /// this project's) gets it again: the snapshot, which counts from this project's own
+    /// newest answer, still sees it, and stays in use (the undo was not this project's).
+    @Test func anotherProjectsUndoneAnswerFreesAnIdThatIsNotMissed() throws {
+        try d.project(items: 40, labels: DatasetTests.mostlyAgree)
+        try ws.createProject("q", guideline: DatasetTests.guideline(""), by: "admin")
+        try (1...10).map { #"{"id":"q\#($0)","text":"other text \#($0)"}"# }.joined(separator: "\n").write(toFile: d.dir + "/q.jsonl", atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "q", reader: ItemReader(path: d.dir + "/q.jsonl", format: .jsonl), skipInvalid: false)
+        try importAnswers((1...10).map { "q\($0),z,pos" }, project: "q")
+        _ = try ws.agreementRatings(project: "p")
+        let freed = try #require(try ws.db.scalarInt("SELECT max(id) FROM annotation"))
+        _ = try ws.db.run("DELETE FROM annotation WHERE id = ?", .int(freed))
+        try importAnswers(["\(item(1)),d,mix"])
+        #expect(try ws.db.scalarInt("SELECT id FROM annotation WHERE annotator = 'd'") == freed, "the freed id was not given again: the case is not tested")
+        let after = try ws.agreementRatings(project: "p")
+        #expect(ws.agreementSnapshotReads == 1)
+        #expect(after.count == 121 && after.annotators.contains("d"))
+        expectSame(after, try everyAnswer())
     }
 
     /// A writer holding the workspace: the read does not wait for it, and saves nothing.

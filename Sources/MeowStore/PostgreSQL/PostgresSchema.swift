@@ -465,7 +465,7 @@ enum PostgresSchema {
         END $$;
         CREATE TRIGGER annotation_rewritten_delete AFTER DELETE ON annotation
             FOR EACH ROW EXECUTE FUNCTION meow_answers_rewritten();
-        CREATE TRIGGER annotation_rewritten_update AFTER UPDATE OF item_id, project_id, annotator, label ON annotation
+        CREATE TRIGGER annotation_rewritten_update AFTER UPDATE OF id, item_id, project_id, annotator, label ON annotation
             FOR EACH ROW EXECUTE FUNCTION meow_answers_rewritten();
         """),
     ]

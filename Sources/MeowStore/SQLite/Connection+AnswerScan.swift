@@ -22,8 +22,9 @@ extension Connection {
             guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: errorMessage, sql: name) }
             // Removed before `state` goes out of reach; the statement is not cached, so nothing
             // can call the function with a stale pointer. SQLite refuses to remove a function
-            // while any statement of the connection is mid-way: callers finish theirs first, and
-            // a refusal is an error here rather than a function left pointing at a dead state.
+            // while any statement of the connection is mid-way, so callers finish theirs first.
+            // A refusal is reported as an error: the function then stays registered, but no
+            // statement that calls it is left, and the schema cannot (`SQLITE_DIRECTONLY`).
             func remove() -> Int32 { sqlite3_create_function_v2(handle, name, 3, flags, nil, nil, nil, nil, nil) }
             do {
                 let statement = try Statement(connection: self, sql: "SELECT \(name)(item_id, annotator, label) FROM annotation " + rest)
