@@ -41,6 +41,13 @@ struct AgreementSnapshotTests {
 
     func item(_ i: Int) -> String { "i\(String(format: "%02d", i))" }
 
+    /// A second project, "q", with items q1...q10 and no answers yet.
+    func projectQ() throws {
+        try ws.createProject("q", guideline: DatasetTests.guideline(""), by: "admin")
+        try (1...10).map { #"{"id":"q\#($0)","text":"other text \#($0)"}"# }.joined(separator: "\n").write(toFile: d.dir + "/q.jsonl", atomically: true, encoding: .utf8)
+        _ = try ws.importItems(project: "q", reader: ItemReader(path: d.dir + "/q.jsonl", format: .jsonl), skipInvalid: false)
+    }
+
     @Test func theSecondReadTakesTheSnapshotAndGivesTheSameRatings() throws {
         try d.project(items: 40, labels: DatasetTests.mostlyAgree)
         let first = try ws.agreementRatings(project: "p")
@@ -132,9 +139,7 @@ struct AgreementSnapshotTests {
     @Test func eachProjectKeepsItsOwnSnapshot() throws {
         try d.project(items: 40, labels: DatasetTests.mostlyAgree)
         _ = try ws.agreementRatings(project: "p")
-        try ws.createProject("q", guideline: DatasetTests.guideline(""), by: "admin")
-        try (1...10).map { #"{"id":"q\#($0)","text":"other text \#($0)"}"# }.joined(separator: "\n").write(toFile: d.dir + "/q.jsonl", atomically: true, encoding: .utf8)
-        _ = try ws.importItems(project: "q", reader: ItemReader(path: d.dir + "/q.jsonl", format: .jsonl), skipInvalid: false)
+        try projectQ()
         try importAnswers((1...10).map { "q\($0),z,pos\nq\($0),y,neg" }, project: "q")
         let p = try ws.agreementRatings(project: "p"), q = try ws.agreementRatings(project: "q")
         #expect(ws.agreementSnapshotReads == 1 && ws.agreementSnapshotWrites == 2)
@@ -149,9 +154,7 @@ struct AgreementSnapshotTests {
     /// newest answer, still sees it, and stays in use (the undo was not this project's).
     @Test func anotherProjectsUndoneAnswerFreesAnIdThatIsNotMissed() throws {
         try d.project(items: 40, labels: DatasetTests.mostlyAgree)
-        try ws.createProject("q", guideline: DatasetTests.guideline(""), by: "admin")
-        try (1...10).map { #"{"id":"q\#($0)","text":"other text \#($0)"}"# }.joined(separator: "\n").write(toFile: d.dir + "/q.jsonl", atomically: true, encoding: .utf8)
-        _ = try ws.importItems(project: "q", reader: ItemReader(path: d.dir + "/q.jsonl", format: .jsonl), skipInvalid: false)
+        try projectQ()
         try importAnswers((1...10).map { "q\($0),z,pos" }, project: "q")
         _ = try ws.agreementRatings(project: "p")
         let freed = try #require(try ws.db.scalarInt("SELECT max(id) FROM annotation"))
