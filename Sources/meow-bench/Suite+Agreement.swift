@@ -86,7 +86,7 @@ extension Suite {
             try r.check("meow agreement PROJECT (first read)")
             agreementProjectColdRuns[a, default: []].append(r)
         }
-        return agreementProjectColdRuns[a]!
+        return agreementProjectColdRuns[a, default: []]
     }
 
     /// Removes the workspace's agreement snapshots (derived data) and folds the log back in.
