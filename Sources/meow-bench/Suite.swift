@@ -298,7 +298,9 @@ final class Suite {
         say("   setup: meow import-annotations of \(fmtCount(a)) labels into a copy of the \(fmtCount(a))-item workspace")
         // Timed runs when measured, each into a fresh copy; the last one's workspace is kept.
         var runs: [ProcResult] = []
-        for _ in 0..<(measure ? reps : 1) {
+        // Three at least: a run of a few seconds moves ±30% with the machine's minute, and the
+        // median of two is their mean (one slow run decided the row on a slow day).
+        for _ in 0..<(measure ? max(reps, 3) : 1) {
             try Files.copyDB(base, tmp)
             Files.warm(tmp)
             // The copy's pages are written out before the clock starts, not during the import.
