@@ -18,13 +18,18 @@ extension Schema {
         """
 
     /// Count answers taken back or changed per project (`project.answers_rewritten`), which
-    /// tells `meow agreement` whether its snapshot still holds (v10).
+    /// tells `meow agreement` whether its snapshot still holds (v10). Any `UPDATE`, not only
+    /// of named columns: `SET rowid = …` changes the id under another name. A changed id
+    /// counts for every project, since the ids order the answers of all of them.
     static let rewriteTriggers = """
         CREATE TRIGGER annotation_rewritten_delete AFTER DELETE ON annotation BEGIN
             UPDATE project SET answers_rewritten = answers_rewritten + 1 WHERE id = OLD.project_id;
         END;
-        CREATE TRIGGER annotation_rewritten_update AFTER UPDATE OF id, item_id, project_id, annotator, label ON annotation BEGIN
-            UPDATE project SET answers_rewritten = answers_rewritten + 1 WHERE id IN (OLD.project_id, NEW.project_id);
+        CREATE TRIGGER annotation_rewritten_update AFTER UPDATE ON annotation
+        WHEN NEW.id IS NOT OLD.id OR NEW.item_id IS NOT OLD.item_id OR NEW.project_id IS NOT OLD.project_id
+          OR NEW.annotator IS NOT OLD.annotator OR NEW.label IS NOT OLD.label BEGIN
+            UPDATE project SET answers_rewritten = answers_rewritten + 1
+             WHERE id IN (OLD.project_id, NEW.project_id) OR NEW.id IS NOT OLD.id;
         END;
         """
 

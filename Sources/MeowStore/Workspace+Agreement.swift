@@ -41,7 +41,7 @@ extension Workspace {
         }
         // All of a project's answers (no filter) on a file: from the snapshot when it holds.
         let file = guidelineVersion == nil && annotators == nil && agreementSnapshots ? db as? Connection : nil
-        let setup = Self.snapshotSetup(order: order, renames: renames)
+        let setup = file == nil ? "" : try snapshotSetup(project: p.id, order: order, renames: renames)
         if let file, let read = try answersFromSnapshot(file, scan: scan, builder: builder, setup: setup) {
             builder = read.state.builder
             agreementSnapshotReads += 1
@@ -72,21 +72,27 @@ extension Workspace {
         // Two subqueries: min and max in one SELECT would scan the table instead of reading the ends.
         let range = try db.read { try db.row("""
             SELECT coalesce((SELECT min(id) FROM annotation), 0) AS low, coalesce((SELECT max(id) FROM annotation), 0) AS high,
-                   coalesce((SELECT max(id) FROM history), 0) AS changes, (SELECT count(*) FROM project) AS projects
-            """) }
+                   coalesce((SELECT max(id) FROM history), 0) AS changes, (SELECT count(*) FROM project) AS projects,
+                   (SELECT coalesce(sum(answers), 0) FROM annotator_tally WHERE project_id = ?) AS answers
+            """, .int(scan.project)) }
         let low = try range?.int("low") ?? 0, high = try range?.int("high") ?? 0
         let changes = try range?.int("changes") ?? 0
+        // Room for the project's answers (the tally's count, a hint: never more than 2^27, so
+        // a tally edited by hand cannot ask for the impossible). Not the span of the ids, which
+        // an id set by hand can make as wide as 2^63.
+        let answers = Int(min(max(0, try range?.int("answers") ?? 0), 1 << 27))
+        let (span, wide) = high.subtractingReportingOverflow(low)
         // One project in the workspace: every answer up to `high` is this project's, so the
         // halves need not test each row's project (a tenth of SQLite's work per row). That
         // holds for the halves' snapshots when nothing was taken back since (no new history):
         // answers added since have higher ids.
         scan.onlyProject = try range?.int("projects") == 1
-        if high - low >= parallelAgreementFrom, path != ":memory:", ProcessInfo.processInfo.activeProcessorCount >= 2,
+        if !wide, span >= parallelAgreementFrom, path != ":memory:", ProcessInfo.processInfo.activeProcessorCount >= 2,
            let other = try? Connection(path: path, readOnly: true, create: false) {
-            let split = low + (high - low) / 2
+            let split = low + span / 2
             // The first job ends up holding every answer: room for all of them from the start.
-            let first = ScanJob(db, scan, builder, ids: low...split, reserve: Int(high - low + 1))
-            let second = ScanJob(other, scan, builder, ids: (split + 1)...high)
+            let first = ScanJob(db, scan, builder, ids: low...split, reserve: answers)
+            let second = ScanJob(other, scan, builder, ids: (split + 1)...high, reserve: answers / 2 + 1)
             _ = concurrently({ first.run() }, { second.run() })
             if let error = first.error ?? second.error { throw error }
             // Same answers in both snapshots, and none newer than the range read before them.
@@ -97,7 +103,7 @@ extension Workspace {
                 return (first.finished(), stamp)
             }
         }
-        let job = ScanJob(db, scan, builder, ids: nil)
+        let job = ScanJob(db, scan, builder, ids: nil, reserve: answers)
         job.run()
         if let error = job.error { throw error }
         return (job.finished(), job.stamp)
@@ -215,8 +221,8 @@ final class ScanJob: @unchecked Sendable {
     private let db: any SQLDatabase
     private let scan: AnswerScan
     private let ids: ClosedRange<Int64>?
-    /// Answers to make room for (nil: as many as `ids` spans).
-    private let reserve: Int?
+    /// Answers to make room for.
+    private let reserve: Int
     /// What this job has read.
     private var state: AnswerScanState
     private let firstItemCode: Int
@@ -225,7 +231,7 @@ final class ScanJob: @unchecked Sendable {
     private(set) var error: (any Error)?
     var builder: RatingsBuilder { state.builder }
 
-    init(_ db: any SQLDatabase, _ scan: AnswerScan, _ builder: RatingsBuilder, ids: ClosedRange<Int64>?, reserve: Int? = nil) {
+    init(_ db: any SQLDatabase, _ scan: AnswerScan, _ builder: RatingsBuilder, ids: ClosedRange<Int64>?, reserve: Int) {
         self.db = db
         self.scan = scan
         self.ids = ids
@@ -269,7 +275,7 @@ final class ScanJob: @unchecked Sendable {
         var state = takeState()
         defer { self.state = state }
         state.itemCodes = ItemCodes(rowIDs: scan.itemRowIDs) // made here, on the job's own thread
-        state.builder.reserveCapacity(reserve ?? ids.map { Int($0.upperBound - $0.lowerBound + 1) } ?? 0)
+        state.builder.reserveCapacity(reserve)
         if let file = db as? Connection {
             try file.scanAnswers(rest, args, into: &state)
             return
@@ -321,22 +327,26 @@ struct ItemCodes {
     private var sparse: [Int64: Int32] = [:]
 
     init(rowIDs: ClosedRange<Int64>) {
-        let span = rowIDs.upperBound - rowIDs.lowerBound + 1
+        let (span, wide) = rowIDs.upperBound.subtractingReportingOverflow(rowIDs.lowerBound)
         base = rowIDs.lowerBound
         // 4 bytes per id at most 16 MB; sparser or wider ids (a workspace of many projects, ids
-        // set by hand) use the dictionary.
-        dense = span > 0 && span <= 4_000_000 ? [Int32](repeating: -1, count: Int(span)) : []
+        // set by hand, even 2^63 apart) use the dictionary.
+        dense = !wide && span < 4_000_000 ? [Int32](repeating: -1, count: Int(span) + 1) : []
+    }
+
+    /// The place of `id` in `dense`, if it has one (no overflow for ids far from `base`).
+    @inline(__always) private func slot(_ id: Int64) -> Int? {
+        let (k, wide) = id.subtractingReportingOverflow(base)
+        return !wide && k >= 0 && k < Int64(dense.count) ? Int(k) : nil
     }
 
     subscript(id: Int64) -> Int32? {
         @inline(__always) get {
-            let k = id - base
-            if k >= 0 && k < Int64(dense.count) { let c = dense[Int(k)]; return c < 0 ? nil : c }
+            if let k = slot(id) { let c = dense[k]; return c < 0 ? nil : c }
             return sparse[id]
         }
         set {
-            let k = id - base
-            if k >= 0 && k < Int64(dense.count) { dense[Int(k)] = newValue ?? -1 } else { sparse[id] = newValue }
+            if let k = slot(id) { dense[k] = newValue ?? -1 } else { sparse[id] = newValue }
         }
     }
 }

@@ -22,10 +22,14 @@ extension Workspace {
     /// the renames applied as answers are read. A snapshot made under others is not used (a
     /// guideline update that renames or reorders labels changes the codes). Each name is
     /// written with its length, so no two setups read the same.
-    static func snapshotSetup(order: [String], renames: [String: String]) -> String {
+    /// The project itself is named too (its name and creation time), so that a project
+    /// deleted by hand and made again under the same row id does not take the old one's.
+    func snapshotSetup(project: Int64, order: [String], renames: [String: String]) throws -> String {
         func field(_ s: String) -> String { "\(s.utf8.count):\(s)" }
-        return "setup 1; order " + order.map(field).joined() + "; renames "
-            + renames.sorted { $0.key < $1.key }.map { field($0.key) + field($0.value) }.joined()
+        let identity = try db.row("SELECT name, created_at FROM project WHERE id = ?", .int(project))
+        return "setup 2; project " + field(try identity?.text("name") ?? "") + field(try identity?.text("created_at") ?? "")
+            + "; order " + order.map(field).joined()
+            + "; renames " + renames.sorted { $0.key < $1.key }.map { field($0.key) + field($0.value) }.joined()
     }
 
     /// The newest id among the project's answers up to `newest` (0 when it has none): a walk
@@ -42,7 +46,9 @@ extension Workspace {
     /// one of the project's answers counts in `project.answers_rewritten` (triggers), and a
     /// snapshot taken under another count is not used. A new answer gets an id above the
     /// largest in the file, which is at least `newest_answer` while that answer is there; so
-    /// the project's answers not in the snapshot are exactly those with higher ids. (The
+    /// the project's answers not in the snapshot are exactly those with higher ids (unless
+    /// the largest id is 2^63 - 1, after which SQLite picks ids at random: then no snapshot
+    /// is used or kept). (The
     /// newest id in the whole file would not do: another project's newest answer can be
     /// taken back and its id given again to an answer of this one.)
     func answersFromSnapshot(_ file: Connection, scan: AnswerScan, builder: RatingsBuilder, setup: String) throws -> SnapshotRead? {
@@ -54,6 +60,8 @@ extension Workspace {
                 """, .int(scan.project)),
                   try row.int("rewritten") == row.int("rewritten_now"), try row.text("setup") == setup,
                   try row.int("snapshot_newest") >= 0,
+                  // At the largest id SQLite gives new rows random ids, not higher ones.
+                  try row.int("newest") < Int64.max,
                   var snapshot = try storedSnapshot(file, project: scan.project), try Int64(snapshot.builder.count) == row.int("answers")
             else { return nil }
             snapshot.builder.labelValues = builder.labelValues
@@ -93,6 +101,9 @@ extension Workspace {
     /// Best effort: a workspace that is read-only, full or busy with a writer for more than a
     /// moment keeps its old snapshot (or none), and the command's output is the same.
     func saveAgreementSnapshot(_ file: Connection, stamp: AnswersStamp, setup: String, state: AnswerScanState) {
+        // At the largest id SQLite gives new rows random ids: "the answers after it" would
+        // not be the answers added since.
+        guard stamp.newest < Int64.max else { return }
         let data = AgreementSnapshot.encode(state.builder, itemRowIDs: state.itemRowIDs)
         let wait = file.lockWaitLimit
         file.lockWaitLimit = 0.2
@@ -129,7 +140,7 @@ extension Workspace {
         let p = try project(name)
         let renames = try labelRenames(project: name)
         let order = Self.codedLabelOrder(p.guideline, renames: renames)
-        let setup = Self.snapshotSetup(order: order, renames: renames)
+        let setup = try snapshotSetup(project: p.id, order: order, renames: renames)
         return try file.read {
             guard let row = try file.row("""
                 SELECT s.newest_answer, s.rewritten, s.setup, p.answers_rewritten AS rewritten_now

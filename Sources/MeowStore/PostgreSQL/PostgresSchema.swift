@@ -457,6 +457,11 @@ enum PostgresSchema {
         );
         CREATE FUNCTION meow_answers_rewritten() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
+            IF TG_OP = 'UPDATE' AND NEW.id <> OLD.id THEN
+                -- The ids order the answers of every project.
+                UPDATE project SET answers_rewritten = answers_rewritten + 1;
+                RETURN NULL;
+            END IF;
             UPDATE project SET answers_rewritten = answers_rewritten + 1 WHERE id = OLD.project_id;
             IF TG_OP = 'UPDATE' AND NEW.project_id <> OLD.project_id THEN
                 UPDATE project SET answers_rewritten = answers_rewritten + 1 WHERE id = NEW.project_id;
