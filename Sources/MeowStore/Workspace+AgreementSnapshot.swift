@@ -48,22 +48,13 @@ extension Workspace {
     /// largest in the file, which is at least `newest_answer` while that answer is there; so
     /// the project's answers not in the snapshot are exactly those with higher ids (unless
     /// the largest id is 2^63 - 1, after which SQLite picks ids at random: then no snapshot
-    /// is used or kept). (The
-    /// newest id in the whole file would not do: another project's newest answer can be
-    /// taken back and its id given again to an answer of this one.)
+    /// is used or kept). The newest id in the whole file would not do: another project's
+    /// newest answer can be taken back and its id given again to an answer of this one.
     func answersFromSnapshot(_ file: Connection, scan: AnswerScan, builder: RatingsBuilder, setup: String) throws -> SnapshotRead? {
         try file.read {
-            guard let row = try file.row("""
-                SELECT s.newest_answer AS snapshot_newest, s.rewritten, s.setup, s.answers, p.answers_rewritten AS rewritten_now,
-                       coalesce((SELECT max(id) FROM history), 0) AS changes, coalesce((SELECT max(id) FROM annotation), 0) AS newest
-                FROM agreement_snapshot s JOIN project p ON p.id = s.project_id WHERE s.project_id = ?
-                """, .int(scan.project)),
-                  try row.int("rewritten") == row.int("rewritten_now"), try row.text("setup") == setup,
-                  try row.int("snapshot_newest") >= 0,
-                  // At the largest id SQLite gives new rows random ids, not higher ones.
-                  try row.int("newest") < Int64.max,
-                  var snapshot = try storedSnapshot(file, project: scan.project), try Int64(snapshot.builder.count) == row.int("answers")
-            else { return nil }
+            guard let found = try usableSnapshot(file, project: scan.project, setup: setup) else { return nil }
+            var snapshot = found.0
+            let row = found.1
             snapshot.builder.labelValues = builder.labelValues
             snapshot.builder.labelValueKind = builder.labelValueKind
             var state = AnswerScanState(scan: scan, builder: snapshot.builder)
@@ -84,6 +75,24 @@ extension Workspace {
                                      projectNewest: state.builder.count > cached ? try Self.newestAnswer(file, project: scan.project, upTo: newest) : after)
             return SnapshotRead(state: state, stamp: stamp, cached: cached, added: state.builder.count - cached)
         }
+    }
+
+    /// The project's snapshot with its stamp when agreement may use it (same count of
+    /// changes, same setup, ids still given in order, a blob that reads whole), else nil.
+    /// Inside the caller's read transaction; doctor checks the same snapshot agreement uses.
+    private func usableSnapshot(_ file: Connection, project: Int64, setup: String) throws -> (AgreementSnapshot, Row)? {
+        guard let row = try file.row("""
+            SELECT s.newest_answer AS snapshot_newest, s.rewritten, s.setup, s.answers, p.answers_rewritten AS rewritten_now,
+                   coalesce((SELECT max(id) FROM history), 0) AS changes, coalesce((SELECT max(id) FROM annotation), 0) AS newest
+            FROM agreement_snapshot s JOIN project p ON p.id = s.project_id WHERE s.project_id = ?
+            """, .int(project)),
+              try row.int("rewritten") == row.int("rewritten_now"), try row.text("setup") == setup,
+              try row.int("snapshot_newest") >= 0,
+              // At the largest id SQLite gives new rows random ids, not higher ones.
+              try row.int("newest") < Int64.max,
+              let snapshot = try storedSnapshot(file, project: project), try Int64(snapshot.builder.count) == row.int("answers")
+        else { return nil }
+        return (snapshot, row)
     }
 
     /// The project's snapshot as stored, or nil when there is none or it is damaged. The
@@ -142,16 +151,11 @@ extension Workspace {
         let order = Self.codedLabelOrder(p.guideline, renames: renames)
         let setup = try snapshotSetup(project: p.id, order: order, renames: renames)
         return try file.read {
-            guard let row = try file.row("""
-                SELECT s.newest_answer, s.rewritten, s.setup, p.answers_rewritten AS rewritten_now
-                FROM agreement_snapshot s JOIN project p ON p.id = s.project_id WHERE s.project_id = ?
-                """, .int(p.id)),
-                  try row.int("rewritten") == row.int("rewritten_now"), try row.text("setup") == setup else { return false }
-            // A damaged blob is never used: nothing to report.
-            guard let snapshot = try storedSnapshot(file, project: p.id) else { return false }
+            // One agreement would not use (damaged, retired): nothing to report.
+            guard let (snapshot, row) = try usableSnapshot(file, project: p.id, setup: setup) else { return false }
             var state = AnswerScanState(scan: AnswerScan(project: p.id, guidelineVersion: nil, annotators: nil, renames: renames),
                                         builder: RatingsBuilder(labels: order))
-            try file.scanAnswers("WHERE +project_id = ? AND id <= ?", [.int(p.id), .int(try row.int("newest_answer"))], into: &state)
+            try file.scanAnswers("WHERE +project_id = ? AND id <= ?", [.int(p.id), .int(try row.int("snapshot_newest"))], into: &state)
             let (a, b) = (snapshot.builder, state.builder)
             return !(a.labels == b.labels && a.annotators == b.annotators && a.items == b.items && a.codedAnswers == b.codedAnswers)
         }
